@@ -1,0 +1,11 @@
+export { startTestbed, SERVER_NAMES, cacheDirectory, repositoryRoot } from './testbed.js';
+export type { Testbed, TestbedEndpoints, ServerName } from './testbed.js';
+export { awsClientConfig, credentialsForAccount } from './aws.js';
+export type { AwsClientConfig, AwsCredentials } from './aws.js';
+export { HttpSinkClient } from './http-sink-client.js';
+export type { AwsEndpoints } from './servers/moto.js';
+export type { RedisEndpoints } from './servers/redis.js';
+export type { MemcachedEndpoints } from './servers/memcached.js';
+export type { OpenSearchEndpoints } from './servers/opensearch.js';
+export type { HttpSinkEndpoints, RecordedRequest, ResponseRule } from './servers/http-sink.js';
+export { uniqueName } from './names.js';

@@ -1,0 +1,75 @@
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { strToU8, zipSync } from 'fflate';
+import { describe, expect, inject, it } from 'vitest';
+import { awsClientConfig, credentialsForAccount, uniqueName } from '../src/index.js';
+
+const aws = inject('testbed').aws;
+
+describe('moto', () => {
+  it('delivers a message sent to an SQS queue, byte for byte', async () => {
+    const sqs = new SQSClient(awsClientConfig(aws));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('roundtrip') }));
+    const body = 'héllo, fanout ✓ {"n":1}';
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+    expect(Messages?.map((message) => message.Body)).toEqual([body]);
+  });
+
+  it('keeps two accounts apart: an assumed role acts in its own account only', async () => {
+    const [primary, secondary] = aws.accounts;
+    const secondaryCredentials = await credentialsForAccount(aws, secondary);
+    const identity = await new STSClient(awsClientConfig(aws, { credentials: secondaryCredentials })).send(
+      new GetCallerIdentityCommand({}),
+    );
+    expect(identity.Account).toBe(secondary);
+
+    const name = uniqueName('account');
+    const inSecondary = new SQSClient(awsClientConfig(aws, { credentials: secondaryCredentials }));
+    const { QueueUrl } = await inSecondary.send(new CreateQueueCommand({ QueueName: name }));
+    expect(QueueUrl).toContain(`/${secondary}/`);
+
+    const inPrimary = new SQSClient(awsClientConfig(aws));
+    const primaryQueues = await inPrimary.send(new ListQueuesCommand({ QueueNamePrefix: name }));
+    expect(primaryQueues.QueueUrls ?? []).toEqual([]);
+    expect(primary).not.toBe(secondary);
+  });
+
+  it('keeps two regions apart', async () => {
+    const [home, other] = aws.regions;
+    const name = uniqueName('region');
+    await new SQSClient(awsClientConfig(aws, { region: other })).send(new CreateQueueCommand({ QueueName: name }));
+    const inOther = await new SQSClient(awsClientConfig(aws, { region: other })).send(
+      new ListQueuesCommand({ QueueNamePrefix: name }),
+    );
+    const inHome = await new SQSClient(awsClientConfig(aws, { region: home })).send(
+      new ListQueuesCommand({ QueueNamePrefix: name }),
+    );
+    expect(inOther.QueueUrls).toHaveLength(1);
+    expect(inHome.QueueUrls ?? []).toEqual([]);
+  });
+
+  it('runs Lambda without Docker: a function can be created and invoked', async () => {
+    const iam = new IAMClient(awsClientConfig(aws));
+    const { Role } = await iam.send(
+      new CreateRoleCommand({ RoleName: uniqueName('lambda-role'), AssumeRolePolicyDocument: '{}' }),
+    );
+    const lambda = new LambdaClient(awsClientConfig(aws));
+    const FunctionName = uniqueName('function');
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName,
+        Runtime: 'nodejs22.x',
+        Role: Role!.Arn!,
+        Handler: 'index.handler',
+        Code: { ZipFile: zipSync({ 'index.js': strToU8('exports.handler = async (event) => event;') }) },
+      }),
+    );
+    const result = await lambda.send(
+      new InvokeCommand({ FunctionName, InvocationType: 'Event', Payload: Buffer.from('{"n":1}') }),
+    );
+    expect(result.StatusCode).toBe(202);
+  });
+});

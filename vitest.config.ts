@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Each package's tests, beside it in packages/<name>/test. Projects do not inherit the root's
+ * options (inheriting would also start the test bed once per project), so they get these.
+ */
+const packageProject = (name: string) => ({
+  test: {
+    name,
+    root: `./packages/${name}`,
+    include: ['test/**/*.test.{ts,tsx}'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: ['testbed', 'console'].map(packageProject),
+    // one test bed of real servers for the whole run, shared by every package's tests
+    globalSetup: ['./packages/testbed/src/vitest-global-setup.ts'],
+  },
+});
