@@ -19,5 +19,6 @@ export default defineConfig({
     projects: ['testbed', 'console'].map(packageProject),
     // one test bed of real servers for the whole run, shared by every package's tests
     globalSetup: ['./packages/testbed/src/vitest-global-setup.ts'],
+    reporters: ['default', './packages/testbed/src/vitest-summary-reporter.ts'],
   },
 });

@@ -28,12 +28,14 @@ export async function startMoto(ctx: StartContext): Promise<StartedServer<AwsEnd
   }
   const port = await freePort();
   const endpoint = `http://${LOOPBACK}:${port}`;
+  // with MOTO_ACCOUNT_ID set, moto puts every request in that account, assumed roles included
+  const env = { ...process.env };
+  delete env.MOTO_ACCOUNT_ID;
   const server = await startServer({
     name: 'moto',
     command,
     args: ['-H', LOOPBACK, '-p', String(port)],
-    // with MOTO_ACCOUNT_ID set, moto puts every request in that account, assumed roles included
-    env: withoutVariable(process.env, 'MOTO_ACCOUNT_ID'),
+    env,
     logFile: join(ctx.runDir, 'moto.log'),
     isReady: () => answersOk(`${endpoint}/moto-api/config`),
     readyTimeoutMs: 30_000,
@@ -62,9 +64,4 @@ async function configureMoto(endpoint: string): Promise<void> {
     body: JSON.stringify({ batch: { use_docker: false }, lambda: { use_docker: false } }),
   });
   if (!response.ok) throw new Error(`moto refused its configuration: HTTP ${response.status} ${await response.text()}`);
-}
-
-function withoutVariable(env: NodeJS.ProcessEnv, name: string): NodeJS.ProcessEnv {
-  const { [name]: _removed, ...rest } = env;
-  return rest;
 }
