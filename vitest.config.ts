@@ -4,11 +4,12 @@ import { defineConfig } from 'vitest/config';
  * Each package's tests, beside it in packages/<name>/test. Projects do not inherit the root's
  * options (inheriting would also start the test bed once per project), so they get these.
  */
-const packageProject = (name: string) => ({
+const packageProject = (name: string, setupFiles: string[] = []) => ({
   test: {
     name,
     root: `./packages/${name}`,
     include: ['test/**/*.test.{ts,tsx}'],
+    setupFiles,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
@@ -16,7 +17,11 @@ const packageProject = (name: string) => ({
 
 export default defineConfig({
   test: {
-    projects: ['testbed', 'console'].map(packageProject),
+    projects: [
+      packageProject('testbed'),
+      packageProject('runtime', ['./test/support/aws-environment.ts']),
+      packageProject('console'),
+    ],
     // one test bed of real servers for the whole run, shared by every package's tests
     globalSetup: ['./packages/testbed/src/vitest-global-setup.ts'],
     reporters: ['default', './packages/testbed/src/vitest-summary-reporter.ts'],

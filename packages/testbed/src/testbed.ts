@@ -19,6 +19,13 @@ export interface TestbedEndpoints {
 
 export type ServerName = keyof TestbedEndpoints;
 
+declare module 'vitest' {
+  /** What the test bed gives every test: `inject('testbed')`. */
+  export interface ProvidedContext {
+    testbed: TestbedEndpoints;
+  }
+}
+
 const STARTERS: { [N in ServerName]: (ctx: StartContext) => Promise<StartedServer<TestbedEndpoints[N]>> } = {
   aws: startMoto,
   redis: startRedis,

@@ -1,11 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startTestbed, type TestbedEndpoints } from './testbed.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    testbed: TestbedEndpoints;
-  }
-}
+import { startTestbed } from './testbed.js';
 
 /** Starts every server once for the whole test run; tests read the endpoints with `inject('testbed')`. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -1,0 +1,68 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import type { Logger } from '../log/logger.js';
+import { validateTargetRow, type TargetConfig } from './schema.js';
+
+export interface SourceTargets {
+  /** The valid, active targets of the source. */
+  active: TargetConfig[];
+  /** How many of the source's rows failed validation (each was logged once, when loaded). */
+  invalidRows: number;
+}
+
+/**
+ * Reads the targets of a source from the table (every page) and keeps them for `ttlMs`.
+ * A row that fails validation is skipped with one log line; a table that cannot be read throws.
+ */
+export class TargetsLoader {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly cache = new Map<string, { loadedAt: number; targets: SourceTargets }>();
+
+  constructor(
+    dynamodb: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly ttlMs: number,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.documents = DynamoDBDocumentClient.from(dynamodb);
+  }
+
+  async targetsOf(sourceArn: string): Promise<SourceTargets> {
+    const cached = this.cache.get(sourceArn);
+    if (cached && this.now() - cached.loadedAt < this.ttlMs) return cached.targets;
+    const targets = await this.load(sourceArn);
+    this.cache.set(sourceArn, { loadedAt: this.now(), targets });
+    return targets;
+  }
+
+  private async load(sourceArn: string): Promise<SourceTargets> {
+    const targets: SourceTargets = { active: [], invalidRows: 0 };
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'sourceArn = :sourceArn',
+        ExpressionAttributeValues: { ':sourceArn': sourceArn },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const row of page.Items ?? []) {
+        const validation = validateTargetRow(row);
+        if (validation.ok) {
+          if (validation.target.active) targets.active.push(validation.target);
+          continue;
+        }
+        targets.invalidRows++;
+        this.log.warn(`skipping invalid target row ${String(row.id)}: ${validation.problems.join('; ')}`, {
+          table: this.tableName,
+          sourceArn,
+          id: row.id,
+          problems: validation.problems,
+        });
+      }
+    }
+    return targets;
+  }
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { COLLAPSE_MODES, TARGET_TYPE_NAMES, type CollapseMode, type TargetTypeName } from '../targets/types.js';
+import { TARGET_TYPES } from '../targets/registry.js';
+
+const KINESIS_STREAM_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]+$/;
+const DYNAMODB_STREAM_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]+\/stream\/[^/\s]+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ENVIRONMENT_VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export type SourceKind = 'kinesis' | 'dynamodb';
+
+export function sourceKind(sourceArn: string): SourceKind | undefined {
+  if (KINESIS_STREAM_ARN.test(sourceArn)) return 'kinesis';
+  if (DYNAMODB_STREAM_ARN.test(sourceArn)) return 'dynamodb';
+  return undefined;
+}
+
+/**
+ * One row of the targets table, as stored. Unknown fields are refused so that a misspelt
+ * option is reported instead of silently ignored.
+ */
+export const targetRowSchema = z
+  .strictObject({
+    sourceArn: z.string().refine((value) => sourceKind(value) !== undefined, {
+      message:
+        'expected the ARN of a Kinesis stream (arn:aws:kinesis:REGION:ACCOUNT:stream/NAME) or of a DynamoDB stream (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL)',
+    }),
+    id: z.string().min(1, 'expected a non-empty id').max(256, 'expected at most 256 characters'),
+    type: z.enum(TARGET_TYPE_NAMES, { message: `expected one of ${TARGET_TYPE_NAMES.join(', ')}` }),
+    destination: z.string().min(1, 'expected a destination'),
+    active: z.boolean({ message: 'expected true or false (a DynamoDB boolean)' }),
+    role: z.string().regex(ROLE_ARN, 'expected an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)').optional(),
+    externalId: z.string().min(2, 'expected 2 to 1224 characters').max(1224, 'expected 2 to 1224 characters').optional(),
+    region: z.string().regex(REGION, 'expected an AWS region such as us-east-1').optional(),
+    collapse: z.enum(COLLAPSE_MODES, { message: `expected one of ${COLLAPSE_MODES.join(', ')}` }).optional(),
+    parallel: z.boolean({ message: 'expected true or false' }).default(true),
+    convertDDB: z.boolean({ message: 'expected true or false' }).default(false),
+    deaggregate: z.boolean({ message: 'expected true or false' }).default(false),
+    authorizationEnv: z
+      .string()
+      .regex(ENVIRONMENT_VARIABLE, 'expected the name of an environment variable (letters, digits, _)')
+      .optional(),
+  })
+  .superRefine((row, context) => {
+    const type = TARGET_TYPES[row.type];
+    const issue = (path: string, message: string): void => context.addIssue({ code: 'custom', path: [path], message });
+    try {
+      type.parseDestination(row.destination);
+    } catch (error) {
+      issue('destination', `${(error as Error).message}; expected ${type.destinationFormat}`);
+    }
+    if (!type.aws) {
+      for (const field of ['role', 'externalId', 'region'] as const) {
+        if (row[field] !== undefined) issue(field, `not available for ${row.type} targets (it applies to AWS services only); remove it`);
+      }
+    }
+    if (row.externalId !== undefined && row.role === undefined) issue('externalId', 'needs a role; set role too, or remove externalId');
+    if (row.collapse !== undefined && !type.collapsible) {
+      issue('collapse', `not available for ${row.type} targets; it applies to sns, sqs, iot and http`);
+    }
+    if (row.authorizationEnv !== undefined && row.type !== 'http') issue('authorizationEnv', 'applies to http targets only; remove it');
+    const kind = sourceKind(row.sourceArn);
+    if (row.deaggregate && kind === 'dynamodb') issue('deaggregate', 'applies to Kinesis sources only; remove it');
+    if (row.convertDDB && kind === 'kinesis') issue('convertDDB', 'applies to DynamoDB sources only; remove it');
+  })
+  .transform((row) => ({
+    ...row,
+    ...(TARGET_TYPES[row.type].collapsible ? { collapse: row.collapse ?? ('JSON' as CollapseMode) } : {}),
+  }));
+
+export type TargetRowInput = z.input<typeof targetRowSchema>;
+export type TargetConfig = z.output<typeof targetRowSchema> & { type: TargetTypeName };
+
+export type RowValidation = { ok: true; target: TargetConfig } | { ok: false; problems: string[] };
+
+/** Validates one stored row; each problem names the field and the expected form. */
+export function validateTargetRow(row: unknown): RowValidation {
+  const result = targetRowSchema.safeParse(row, { reportInput: true });
+  if (result.success) return { ok: true, target: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issueMessage(issue)}`),
+  };
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}; remove them`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `required; ${issue.message}`;
+  return issue.message;
+}

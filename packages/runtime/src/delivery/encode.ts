@@ -1,0 +1,127 @@
+import { isUtf8 } from 'node:buffer';
+import type { FanoutRecord } from '../records/index.js';
+import type { TargetConfig } from '../config/schema.js';
+import type { CollapseMode, Encoded, Entry, Rejection } from '../targets/types.js';
+
+/** One entry per record, with the body the target makes of it. `overhead` adds what else the API counts. */
+export function encodeEach(
+  records: readonly FanoutRecord[],
+  body: (record: FanoutRecord) => Buffer,
+  overhead: (record: FanoutRecord) => number = () => 0,
+): Encoded {
+  const encoded: Encoded = { entries: [], rejected: [] };
+  for (const record of records) {
+    try {
+      const entryBody = body(record);
+      encoded.entries.push({ records: [record], body: entryBody, size: entryBody.length + overhead(record) });
+    } catch (error) {
+      encoded.rejected.push({ records: [record], reason: (error as Error).message });
+    }
+  }
+  return encoded;
+}
+
+/** How a collapsible target turns records into message bodies. */
+export interface CollapseEncoding {
+  /** The body of a record alone (mode `none`). */
+  single(record: FanoutRecord): Buffer;
+  /** A record as an element of `{"Records":[...]}` (mode `JSON`); throws when it cannot be one. */
+  element(record: FanoutRecord): unknown;
+}
+
+/** The record's data parsed as JSON: how SNS, SQS and IoT collapse records in `JSON` mode. */
+export const dataAsJson: CollapseEncoding = {
+  single: (record) => record.data,
+  element: (record) => {
+    try {
+      return JSON.parse(record.data.toString('utf8')) as unknown;
+    } catch {
+      throw new Error('its data is not JSON, which collapse JSON needs; use collapse none, concat or concat-b64');
+    }
+  },
+};
+
+const JSON_OPEN = Buffer.from('{"Records":[');
+const JSON_CLOSE = Buffer.from(']}');
+const COMMA = Buffer.from(',');
+
+function base64Length(bytes: number): number {
+  return Math.ceil(bytes / 3) * 4;
+}
+
+/**
+ * Records → message bodies in a collapse mode, each body at most `maxBytes`:
+ * `none` one per record; `JSON` `{"Records":[...]}` with as many as fit; `concat` the raw bytes
+ * joined; `concat-b64` the joined bytes in base64. A record too large even alone is rejected.
+ */
+export function encodeCollapsed(
+  records: readonly FanoutRecord[],
+  mode: CollapseMode,
+  maxBytes: number,
+  encoding: CollapseEncoding,
+): Encoded {
+  if (mode === 'none') return encodeEach(records, encoding.single);
+
+  const entries: Entry[] = [];
+  const rejected: Rejection[] = [];
+  const framing = mode === 'JSON' ? JSON_OPEN.length + JSON_CLOSE.length : 0;
+  const bodySize = (rawBytes: number, parts: number): number => {
+    if (mode === 'concat-b64') return base64Length(rawBytes);
+    return rawBytes + framing + (mode === 'JSON' ? Math.max(parts - 1, 0) : 0);
+  };
+  let parts: Buffer[] = [];
+  let partRecords: FanoutRecord[] = [];
+  let rawBytes = 0;
+
+  const flush = (): void => {
+    if (parts.length === 0) return;
+    const joined =
+      mode === 'JSON'
+        ? Buffer.concat([JSON_OPEN, ...parts.flatMap((part, index) => (index === 0 ? [part] : [COMMA, part])), JSON_CLOSE])
+        : Buffer.concat(parts);
+    const body = mode === 'concat-b64' ? Buffer.from(joined.toString('base64')) : joined;
+    entries.push({ records: partRecords, body, size: body.length });
+    parts = [];
+    partRecords = [];
+    rawBytes = 0;
+  };
+
+  for (const record of records) {
+    let part: Buffer;
+    try {
+      part = mode === 'JSON' ? Buffer.from(JSON.stringify(encoding.element(record))) : record.data;
+    } catch (error) {
+      rejected.push({ records: [record], reason: (error as Error).message });
+      continue;
+    }
+    if (bodySize(part.length, 1) > maxBytes) {
+      rejected.push({ records: [record], reason: `${bodySize(part.length, 1)} bytes collapsed, more than the ${maxBytes}-byte limit` });
+      continue;
+    }
+    if (bodySize(rawBytes + part.length, parts.length + 1) > maxBytes) flush();
+    parts.push(part);
+    partRecords.push(record);
+    rawBytes += part.length;
+  }
+  flush();
+  return { entries, rejected };
+}
+
+/** Message services take text only: refuse a body that is not valid UTF-8. */
+export function requireText(body: Buffer, collapse: CollapseMode): Buffer {
+  if (!isUtf8(body)) {
+    throw new Error(`its data is not UTF-8 text, which this service needs; use collapse concat-b64 (now ${collapse})`);
+  }
+  return body;
+}
+
+/** The encoder of a message service (SNS, SQS): collapsed per the target's mode, text only. */
+export function encodeTextMessages(maxBytes: number): (records: readonly FanoutRecord[], target: TargetConfig) => Encoded {
+  return (records, target) => {
+    const collapse = target.collapse ?? 'JSON';
+    return encodeCollapsed(records, collapse, maxBytes, {
+      single: (record) => requireText(record.data, collapse),
+      element: dataAsJson.element,
+    });
+  };
+}

@@ -1,0 +1,78 @@
+import type { Entry, EntryOutcome, Sender } from '../targets/types.js';
+
+export interface RetryPolicy {
+  /** Sends of one entry at most, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 5_000 };
+
+export type FinalOutcome =
+  | { status: 'delivered' }
+  | { status: 'failed'; reason: string }
+  | { status: 'rejected'; reason: string };
+
+export interface RetryClock {
+  /** Milliseconds the invocation can still spend on sending. */
+  timeLeftMs(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+}
+
+export const realClock = (timeLeftMs: () => number): RetryClock => ({
+  timeLeftMs,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+});
+
+/**
+ * Sends a batch, then re-sends the entries that came back retryable, with exponential backoff and
+ * full jitter, while attempts and the invocation's time last. Returns one final outcome per entry.
+ */
+export async function sendWithRetry(
+  sender: Sender,
+  batch: readonly Entry[],
+  policy: RetryPolicy,
+  clock: RetryClock,
+  onRetry: (entries: number) => void,
+): Promise<FinalOutcome[]> {
+  const outcomes: Array<FinalOutcome | undefined> = batch.map(() => undefined);
+  let pending = batch.map((_entry, index) => index);
+  for (let attempt = 1; ; attempt++) {
+    const results = await sendOnce(sender, pending.map((index) => batch[index]!));
+    const stillPending: number[] = [];
+    let lastReason = '';
+    results.forEach((result, position) => {
+      const index = pending[position]!;
+      if (result.status === 'retryable') {
+        stillPending.push(index);
+        lastReason = result.reason;
+      } else outcomes[index] = result;
+    });
+    pending = stillPending;
+    if (pending.length === 0) break;
+
+    const delay = clock.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+    if (attempt >= policy.maxAttempts || clock.timeLeftMs() < delay) {
+      const reason = `${lastReason} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`;
+      for (const index of pending) outcomes[index] = { status: 'failed', reason };
+      break;
+    }
+    onRetry(pending.length);
+    await clock.sleep(delay);
+  }
+  return outcomes as FinalOutcome[];
+}
+
+async function sendOnce(sender: Sender, entries: readonly Entry[]): Promise<EntryOutcome[]> {
+  try {
+    const results = await sender.send(entries);
+    if (results.length !== entries.length) throw new Error(`sender returned ${results.length} outcomes for ${entries.length} entries`);
+    return results;
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return entries.map(() => ({ status: 'retryable', reason }));
+  }
+}

@@ -1,0 +1,29 @@
+import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
+import { decodeDynamoDBRecords } from './dynamodb.js';
+import { decodeKinesisRecords } from './kinesis.js';
+import { isKinesisRecord, type DecodedRecords, type RecordView, type StreamEventRecord } from './record.js';
+
+export * from './record.js';
+
+export interface IndexedEventRecord {
+  eventIndex: number;
+  record: StreamEventRecord;
+}
+
+/** Decodes one source's event records as a target asks for them (KPL opened, DynamoDB JSON converted). */
+export function decodeRecords(eventRecords: readonly IndexedEventRecord[], view: RecordView): DecodedRecords {
+  const kinesis: Array<{ eventIndex: number; record: KinesisStreamRecord }> = [];
+  const dynamodb: Array<{ eventIndex: number; record: DynamoDBRecord }> = [];
+  for (const { eventIndex, record } of eventRecords) {
+    if (isKinesisRecord(record)) kinesis.push({ eventIndex, record });
+    else dynamodb.push({ eventIndex, record });
+  }
+  const fromKinesis = decodeKinesisRecords(kinesis, view.deaggregate);
+  const fromDynamoDB = decodeDynamoDBRecords(dynamodb, view.convertDDB);
+  const byIndex = (a: { eventIndex: number }, b: { eventIndex: number }) => a.eventIndex - b.eventIndex;
+  return {
+    // stable sort: sub-records stay in their order
+    records: [...fromKinesis.records, ...fromDynamoDB.records].sort(byIndex),
+    undecodable: [...fromKinesis.undecodable, ...fromDynamoDB.undecodable].sort(byIndex),
+  };
+}

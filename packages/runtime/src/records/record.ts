@@ -1,0 +1,46 @@
+import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
+
+export type RecordAction = 'PUT' | 'INSERT' | 'MODIFY' | 'REMOVE';
+
+export type StreamEventRecord = KinesisStreamRecord | DynamoDBRecord;
+
+/** One record as the targets see it: a Kinesis record, a KPL sub-record, or a DynamoDB change. */
+export interface FanoutRecord {
+  /** Position of the stream record in the event; the KPL sub-records of one record share it. */
+  readonly eventIndex: number;
+  readonly sourceArn: string;
+  /** The partition key (Kinesis) or the key attribute values joined with `|` (DynamoDB). */
+  readonly key: string;
+  readonly sequenceNumber: string;
+  /** Set on KPL sub-records only. */
+  readonly subSequenceNumber?: number;
+  readonly data: Buffer;
+  readonly action: RecordAction;
+  /** Seconds since the epoch, as Lambda gives it. */
+  readonly approximateArrivalTimestamp?: number;
+  /** DynamoDB key attributes as plain values. */
+  readonly keys?: Readonly<Record<string, unknown>>;
+  /** The record in the shape the target's consumers know: Lambda's event record (with this record's data). */
+  readonly eventRecord: StreamEventRecord;
+}
+
+/** What the record decoders were asked for by one target. */
+export interface RecordView {
+  deaggregate: boolean;
+  convertDDB: boolean;
+}
+
+export interface DecodedRecords {
+  records: FanoutRecord[];
+  /** Event indices of records that could not be decoded (logged and counted, never retried). */
+  undecodable: Array<{ eventIndex: number; sequenceNumber: string; reason: string }>;
+}
+
+export function isKinesisRecord(record: StreamEventRecord): record is KinesisStreamRecord {
+  return 'kinesis' in record && record.kinesis !== undefined;
+}
+
+/** The sequence number Lambda expects back in `batchItemFailures` for this event record. */
+export function eventSequenceNumber(record: StreamEventRecord): string {
+  return isKinesisRecord(record) ? record.kinesis.sequenceNumber : (record.dynamodb?.SequenceNumber ?? '');
+}

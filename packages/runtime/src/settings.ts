@@ -1,0 +1,38 @@
+import { DEFAULT_RETRY_POLICY } from './delivery/retry.js';
+import type { FanoutSettings } from './fanout.js';
+import { createLogger, parseLogLevel } from './log/logger.js';
+import { DEFAULT_METRICS_NAMESPACE } from './metrics/metrics.js';
+
+export const DEFAULT_CONFIG_TTL_SECONDS = 60;
+export const DEFAULT_TARGET_CONCURRENCY = 8;
+export const DEFAULT_RESERVE_MS = 1_000;
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name}: expected a number of 0 or more, got "${raw}"`);
+  return value;
+}
+
+/**
+ * The function's settings, from its environment:
+ * TARGETS_TABLE (default `<AWS_LAMBDA_FUNCTION_NAME>Targets`), CONFIG_TTL_SECONDS (60),
+ * METRICS_NAMESPACE (Custom/FanOut), TARGET_CONCURRENCY (8), RETRY_MAX_ATTEMPTS (8), LOG_LEVEL (info).
+ */
+export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): FanoutSettings {
+  const functionName = env.AWS_LAMBDA_FUNCTION_NAME ?? 'fanout';
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error('AWS_REGION: not set; set it to the region of the targets table (Lambda sets it)');
+  return {
+    tableName: env.TARGETS_TABLE || `${functionName}Targets`,
+    functionName,
+    region,
+    configTtlMs: positiveNumber(env, 'CONFIG_TTL_SECONDS', DEFAULT_CONFIG_TTL_SECONDS) * 1000,
+    metricsNamespace: env.METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE,
+    targetConcurrency: Math.max(1, positiveNumber(env, 'TARGET_CONCURRENCY', DEFAULT_TARGET_CONCURRENCY)),
+    retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: Math.max(1, positiveNumber(env, 'RETRY_MAX_ATTEMPTS', DEFAULT_RETRY_POLICY.maxAttempts)) },
+    reserveMs: DEFAULT_RESERVE_MS,
+    log: createLogger({ level: parseLogLevel(env.LOG_LEVEL), fields: { function: functionName } }),
+  };
+}

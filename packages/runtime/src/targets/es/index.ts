@@ -1,0 +1,64 @@
+import type { FanoutRecord } from '../../records/index.js';
+import { encodeEach } from '../../delivery/encode.js';
+import { parseHttpUrl } from '../destinations.js';
+import type { TargetType } from '../types.js';
+
+/** One _bulk request: at most 5 MiB (under the 10 MiB HTTP payload limit of the smallest AWS domains) and 1,000 actions. */
+export const ES_MAX_BULK_BYTES = 5_242_880;
+export const ES_MAX_BULK_ACTIONS = 1_000;
+
+export interface EsDestination {
+  /** The domain's endpoint as a URL (`https://` added to a bare host name). */
+  node: string;
+  index: string;
+  /** Only with the legacy form `endpoint#doctype/index`, for clusters that still take types. */
+  docType?: string;
+  region?: string;
+}
+
+const INDEX = /^[a-z0-9][a-z0-9_.+-]{0,254}$/;
+const AWS_DOMAIN_HOST = /\.([a-z0-9-]+)\.(?:es|aoss)\.amazonaws\.com(?:\.cn)?$/;
+
+/** The document id: the DynamoDB key, or the Kinesis sequence (and sub-sequence) number, so that a retry overwrites. */
+export function documentId(record: FanoutRecord): string {
+  if (record.keys) return record.key;
+  return record.subSequenceNumber === undefined ? record.sequenceNumber : `${record.sequenceNumber}-${record.subSequenceNumber}`;
+}
+
+function bulkLines(record: FanoutRecord): Buffer {
+  const action = { _id: documentId(record) };
+  if (record.action === 'REMOVE') return Buffer.from(`${JSON.stringify({ delete: action })}\n`);
+  let document: unknown;
+  try {
+    document = JSON.parse(record.data.toString('utf8'));
+  } catch {
+    throw new Error('its data is not JSON; OpenSearch takes JSON documents');
+  }
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    throw new Error('its data is not a JSON object; OpenSearch takes JSON objects as documents');
+  }
+  return Buffer.from(`${JSON.stringify({ index: action })}\n${JSON.stringify(document)}\n`);
+}
+
+export const esTarget: TargetType<EsDestination> = {
+  name: 'es',
+  destinationFormat: 'https://ENDPOINT#INDEX (or the legacy ENDPOINT#DOCTYPE/INDEX)',
+  parseDestination(raw) {
+    const separator = raw.indexOf('#');
+    if (separator < 0) throw new Error(`"${raw}" has no #INDEX`);
+    const endpointPart = raw.slice(0, separator);
+    const indexPart = raw.slice(separator + 1);
+    const [docType, index] = indexPart.includes('/') ? indexPart.split('/', 2) : [undefined, indexPart];
+    if (!index || !INDEX.test(index)) {
+      throw new Error(`index "${index ?? ''}" is not a valid index name (lowercase letters, digits, _ . + -)`);
+    }
+    const node = parseHttpUrl(/^https?:\/\//.test(endpointPart) ? endpointPart : `https://${endpointPart}`, 'an OpenSearch endpoint');
+    const region = AWS_DOMAIN_HOST.exec(node.hostname)?.[1];
+    return { node: node.origin, index, ...(docType ? { docType } : {}), ...(region ? { region } : {}) };
+  },
+  limits: { maxEntries: ES_MAX_BULK_ACTIONS, maxBatchBytes: ES_MAX_BULK_BYTES, maxEntryBytes: ES_MAX_BULK_BYTES },
+  collapsible: false,
+  aws: true,
+  encode: (records) => encodeEach(records, bulkLines),
+  loadSender: async () => (await import('./sender.js')).createEsSender,
+};

@@ -1,0 +1,89 @@
+import type { FanoutRecord } from '../records/index.js';
+import type { Logger } from '../log/logger.js';
+import type { AwsClientConstructor } from '../aws/clients.js';
+import type { TargetConfig } from '../config/schema.js';
+
+export const TARGET_TYPE_NAMES = ['sns', 'sqs', 'es', 'kinesis', 'firehose', 'iot', 'lambda', 'redis', 'memcached', 'http'] as const;
+export type TargetTypeName = (typeof TARGET_TYPE_NAMES)[number];
+
+export const COLLAPSE_MODES = ['none', 'JSON', 'concat', 'concat-b64'] as const;
+export type CollapseMode = (typeof COLLAPSE_MODES)[number];
+
+/** What one call of a target's API takes at most (today's AWS figures for AWS APIs). */
+export interface BatchLimits {
+  maxEntries: number;
+  maxBatchBytes: number;
+  maxEntryBytes: number;
+}
+
+/** One message, document or command: the unit a target's API accepts or refuses. */
+export interface Entry {
+  /** The records whose content this entry carries (one, or several when collapsed). */
+  readonly records: readonly FanoutRecord[];
+  readonly body: Buffer;
+  /** Bytes counted against the API's limits (the body and whatever else the API counts, e.g. a key). */
+  readonly size: number;
+}
+
+export interface Rejection {
+  readonly records: readonly FanoutRecord[];
+  readonly reason: string;
+}
+
+export interface Encoded {
+  entries: Entry[];
+  rejected: Rejection[];
+}
+
+export type EntryOutcome =
+  | { status: 'delivered' }
+  /** Worth sending again: throttling, a 5xx, a network error, a per-entry failure of a batch API. */
+  | { status: 'retryable'; reason: string }
+  /** Sending it again cannot succeed (e.g. the destination refused its content). */
+  | { status: 'rejected'; reason: string };
+
+export interface Sender {
+  /** Sends one batch; returns one outcome per entry, in order. Throwing means every entry is retryable. */
+  send(batch: readonly Entry[]): Promise<EntryOutcome[]>;
+}
+
+export interface SenderContext<Destination> {
+  destination: Destination;
+  target: TargetConfig;
+  log: Logger;
+  /**
+   * An AWS SDK client for this target: in its `region` (else `destinationRegion`, else the function's)
+   * and with its `role` assumed when it has one. Clients are cached.
+   */
+  awsClient<Client>(constructor: AwsClientConstructor<Client>, destinationRegion?: string): Client;
+}
+
+export type CreateSender<Destination> = (context: SenderContext<Destination>) => Sender;
+
+/** Everything the pipeline knows of a kind of target. Its client code loads only when first used. */
+export interface TargetType<Destination = unknown> {
+  readonly name: TargetTypeName;
+  /** The destination's expected form, shown when a destination does not parse. */
+  readonly destinationFormat: string;
+  /** Checks and parses a destination; throws an Error saying what is wrong. */
+  parseDestination(raw: string): Destination;
+  readonly limits: BatchLimits;
+  /** Whether `collapse` applies (it defaults to JSON where it does). */
+  readonly collapsible: boolean;
+  /** Whether this is an AWS API (so `role`, `externalId` and `region` apply). */
+  readonly aws: boolean;
+  encode(records: readonly FanoutRecord[], target: TargetConfig): Encoded;
+  loadSender(): Promise<CreateSender<Destination>>;
+}
+
+export function delivered(): EntryOutcome {
+  return { status: 'delivered' };
+}
+
+export function retryable(reason: string): EntryOutcome {
+  return { status: 'retryable', reason };
+}
+
+export function rejected(reason: string): EntryOutcome {
+  return { status: 'rejected', reason };
+}

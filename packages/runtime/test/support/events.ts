@@ -1,0 +1,73 @@
+import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
+import type { AttributeValue as LambdaAttributeValue } from 'aws-lambda';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { StreamEvent } from '../../src/fanout.js';
+
+let nextSequence = 49_650_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000n;
+
+function sequenceNumber(): string {
+  nextSequence += 1_000n;
+  return String(nextSequence);
+}
+
+/** A Lambda Kinesis event, as Lambda delivers it, with increasing sequence numbers. */
+export function kinesisEvent(
+  sourceArn: string,
+  records: ReadonlyArray<{ partitionKey: string; data: Buffer | string }>,
+): StreamEvent & { Records: KinesisStreamRecord[] } {
+  return {
+    Records: records.map(({ partitionKey, data }) => {
+      const sequence = sequenceNumber();
+      return {
+        kinesis: {
+          kinesisSchemaVersion: '1.0',
+          partitionKey,
+          sequenceNumber: sequence,
+          data: Buffer.from(data).toString('base64'),
+          approximateArrivalTimestamp: 1_763_700_000.123,
+        },
+        eventSource: 'aws:kinesis',
+        eventVersion: '1.0',
+        eventID: `shardId-000000000000:${sequence}`,
+        eventName: 'aws:kinesis:record',
+        invokeIdentityArn: 'arn:aws:iam::123456789012:role/fanoutRole',
+        awsRegion: sourceArn.split(':')[3]!,
+        eventSourceARN: sourceArn,
+      };
+    }),
+  };
+}
+
+export interface DynamoDBChange {
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  keys: Record<string, unknown>;
+  newImage?: Record<string, unknown>;
+  oldImage?: Record<string, unknown>;
+}
+
+function image(value: Record<string, unknown>): Record<string, LambdaAttributeValue> {
+  return marshall(value) as Record<string, LambdaAttributeValue>;
+}
+
+/** A Lambda DynamoDB Streams event (NEW_AND_OLD_IMAGES), as Lambda delivers it. */
+export function dynamodbEvent(sourceArn: string, changes: readonly DynamoDBChange[]): StreamEvent & { Records: DynamoDBRecord[] } {
+  return {
+    Records: changes.map((change) => ({
+      eventID: sequenceNumber().slice(-12),
+      eventName: change.eventName,
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: sourceArn.split(':')[3]!,
+      dynamodb: {
+        ApproximateCreationDateTime: 1_763_700_000,
+        Keys: image(change.keys),
+        ...(change.newImage ? { NewImage: image(change.newImage) } : {}),
+        ...(change.oldImage ? { OldImage: image(change.oldImage) } : {}),
+        SequenceNumber: sequenceNumber(),
+        SizeBytes: 100,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+      eventSourceARN: sourceArn,
+    })),
+  };
+}

@@ -1,0 +1,120 @@
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { describe, expect, it } from 'vitest';
+import {
+  HOME_REGION,
+  OTHER_REGION,
+  createTargetsTable,
+  kinesisSourceArn,
+  putTargets,
+  secondAccountRole,
+  testFanout,
+} from '../support/harness.js';
+import { kinesisEvent } from '../support/events.js';
+import { createQueue, drainQueue, sqsClient } from '../support/sqs.js';
+
+const records = [
+  { partitionKey: 'a', data: '{"n":1,"text":"héllo"}' },
+  { partitionKey: 'b', data: '{"n":2}' },
+  { partitionKey: 'a', data: '{"n":3}' },
+];
+
+describe('sqs target', () => {
+  it('delivers every record in each collapse mode, byte for byte', async () => {
+    const table = await createTargetsTable();
+    const sourceArn = kinesisSourceArn();
+    const queues = { none: await createQueue(), JSON: await createQueue(), concat: await createQueue(), 'concat-b64': await createQueue() };
+    await putTargets(
+      table,
+      Object.entries(queues).map(([collapse, queueUrl]) => ({
+        sourceArn,
+        id: `to-${collapse}`,
+        type: 'sqs',
+        destination: queueUrl,
+        active: true,
+        collapse: collapse as 'none',
+      })),
+    );
+
+    const response = await testFanout(table).process(kinesisEvent(sourceArn, records));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    const bodies = async (queueUrl: string) => (await drainQueue(queueUrl)).map((message) => message.Body).sort();
+    expect(await bodies(queues.none)).toEqual(records.map((record) => record.data).sort());
+    expect(await bodies(queues.JSON)).toEqual([`{"Records":[{"n":1,"text":"héllo"},{"n":2},{"n":3}]}`]);
+    expect(await bodies(queues.concat)).toEqual([records.map((record) => record.data).join('')]);
+    expect(await bodies(queues['concat-b64'])).toEqual([Buffer.from(records.map((record) => record.data).join('')).toString('base64')]);
+  });
+
+  it('keeps record order with parallel false on a FIFO queue, grouped by key and deduplicated by sequence number', async () => {
+    const table = await createTargetsTable();
+    const sourceArn = kinesisSourceArn();
+    const queueUrl = await createQueue({ fifo: true });
+    await putTargets(table, [{ sourceArn, id: 'fifo', type: 'sqs', destination: queueUrl, active: true, collapse: 'none', parallel: false }]);
+    const ordered = Array.from({ length: 35 }, (_, n) => ({ partitionKey: 'one-key', data: `record ${n}` }));
+    const event = kinesisEvent(sourceArn, ordered);
+
+    const fanout = testFanout(table);
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [] });
+    // Lambda retrying the same batch: the deduplication ids drop the copies
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [] });
+
+    const messages = await drainQueue(queueUrl);
+    expect(messages.map((message) => message.Body)).toEqual(ordered.map((record) => record.data));
+    expect(new Set(messages.map((message) => message.Attributes?.MessageGroupId))).toEqual(new Set(['one-key']));
+  });
+
+  it('delivers into the account of the target role, and nothing into the function account', async () => {
+    const table = await createTargetsTable();
+    const sourceArn = kinesisSourceArn();
+    const { role, credentials } = await secondAccountRole();
+    const queueUrl = await createQueue({ credentials });
+    await putTargets(table, [
+      { sourceArn, id: 'cross-account', type: 'sqs', destination: queueUrl, active: true, collapse: 'none', role, externalId: 'fanout-test' },
+    ]);
+
+    expect(await testFanout(table).process(kinesisEvent(sourceArn, records))).toEqual({ batchItemFailures: [] });
+
+    expect((await drainQueue(queueUrl, { credentials })).map((message) => message.Body).sort()).toEqual(
+      records.map((record) => record.data).sort(),
+    );
+    const queueName = queueUrl.split('/').pop()!;
+    const inFunctionAccount = await sqsClient().send(new ListQueuesCommand({ QueueNamePrefix: queueName }));
+    expect(inFunctionAccount.QueueUrls ?? []).toEqual([]);
+  });
+
+  it('delivers into the region the target names', async () => {
+    const table = await createTargetsTable();
+    const sourceArn = kinesisSourceArn();
+    const queueUrl = await createQueue({ region: OTHER_REGION });
+    await putTargets(table, [{ sourceArn, id: 'other-region', type: 'sqs', destination: queueUrl, active: true, region: OTHER_REGION }]);
+
+    expect(await testFanout(table).process(kinesisEvent(sourceArn, records))).toEqual({ batchItemFailures: [] });
+
+    expect(await drainQueue(queueUrl, { region: OTHER_REGION })).toHaveLength(1);
+    const queueName = queueUrl.split('/').pop()!;
+    const inHome = await sqsClient({ region: HOME_REGION }).send(new ListQueuesCommand({ QueueNamePrefix: queueName }));
+    expect(inHome.QueueUrls ?? []).toEqual([]);
+  });
+
+  it('rejects what SQS cannot take (binary data uncollapsed, a record over 1 MiB) and delivers the rest', async () => {
+    const table = await createTargetsTable();
+    const sourceArn = kinesisSourceArn();
+    const queueUrl = await createQueue();
+    await putTargets(table, [{ sourceArn, id: 'plain', type: 'sqs', destination: queueUrl, active: true, collapse: 'none' }]);
+    const event = kinesisEvent(sourceArn, [
+      { partitionKey: 'k', data: Buffer.from([0xff, 0xfe, 0x00]) },
+      { partitionKey: 'k', data: 'x'.repeat(1_048_577) },
+      { partitionKey: 'k', data: 'fine' },
+    ]);
+    const fanout = testFanout(table);
+
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [] });
+
+    expect((await drainQueue(queueUrl)).map((message) => message.Body)).toEqual(['fine']);
+    const rejections = fanout.logs.filter((line) => String(line.message).startsWith('record rejected'));
+    expect(rejections.map((line) => line.sequenceNumber)).toEqual([event.Records[0]!.kinesis.sequenceNumber, event.Records[1]!.kinesis.sequenceNumber]);
+    expect(String(rejections[0]!.message)).toContain('not UTF-8 text');
+    expect(String(rejections[1]!.message)).toContain('more than the 1048576-byte limit of sqs');
+    expect(JSON.stringify(fanout.logs)).not.toContain('xxxxxxxx');
+  });
+});
