@@ -43,14 +43,15 @@ export interface BatchResponse {
 
 /** Delivers the records of stream events to the active targets of their sources. */
 export class Fanout {
-  private readonly clients: AwsClients;
   private readonly loader: TargetsLoader;
   private readonly cloudwatch: CloudWatchClient;
   /** Senders keep connections (Redis, memcached, OpenSearch) across invocations; keyed by the target's row. */
   private readonly senders = new Map<string, Promise<Sender>>();
 
-  constructor(private readonly settings: FanoutSettings) {
-    this.clients = new AwsClients(settings.functionName);
+  constructor(
+    private readonly settings: FanoutSettings,
+    private readonly clients: AwsClients = new AwsClients(settings.functionName),
+  ) {
     const home = { region: settings.region };
     this.loader = new TargetsLoader(this.clients.get(DynamoDBClient, home), settings.tableName, settings.configTtlMs, settings.log);
     this.cloudwatch = this.clients.get(CloudWatchClient, home);
@@ -172,17 +173,21 @@ export class Fanout {
     if (!sender) {
       const type = TARGET_TYPES[target.type];
       const destination: unknown = type.parseDestination(target.destination);
+      const scope = (destinationRegion?: string) => ({
+        region: target.region ?? destinationRegion ?? this.settings.region,
+        role: target.role,
+        externalId: target.externalId,
+      });
       sender = type.loadSender().then((create) =>
         create({
           destination,
           target,
           log,
-          awsClient: (constructor, destinationRegion) =>
-            this.clients.get(constructor, {
-              region: target.region ?? destinationRegion ?? this.settings.region,
-              role: target.role,
-              externalId: target.externalId,
-            }),
+          awsClient: (constructor, destinationRegion) => this.clients.get(constructor, scope(destinationRegion)),
+          awsScope: (destinationRegion) => {
+            const { region } = scope(destinationRegion);
+            return { region, credentials: this.clients.credentials(scope(destinationRegion)) };
+          },
         }),
       );
       sender.catch(() => this.senders.delete(key));

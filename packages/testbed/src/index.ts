@@ -3,6 +3,8 @@ export type { Testbed, TestbedEndpoints, ServerName } from './testbed.js';
 export { awsClientConfig, credentialsForAccount } from './aws.js';
 export type { AwsClientConfig, AwsCredentials } from './aws.js';
 export { HttpSinkClient } from './http-sink-client.js';
+export { motoRequests } from './moto-requests.js';
+export type { MotoRequest } from './moto-requests.js';
 export type { AwsEndpoints } from './servers/moto.js';
 export type { RedisEndpoints } from './servers/redis.js';
 export type { MemcachedEndpoints } from './servers/memcached.js';

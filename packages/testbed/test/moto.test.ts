@@ -4,7 +4,7 @@ import { CreateQueueCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessa
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, inject, it } from 'vitest';
-import { awsClientConfig, credentialsForAccount, uniqueName } from '../src/index.js';
+import { awsClientConfig, credentialsForAccount, motoRequests, uniqueName } from '../src/index.js';
 
 const aws = inject('testbed').aws;
 
@@ -51,7 +51,7 @@ describe('moto', () => {
     expect(inHome.QueueUrls ?? []).toEqual([]);
   });
 
-  it('runs Lambda without Docker: a function can be created and invoked', async () => {
+  it('runs Lambda without Docker, and records what each invocation received', async () => {
     const iam = new IAMClient(awsClientConfig(aws));
     const { Role } = await iam.send(
       new CreateRoleCommand({ RoleName: uniqueName('lambda-role'), AssumeRolePolicyDocument: '{}' }),
@@ -71,5 +71,9 @@ describe('moto', () => {
       new InvokeCommand({ FunctionName, InvocationType: 'Event', Payload: Buffer.from('{"n":1}') }),
     );
     expect(result.StatusCode).toBe(202);
+    const invocations = motoRequests(aws, new RegExp(`/functions/${FunctionName}/invocations`));
+    expect(invocations.map((request) => [request.headers['X-Amz-Invocation-Type'], request.body.toString()])).toEqual([
+      ['Event', '{"n":1}'],
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 
@@ -24,6 +25,7 @@ export interface AwsScope {
 export class AwsClients {
   private readonly clients = new Map<string, unknown>();
   private readonly roleCredentials = new Map<string, AwsCredentialIdentityProvider>();
+  private defaultCredentials: AwsCredentialIdentityProvider | undefined;
 
   constructor(private readonly sessionName: string) {}
 
@@ -38,6 +40,13 @@ export class AwsClients {
       this.clients.set(key, client);
     }
     return client;
+  }
+
+  /** Credentials for code that signs its own requests (e.g. the OpenSearch client): the role's, else the default chain's. */
+  credentials(scope: AwsScope): AwsCredentialIdentityProvider {
+    if (scope.role) return this.credentialsFor(scope.role, scope.externalId, scope.region);
+    this.defaultCredentials ??= defaultProvider();
+    return this.defaultCredentials;
   }
 
   private credentialsFor(role: string, externalId: string | undefined, region: string): AwsCredentialIdentityProvider {

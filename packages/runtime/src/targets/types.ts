@@ -1,5 +1,6 @@
 import type { FanoutRecord } from '../records/index.js';
 import type { Logger } from '../log/logger.js';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsClientConstructor } from '../aws/clients.js';
 import type { TargetConfig } from '../config/schema.js';
 
@@ -56,6 +57,8 @@ export interface SenderContext<Destination> {
    * and with its `role` assumed when it has one. Clients are cached.
    */
   awsClient<Client>(constructor: AwsClientConstructor<Client>, destinationRegion?: string): Client;
+  /** The scope `awsClient` uses, for code that signs its own requests: region and credentials (the role's when set). */
+  awsScope(destinationRegion?: string): { region: string; credentials: AwsCredentialIdentityProvider };
 }
 
 export type CreateSender<Destination> = (context: SenderContext<Destination>) => Sender;

@@ -5,6 +5,7 @@ import { awsClientConfig, credentialsForAccount, uniqueName, type AwsCredentials
 import { inject } from 'vitest';
 import { Fanout, type BatchResponse, type FanoutSettings, type StreamEvent } from '../../src/fanout.js';
 import { createLogger } from '../../src/log/logger.js';
+import type { AwsClients } from '../../src/aws/clients.js';
 import type { TargetRowInput } from '../../src/config/schema.js';
 
 export const aws = inject('testbed').aws;
@@ -72,7 +73,7 @@ export interface TestFanout {
 }
 
 /** A Fanout on the given table, logging into `logs`, with fast retries. */
-export function testFanout(tableName: string, overrides: Partial<FanoutSettings> = {}): TestFanout {
+export function testFanout(tableName: string, overrides: Partial<FanoutSettings> = {}, clients?: AwsClients): TestFanout {
   const logs: Array<Record<string, unknown>> = [];
   const fanout = new Fanout({
     tableName,
@@ -85,7 +86,7 @@ export function testFanout(tableName: string, overrides: Partial<FanoutSettings>
     reserveMs: 0,
     log: createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) }),
     ...overrides,
-  });
+  }, clients);
   return {
     fanout,
     logs,

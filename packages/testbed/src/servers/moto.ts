@@ -17,6 +17,11 @@ export interface AwsEndpoints {
   /** Two accounts; the first is the one the static credentials belong to. */
   accounts: readonly [string, string];
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * Every request moto received, one JSON object a line (moto's recorder): how a test sees what
+   * was sent to APIs that keep nothing to read back, such as Lambda's Invoke or IoT's Publish.
+   */
+  requestLog: string;
 }
 
 export async function startMoto(ctx: StartContext): Promise<StartedServer<AwsEndpoints>> {
@@ -29,7 +34,8 @@ export async function startMoto(ctx: StartContext): Promise<StartedServer<AwsEnd
   const port = await freePort();
   const endpoint = `http://${LOOPBACK}:${port}`;
   // with MOTO_ACCOUNT_ID set, moto puts every request in that account, assumed roles included
-  const env = { ...process.env };
+  const requestLog = join(ctx.runDir, 'moto-requests.jsonl');
+  const env: NodeJS.ProcessEnv = { ...process.env, MOTO_ENABLE_RECORDING: 'true', MOTO_RECORDER_FILEPATH: requestLog };
   delete env.MOTO_ACCOUNT_ID;
   const server = await startServer({
     name: 'moto',
@@ -50,6 +56,7 @@ export async function startMoto(ctx: StartContext): Promise<StartedServer<AwsEnd
       regions: REGIONS,
       accounts: [PRIMARY_ACCOUNT, SECONDARY_ACCOUNT],
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      requestLog,
     },
     pid: server.pid,
     stop: server.stop,

@@ -11,8 +11,6 @@ export interface EsDestination {
   /** The domain's endpoint as a URL (`https://` added to a bare host name). */
   node: string;
   index: string;
-  /** Only with the legacy form `endpoint#doctype/index`, for clusters that still take types. */
-  docType?: string;
   region?: string;
 }
 
@@ -48,13 +46,14 @@ export const esTarget: TargetType<EsDestination> = {
     if (separator < 0) throw new Error(`"${raw}" has no #INDEX`);
     const endpointPart = raw.slice(0, separator);
     const indexPart = raw.slice(separator + 1);
-    const [docType, index] = indexPart.includes('/') ? indexPart.split('/', 2) : [undefined, indexPart];
-    if (!index || !INDEX.test(index)) {
-      throw new Error(`index "${index ?? ''}" is not a valid index name (lowercase letters, digits, _ . + -)`);
+    // the legacy form's document type is dropped: OpenSearch and Elasticsearch 7+ have no types
+    const index = indexPart.includes('/') ? indexPart.slice(indexPart.indexOf('/') + 1) : indexPart;
+    if (!INDEX.test(index)) {
+      throw new Error(`index "${index}" is not a valid index name (lowercase letters, digits, _ . + -)`);
     }
     const node = parseHttpUrl(/^https?:\/\//.test(endpointPart) ? endpointPart : `https://${endpointPart}`, 'an OpenSearch endpoint');
     const region = AWS_DOMAIN_HOST.exec(node.hostname)?.[1];
-    return { node: node.origin, index, ...(docType ? { docType } : {}), ...(region ? { region } : {}) };
+    return { node: node.origin, index, ...(region ? { region } : {}) };
   },
   limits: { maxEntries: ES_MAX_BULK_ACTIONS, maxBatchBytes: ES_MAX_BULK_BYTES, maxEntryBytes: ES_MAX_BULK_BYTES },
   collapsible: false,

@@ -15,6 +15,10 @@ export interface MemcachedDestination {
   servers: string;
 }
 
+function hasSpaceOrControl(key: string): boolean {
+  return [...key].some((character) => /\s/.test(character) || character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
+}
+
 export const memcachedTarget: TargetType<MemcachedDestination> = {
   name: 'memcached',
   destinationFormat: 'host:port[,host:port...]',
@@ -29,7 +33,7 @@ export const memcachedTarget: TargetType<MemcachedDestination> = {
     encodeEach(
       records,
       (record) => {
-        if (Buffer.byteLength(record.key) > MEMCACHED_MAX_KEY_BYTES || /[\s\x00-\x1f\x7f]/.test(record.key)) {
+        if (Buffer.byteLength(record.key) > MEMCACHED_MAX_KEY_BYTES || hasSpaceOrControl(record.key)) {
           throw new Error(`its key is not a memcached key (at most ${MEMCACHED_MAX_KEY_BYTES} bytes, no spaces or control characters)`);
         }
         return record.data;

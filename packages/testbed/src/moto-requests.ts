@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import type { AwsEndpoints } from './servers/moto.js';
+
+export interface MotoRequest {
+  method: string;
+  /** The URL as received, path and query included. */
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+interface RecordedLine {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+  body_encoded: boolean;
+}
+
+/** The requests moto received whose URL path (and query) matches, oldest first. */
+export function motoRequests(aws: AwsEndpoints, path: RegExp): MotoRequest[] {
+  return readFileSync(aws.requestLog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as RecordedLine)
+    .filter((entry) => path.test(new URL(entry.url).pathname + new URL(entry.url).search))
+    .map((entry) => ({
+      method: entry.method,
+      url: entry.url,
+      headers: entry.headers,
+      body: Buffer.from(entry.body ?? '', entry.body_encoded ? 'base64' : 'utf8'),
+    }));
+}
