@@ -1,4 +1,5 @@
-import { CloudWatchClient, PutMetricDataCommand, type MetricDatum, type StandardUnit } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient} from '@aws-sdk/client-cloudwatch';
+import { PutMetricDataCommand, type MetricDatum, type StandardUnit } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '../log/logger.js';
 
 /** PutMetricData takes up to 1,000 metrics per request. */
