@@ -45,8 +45,18 @@ export interface DynamoDBChange {
   oldImage?: Record<string, unknown>;
 }
 
+/** Lambda's JSON event carries binary attribute values in base64. */
+function withBinaryInBase64(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (Array.isArray(value)) return value.map(withBinaryInBase64);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, withBinaryInBase64(field)]));
+  }
+  return value;
+}
+
 function image(value: Record<string, unknown>): Record<string, LambdaAttributeValue> {
-  return marshall(value) as Record<string, LambdaAttributeValue>;
+  return withBinaryInBase64(marshall(value)) as Record<string, LambdaAttributeValue>;
 }
 
 /** A Lambda DynamoDB Streams event (NEW_AND_OLD_IMAGES), as Lambda delivers it. */

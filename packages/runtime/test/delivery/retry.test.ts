@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { sendWithRetry } from '../../src/delivery/retry.js';
+import { ScriptedSender, TestClock, entry, record } from '../support/fake-sender.js';
+
+const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
+const batch = [entry(record(0, 'a')), entry(record(1, 'b')), entry(record(2, 'c'))];
+
+describe('sendWithRetry', () => {
+  it('re-sends only the entries that came back retryable, with growing capped delays', async () => {
+    const sender = new ScriptedSender((body, call) => (body === 'b' && call <= 3 ? { status: 'retryable', reason: 'throttled' } : { status: 'delivered' }));
+    const clock = new TestClock();
+    let retries = 0;
+    const outcomes = await sendWithRetry(sender, batch, policy, clock, (count) => (retries += count));
+    expect(outcomes).toEqual([{ status: 'delivered' }, { status: 'delivered' }, { status: 'delivered' }]);
+    expect(sender.calls).toEqual([['a', 'b', 'c'], ['b'], ['b'], ['b']]);
+    expect(clock.sleeps).toEqual([200, 400, 800]);
+    expect(retries).toBe(3);
+  });
+
+  it('gives up after the last attempt and reports the entry failed with the last reason', async () => {
+    const sender = new ScriptedSender((body) => (body === 'c' ? { status: 'retryable', reason: 'HTTP 500' } : { status: 'delivered' }));
+    const outcomes = await sendWithRetry(sender, batch, policy, new TestClock(), () => undefined);
+    expect(outcomes[2]).toEqual({ status: 'failed', reason: 'HTTP 500 (gave up after 5 attempts)' });
+    expect(sender.calls).toHaveLength(5);
+  });
+
+  it('stops retrying when the invocation has no time left for the next delay', async () => {
+    const sender = new ScriptedSender(() => ({ status: 'retryable', reason: 'down' }));
+    const outcomes = await sendWithRetry(sender, batch, policy, new TestClock(500), () => undefined);
+    expect(sender.calls).toHaveLength(2);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['failed', 'failed', 'failed']);
+  });
+
+  it('never re-sends a rejected entry', async () => {
+    const sender = new ScriptedSender((body) => (body === 'a' ? { status: 'rejected', reason: 'HTTP 400' } : { status: 'delivered' }));
+    const outcomes = await sendWithRetry(sender, batch, policy, new TestClock(), () => undefined);
+    expect(outcomes[0]).toEqual({ status: 'rejected', reason: 'HTTP 400' });
+    expect(sender.calls).toHaveLength(1);
+  });
+
+  it('treats a thrown error as every entry retryable', async () => {
+    const sender = new ScriptedSender((_body, call) => (call === 1 ? new Error('socket hang up') : { status: 'delivered' }));
+    const outcomes = await sendWithRetry(sender, batch, policy, new TestClock(), () => undefined);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(sender.calls).toEqual([['a', 'b', 'c'], ['a', 'b', 'c']]);
+  });
+});

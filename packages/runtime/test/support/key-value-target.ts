@@ -1,0 +1,107 @@
+import { uniqueName } from '@fanout/testbed';
+import { expect, it } from 'vitest';
+import { validateTargetRow } from '../../src/config/schema.js';
+import { createTargetsTable, dynamodbSourceArn, kinesisSourceArn, putTargets, testFanout } from './harness.js';
+import { dynamodbEvent, kinesisEvent } from './events.js';
+import { closedPort } from './network.js';
+
+/** A key-value store target type (redis, memcached) and how a test reads what it holds. */
+export interface KeyValueStore {
+  type: 'redis' | 'memcached';
+  /** A destination that reaches the test bed's server. */
+  destination: string;
+  /** The value stored under a key; undefined when the key is absent. */
+  read(key: string): Promise<Buffer | undefined>;
+}
+
+/** Every byte value, and text that is not ASCII: what must survive the trip unchanged. */
+const BINARY = Buffer.from(Array.from({ length: 256 }, (_, byte) => byte));
+const TEXT = '{"name":"Zoë","city":"Kraków"}';
+
+/** The tests every key-value store target must pass; call inside the type's `describe`. */
+export function keyValueTargetTests(store: KeyValueStore): void {
+  it('stores each Kinesis record byte for byte under its partition key, the later record of a key winning', async () => {
+    const table = await createTargetsTable();
+    const sourceArn = kinesisSourceArn();
+    await putTargets(table, [{ sourceArn, id: store.type, type: store.type, destination: store.destination, active: true }]);
+    const [binaryKey, textKey] = [uniqueName('binary'), uniqueName('text')];
+    const event = kinesisEvent(sourceArn, [
+      { partitionKey: textKey, data: 'first version' },
+      { partitionKey: binaryKey, data: BINARY },
+      { partitionKey: textKey, data: TEXT },
+    ]);
+
+    expect(await testFanout(table).process(event)).toEqual({ batchItemFailures: [] });
+
+    expect(await store.read(binaryKey)).toEqual(BINARY);
+    expect((await store.read(textKey))?.toString('utf8')).toBe(TEXT);
+  });
+
+  it('keeps a DynamoDB item under its key values in attribute-name order joined with |, updates it, and deletes it on REMOVE', async () => {
+    const table = await createTargetsTable();
+    const sourceArn = dynamodbSourceArn();
+    await putTargets(table, [{ sourceArn, id: store.type, type: store.type, destination: store.destination, active: true, convertDDB: true }]);
+    const fanout = testFanout(table);
+    const [kept, removed] = [uniqueName('kept'), uniqueName('removed')];
+    // "zone" sorts after "id" though it comes first here: the key is "ID|ZONE"
+    const keys = (id: string) => ({ zone: 'eu', id });
+    const item = (id: string, version: number) => ({ ...keys(id), version, tags: ['a', 'b'] });
+
+    expect(
+      await fanout.process(
+        dynamodbEvent(sourceArn, [
+          { eventName: 'INSERT', keys: keys(kept), newImage: item(kept, 1) },
+          { eventName: 'INSERT', keys: keys(removed), newImage: item(removed, 1) },
+        ]),
+      ),
+    ).toEqual({ batchItemFailures: [] });
+    expect(JSON.parse((await store.read(`${kept}|eu`))?.toString('utf8') ?? 'null')).toEqual(item(kept, 1));
+    expect(await store.read(`${removed}|eu`)).toBeDefined();
+
+    expect(
+      await fanout.process(
+        dynamodbEvent(sourceArn, [
+          { eventName: 'MODIFY', keys: keys(kept), oldImage: item(kept, 1), newImage: item(kept, 2) },
+          { eventName: 'REMOVE', keys: keys(removed), oldImage: item(removed, 1) },
+        ]),
+      ),
+    ).toEqual({ batchItemFailures: [] });
+    expect(JSON.parse((await store.read(`${kept}|eu`))?.toString('utf8') ?? 'null')).toEqual(item(kept, 2));
+    expect(await store.read(`${removed}|eu`)).toBeUndefined();
+  });
+
+  it('reports the earliest record for retry, without waiting for a connection, when the server is down', async () => {
+    const table = await createTargetsTable();
+    const sourceArn = kinesisSourceArn();
+    await putTargets(table, [{ sourceArn, id: 'down', type: store.type, destination: `127.0.0.1:${await closedPort()}`, active: true }]);
+    const event = kinesisEvent(sourceArn, [
+      { partitionKey: uniqueName('one'), data: 'one' },
+      { partitionKey: uniqueName('two'), data: 'two' },
+    ]);
+    const fanout = testFanout(table);
+    const timeLeftMs = 2_000;
+
+    const started = Date.now();
+    const response = await fanout.process(event, timeLeftMs);
+
+    expect(Date.now() - started).toBeLessThan(timeLeftMs);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
+    const failures = fanout.logs.filter((line) => String(line.message).startsWith('record failed'));
+    expect(failures).toHaveLength(2);
+    expect(String(failures[0]!.message)).toContain('ECONNREFUSED');
+  });
+
+  it.each(['role', 'region'] as const)('refuses a row with %s, naming the field', (field) => {
+    const validation = validateTargetRow({
+      sourceArn: kinesisSourceArn(),
+      id: 'with-aws-field',
+      type: store.type,
+      destination: store.destination,
+      active: true,
+      [field]: field === 'role' ? 'arn:aws:iam::123456789012:role/fanout-target' : 'eu-west-1',
+    });
+
+    expect(validation.ok).toBe(false);
+    expect(validation.ok ? [] : validation.problems).toEqual([expect.stringMatching(new RegExp(`^${field}: not available for ${store.type} targets`))]);
+  });
+}
