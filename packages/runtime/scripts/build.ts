@@ -26,7 +26,9 @@ export async function buildRuntime(outDir = join(packageDir, 'dist')): Promise<R
   mkdirSync(outDir, { recursive: true });
   const handlerFile = join(outDir, HANDLER_FILE);
   const { metafile } = await build({
-    entryPoints: [join(packageDir, 'src', 'handler.ts')],
+    // metafile paths relative to the package: src/handler.ts, node_modules/...
+    absWorkingDir: packageDir,
+    entryPoints: ['src/handler.ts'],
     outfile: handlerFile,
     bundle: true,
     platform: 'node',
@@ -39,6 +41,8 @@ export async function buildRuntime(outDir = join(packageDir, 'dist')): Promise<R
     metafile: true,
     logLevel: 'warning',
   });
+  // the package is ESM; this says the bundle beside it is CommonJS, as it is inside the zip
+  writeFileSync(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
   const zipFile = join(outDir, ZIP_FILE);
   // a fixed date keeps the zip byte-identical from one build to the next
   writeFileSync(zipFile, zipSync({ [HANDLER_FILE]: [readFileSync(handlerFile), { mtime: new Date('2026-01-01T00:00:00Z') }] }));

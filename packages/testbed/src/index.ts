@@ -11,3 +11,4 @@ export type { MemcachedEndpoints } from './servers/memcached.js';
 export type { OpenSearchEndpoints } from './servers/opensearch.js';
 export type { HttpSinkEndpoints, RecordedRequest, ResponseRule } from './servers/http-sink.js';
 export { uniqueName } from './names.js';
+export { freePort } from './net.js';

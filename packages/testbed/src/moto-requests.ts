@@ -19,7 +19,10 @@ interface RecordedLine {
 
 /** The requests moto received whose URL path (and query) matches, oldest first. */
 export function motoRequests(aws: AwsEndpoints, path: RegExp): MotoRequest[] {
-  return readFileSync(aws.requestLog, 'utf8')
+  const log = readFileSync(aws.requestLog, 'utf8');
+  // moto may be writing the last line right now: read the complete lines only
+  return log
+    .slice(0, log.lastIndexOf('\n') + 1)
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as RecordedLine)

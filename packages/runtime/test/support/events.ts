@@ -1,7 +1,6 @@
 import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
 import type { AttributeValue as LambdaAttributeValue } from 'aws-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { StreamEvent } from '../../src/fanout.js';
 
 let nextSequence = 49_650_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000n;
 
@@ -14,7 +13,7 @@ function sequenceNumber(): string {
 export function kinesisEvent(
   sourceArn: string,
   records: ReadonlyArray<{ partitionKey: string; data: Buffer | string }>,
-): StreamEvent & { Records: KinesisStreamRecord[] } {
+): { Records: KinesisStreamRecord[] } {
   return {
     Records: records.map(({ partitionKey, data }) => {
       const sequence = sequenceNumber();
@@ -60,7 +59,7 @@ function image(value: Record<string, unknown>): Record<string, LambdaAttributeVa
 }
 
 /** A Lambda DynamoDB Streams event (NEW_AND_OLD_IMAGES), as Lambda delivers it. */
-export function dynamodbEvent(sourceArn: string, changes: readonly DynamoDBChange[]): StreamEvent & { Records: DynamoDBRecord[] } {
+export function dynamodbEvent(sourceArn: string, changes: readonly DynamoDBChange[]): { Records: DynamoDBRecord[] } {
   return {
     Records: changes.map((change) => ({
       eventID: sequenceNumber().slice(-12),

@@ -13,8 +13,7 @@ export const [PRIMARY_ACCOUNT, SECONDARY_ACCOUNT] = aws.accounts;
 export const [HOME_REGION, OTHER_REGION] = aws.regions;
 
 /** A fresh targets table (hash key sourceArn, range key id), as `deploy` makes it. */
-export async function createTargetsTable(): Promise<string> {
-  const name = uniqueName('fanoutTargets');
+export async function createTargetsTable(name = uniqueName('fanoutTargets')): Promise<string> {
   await new DynamoDBClient(awsClientConfig(aws)).send(
     new CreateTableCommand({
       TableName: name,

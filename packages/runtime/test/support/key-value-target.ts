@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { validateTargetRow } from '../../src/config/schema.js';
 import { createTargetsTable, dynamodbSourceArn, kinesisSourceArn, putTargets, testFanout } from './harness.js';
 import { dynamodbEvent, kinesisEvent } from './events.js';
+import { recordOutcomeLines } from './logs.js';
 import { closedPort } from './network.js';
 
 /** A key-value store target type (redis, memcached) and how a test reads what it holds. */
@@ -46,6 +47,7 @@ export function keyValueTargetTests(store: KeyValueStore): void {
     // "zone" sorts after "id" though it comes first here: the key is "ID|ZONE"
     const keys = (id: string) => ({ zone: 'eu', id });
     const item = (id: string, version: number) => ({ ...keys(id), version, tags: ['a', 'b'] });
+    const storedItem = async (id: string): Promise<unknown> => JSON.parse((await store.read(`${id}|eu`))?.toString('utf8') ?? 'null');
 
     expect(
       await fanout.process(
@@ -55,19 +57,20 @@ export function keyValueTargetTests(store: KeyValueStore): void {
         ]),
       ),
     ).toEqual({ batchItemFailures: [] });
-    expect(JSON.parse((await store.read(`${kept}|eu`))?.toString('utf8') ?? 'null')).toEqual(item(kept, 1));
+    expect(await storedItem(kept)).toEqual(item(kept, 1));
     expect(await store.read(`${removed}|eu`)).toBeDefined();
 
-    expect(
-      await fanout.process(
-        dynamodbEvent(sourceArn, [
-          { eventName: 'MODIFY', keys: keys(kept), oldImage: item(kept, 1), newImage: item(kept, 2) },
-          { eventName: 'REMOVE', keys: keys(removed), oldImage: item(removed, 1) },
-        ]),
-      ),
-    ).toEqual({ batchItemFailures: [] });
-    expect(JSON.parse((await store.read(`${kept}|eu`))?.toString('utf8') ?? 'null')).toEqual(item(kept, 2));
+    const modifyAndRemove = dynamodbEvent(sourceArn, [
+      { eventName: 'MODIFY', keys: keys(kept), oldImage: item(kept, 1), newImage: item(kept, 2) },
+      { eventName: 'REMOVE', keys: keys(removed), oldImage: item(removed, 1) },
+    ]);
+    expect(await fanout.process(modifyAndRemove)).toEqual({ batchItemFailures: [] });
+    expect(await storedItem(kept)).toEqual(item(kept, 2));
     expect(await store.read(`${removed}|eu`)).toBeUndefined();
+
+    // Lambda retrying the batch: removing a key that is gone is neither a failure nor a rejection
+    expect(await fanout.process(modifyAndRemove)).toEqual({ batchItemFailures: [] });
+    expect([...recordOutcomeLines(fanout, 'failed'), ...recordOutcomeLines(fanout, 'rejected')]).toEqual([]);
   });
 
   it('reports the earliest record for retry, without waiting for a connection, when the server is down', async () => {
@@ -86,7 +89,7 @@ export function keyValueTargetTests(store: KeyValueStore): void {
 
     expect(Date.now() - started).toBeLessThan(timeLeftMs);
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
-    const failures = fanout.logs.filter((line) => String(line.message).startsWith('record failed'));
+    const failures = recordOutcomeLines(fanout, 'failed');
     expect(failures).toHaveLength(2);
     expect(String(failures[0]!.message)).toContain('ECONNREFUSED');
   });

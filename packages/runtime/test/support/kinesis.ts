@@ -1,5 +1,12 @@
-import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
-import { awsClientConfig, uniqueName, type AwsCredentials } from '@fanout/testbed';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+} from '@aws-sdk/client-kinesis';
+import { awsClientConfig, motoRequests, uniqueName, type AwsCredentials } from '@fanout/testbed';
+import { Http1KinesisClient } from '../../src/targets/kinesis/client.js';
 import { aws } from './harness.js';
 
 export interface StreamOptions {
@@ -9,8 +16,8 @@ export interface StreamOptions {
   name?: string;
 }
 
-export function kinesisClient(options: StreamOptions = {}): KinesisClient {
-  return new KinesisClient(awsClientConfig(aws, options));
+function kinesisClient(options: StreamOptions = {}): Http1KinesisClient {
+  return new Http1KinesisClient(awsClientConfig(aws, options));
 }
 
 /** A single-shard stream, so that reading it back gives the records in the order they were put. */
@@ -44,4 +51,18 @@ export async function readStream(streamName: string, options: StreamOptions = {}
     }
   }
   return records;
+}
+
+export interface PutRecordsCall {
+  StreamName?: string;
+  StreamARN?: string;
+  Records: unknown[];
+}
+
+/** The PutRecords calls moto received for the stream (named by name or by ARN), oldest first. */
+export function putRecordsCalls(streamName: string): PutRecordsCall[] {
+  return motoRequests(aws, /^\/$/)
+    .filter((request) => request.headers['X-Amz-Target'] === 'Kinesis_20131202.PutRecords')
+    .map((request) => JSON.parse(request.body.toString('utf8')) as PutRecordsCall)
+    .filter((call) => call.StreamName === streamName || call.StreamARN?.endsWith(`:stream/${streamName}`));
 }

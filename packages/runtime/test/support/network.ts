@@ -1,13 +1,2 @@
-import { createServer } from 'node:net';
-
-/** A loopback port nothing listens on (the kernel's pick, released), for a target whose server is down. */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A loopback port nothing listens on (the kernel's pick, released), for a server that is down. */
+export { freePort as closedPort } from '@fanout/testbed';

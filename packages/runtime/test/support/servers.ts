@@ -1,5 +1,6 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closedPort } from './network.js';
 
 export interface LocalServer {
   url: string;
@@ -24,9 +25,7 @@ export async function startLocalServer(listener: RequestListener): Promise<Local
   };
 }
 
-/** A URL on a loopback port that nothing listens on (it did a moment ago): connections are refused. */
+/** An http URL on a loopback port nothing listens on: connections to it are refused. */
 export async function closedPortUrl(): Promise<string> {
-  const server = await startLocalServer(() => undefined);
-  await server.close();
-  return server.url;
+  return `http://127.0.0.1:${await closedPort()}`;
 }

@@ -4,7 +4,7 @@ import { awsClientConfig, uniqueName } from '@fanout/testbed';
 import { aws } from './harness.js';
 import { createQueue, sqsClient, type QueueOptions } from './sqs.js';
 
-export function snsClient(options: QueueOptions = {}): SNSClient {
+function snsClient(options: QueueOptions = {}): SNSClient {
   return new SNSClient(awsClientConfig(aws, options));
 }
 

@@ -2,11 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { COLLAPSE_MODES } from '../../src/targets/types.js';
 import { collapsedBodies, jsonRecords } from '../support/collapse.js';
 import { kinesisEvent } from '../support/events.js';
-import { HOME_REGION, OTHER_REGION, createTargetsTable, kinesisSourceArn, putTargets, secondAccountRole, testFanout } from '../support/harness.js';
+import {
+  HOME_REGION,
+  OTHER_REGION,
+  createTargetsTable,
+  kinesisSourceArn,
+  putTargets,
+  secondAccountRole,
+  testFanout,
+} from '../support/harness.js';
 import { createSubscribedTopic } from '../support/sns.js';
-import { drainQueue } from '../support/sqs.js';
+import { drainQueue, type QueueOptions } from '../support/sqs.js';
 
-const bodiesIn = async (queueUrl: string, options: Parameters<typeof drainQueue>[1] = {}) =>
+const bodiesIn = async (queueUrl: string, options: QueueOptions = {}) =>
   (await drainQueue(queueUrl, options)).map((message) => message.Body).sort();
 
 const topicName = (topicArn: string) => topicArn.split(':').pop()!;
@@ -57,7 +65,16 @@ describe('sns target', () => {
     const target = await createSubscribedTopic({ credentials });
     const sameNameAtHome = await createSubscribedTopic({ name: topicName(target.topicArn) });
     await putTargets(table, [
-      { sourceArn, id: 'cross-account', type: 'sns', destination: target.topicArn, active: true, collapse: 'none', role, externalId: 'fanout-test' },
+      {
+        sourceArn,
+        id: 'cross-account',
+        type: 'sns',
+        destination: target.topicArn,
+        active: true,
+        collapse: 'none',
+        role,
+        externalId: 'fanout-test',
+      },
     ]);
 
     expect(await testFanout(table).process(kinesisEvent(sourceArn, jsonRecords))).toEqual({ batchItemFailures: [] });

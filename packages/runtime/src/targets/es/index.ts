@@ -8,7 +8,7 @@ export const ES_MAX_BULK_BYTES = 5_242_880;
 export const ES_MAX_BULK_ACTIONS = 1_000;
 
 export interface EsDestination {
-  /** The domain's endpoint as a URL (`https://` added to a bare host name). */
+  /** The domain's endpoint as a URL (`https://` added to a bare host name), with its path if it has one. */
   node: string;
   index: string;
   region?: string;
@@ -53,7 +53,8 @@ export const esTarget: TargetType<EsDestination> = {
     }
     const node = parseHttpUrl(/^https?:\/\//.test(endpointPart) ? endpointPart : `https://${endpointPart}`, 'an OpenSearch endpoint');
     const region = AWS_DOMAIN_HOST.exec(node.hostname)?.[1];
-    return { node: node.origin, index, ...(region ? { region } : {}) };
+    const path = node.pathname.replace(/\/+$/, '');
+    return { node: node.origin + path, index, ...(region ? { region } : {}) };
   },
   limits: { maxEntries: ES_MAX_BULK_ACTIONS, maxBatchBytes: ES_MAX_BULK_BYTES, maxEntryBytes: ES_MAX_BULK_BYTES },
   collapsible: false,

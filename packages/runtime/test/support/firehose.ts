@@ -1,0 +1,60 @@
+import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-firehose';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { awsClientConfig, uniqueName, type AwsCredentials } from '@fanout/testbed';
+import { aws } from './harness.js';
+
+export interface DeliveryStreamOptions {
+  region?: string;
+  credentials?: AwsCredentials;
+  /** A chosen name, e.g. the name of a delivery stream elsewhere. */
+  name?: string;
+}
+
+export interface S3DeliveryStream {
+  name: string;
+  arn: string;
+  /** Where the delivery stream writes what it is given. */
+  bucket: string;
+}
+
+/** Buckets are in the home region, whatever the delivery stream's: moto's Firehose writes to S3 wherever the bucket is. */
+function s3Client(credentials: AwsCredentials | undefined): S3Client {
+  return new S3Client({ ...awsClientConfig(aws, { credentials }), forcePathStyle: true });
+}
+
+/** A delivery stream into a new bucket of the same account (Extended S3 destination, no prefix, no compression). */
+export async function createS3DeliveryStream(options: DeliveryStreamOptions = {}): Promise<S3DeliveryStream> {
+  const name = options.name ?? uniqueName('delivery');
+  const bucket = uniqueName('fanout-delivered');
+  await s3Client(options.credentials).send(new CreateBucketCommand({ Bucket: bucket }));
+  const { Role } = await new IAMClient(awsClientConfig(aws, options)).send(
+    new CreateRoleCommand({
+      RoleName: uniqueName('firehose-delivery'),
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'firehose.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  );
+  const { DeliveryStreamARN } = await new FirehoseClient(awsClientConfig(aws, options)).send(
+    new CreateDeliveryStreamCommand({
+      DeliveryStreamName: name,
+      DeliveryStreamType: 'DirectPut',
+      ExtendedS3DestinationConfiguration: { BucketARN: `arn:aws:s3:::${bucket}`, RoleARN: Role!.Arn! },
+    }),
+  );
+  return { name, arn: DeliveryStreamARN!, bucket };
+}
+
+/** The content of every object in the bucket. moto writes one object per PutRecordBatch call: its records' data, joined. */
+export async function objectsIn(bucket: string, options: DeliveryStreamOptions = {}): Promise<Buffer[]> {
+  const s3 = s3Client(options.credentials);
+  const { Contents } = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+  return Promise.all(
+    (Contents ?? []).map(async ({ Key }) => {
+      const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
+      return Buffer.from(await Body!.transformToByteArray());
+    }),
+  );
+}
