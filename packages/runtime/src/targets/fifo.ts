@@ -20,3 +20,8 @@ export function messageDeduplicationId(entry: Entry): string {
   );
   return createHash('sha256').update(ids.join(',')).digest('hex');
 }
+
+/** The FIFO fields of a message to a FIFO topic or queue; none for a standard one. */
+export function fifoFields(entry: Entry, fifo: boolean): { MessageGroupId?: string; MessageDeduplicationId?: string } {
+  return fifo ? { MessageGroupId: messageGroupId(entry), MessageDeduplicationId: messageDeduplicationId(entry) } : {};
+}

@@ -1,5 +1,5 @@
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
-import { outcomesOfPerRecordResults } from '../per-record-errors.js';
+import { outcomesOfPerRecordResults } from '../batch-results.js';
 import type { CreateSender } from '../types.js';
 import type { FirehoseDestination } from './index.js';
 

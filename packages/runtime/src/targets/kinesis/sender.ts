@@ -1,5 +1,5 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { outcomesOfPerRecordResults } from '../per-record-errors.js';
+import { outcomesOfPerRecordResults } from '../batch-results.js';
 import type { CreateSender } from '../types.js';
 import { Http1KinesisClient } from './client.js';
 import { partitionKeyOf, type KinesisDestination } from './index.js';

@@ -1,6 +1,7 @@
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import { messageDeduplicationId, messageGroupId } from '../fifo.js';
-import { delivered, rejected, retryable, type CreateSender } from '../types.js';
+import { outcomesOfFailedEntries } from '../batch-results.js';
+import { fifoFields } from '../fifo.js';
+import type { CreateSender } from '../types.js';
 import type { SnsDestination } from './index.js';
 
 /** PublishBatch; a failed entry that is the sender's fault is rejected, any other is retried. */
@@ -14,16 +15,11 @@ export const createSnsSender: CreateSender<SnsDestination> = ({ destination, aws
           PublishBatchRequestEntries: batch.map((entry, index) => ({
             Id: String(index),
             Message: entry.body.toString('utf8'),
-            ...(destination.fifo ? { MessageGroupId: messageGroupId(entry), MessageDeduplicationId: messageDeduplicationId(entry) } : {}),
+            ...fifoFields(entry, destination.fifo),
           })),
         }),
       );
-      const outcomes = batch.map(() => delivered());
-      for (const failure of response.Failed ?? []) {
-        const reason = `${failure.Code}: ${failure.Message ?? ''}`;
-        outcomes[Number(failure.Id)] = failure.SenderFault ? rejected(reason) : retryable(reason);
-      }
-      return outcomes;
+      return outcomesOfFailedEntries(batch, response.Failed);
     },
   };
 };

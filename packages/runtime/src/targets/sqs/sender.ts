@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { messageDeduplicationId, messageGroupId } from '../fifo.js';
-import { delivered, rejected, retryable, type CreateSender } from '../types.js';
+import { outcomesOfFailedEntries } from '../batch-results.js';
+import { fifoFields } from '../fifo.js';
+import type { CreateSender } from '../types.js';
 import type { SqsDestination } from './index.js';
 
 /** SendMessageBatch; a failed entry that is the sender's fault is rejected, any other is retried. */
@@ -14,16 +15,11 @@ export const createSqsSender: CreateSender<SqsDestination> = ({ destination, aws
           Entries: batch.map((entry, index) => ({
             Id: String(index),
             MessageBody: entry.body.toString('utf8'),
-            ...(destination.fifo ? { MessageGroupId: messageGroupId(entry), MessageDeduplicationId: messageDeduplicationId(entry) } : {}),
+            ...fifoFields(entry, destination.fifo),
           })),
         }),
       );
-      const outcomes = batch.map(() => delivered());
-      for (const failure of response.Failed ?? []) {
-        const reason = `${failure.Code}: ${failure.Message ?? ''}`;
-        outcomes[Number(failure.Id)] = failure.SenderFault ? rejected(reason) : retryable(reason);
-      }
-      return outcomes;
+      return outcomesOfFailedEntries(batch, response.Failed);
     },
   };
 };
