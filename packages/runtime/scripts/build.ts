@@ -6,9 +6,8 @@ import { zipSync } from 'fflate';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The file inside the zip, and so the function's handler setting: `index.handler`. */
+/** The file inside the zip: the function's handler setting is `index.handler`. */
 export const HANDLER_FILE = 'index.js';
-export const HANDLER = 'index.handler';
 export const ZIP_FILE = 'fanout.zip';
 
 export interface RuntimeBuild {

@@ -45,8 +45,11 @@ export interface BatchResponse {
 export class Fanout {
   private readonly loader: TargetsLoader;
   private readonly cloudwatch: CloudWatchClient;
-  /** Senders keep connections (Redis, memcached, OpenSearch) across invocations; keyed by the target's row. */
-  private readonly senders = new Map<string, Promise<Sender>>();
+  /**
+   * Senders keep connections (Redis, memcached, OpenSearch) across invocations: one per target,
+   * made again (and the old one closed) when the target's row changes.
+   */
+  private readonly senders = new Map<string, { row: string; sender: Promise<Sender> }>();
 
   constructor(
     private readonly settings: FanoutSettings,
@@ -66,7 +69,9 @@ export class Fanout {
     const bySource = new Map<string, IndexedEventRecord[]>();
     event.Records.forEach((record, eventIndex) => {
       const source = record.eventSourceARN ?? '';
-      bySource.set(source, [...(bySource.get(source) ?? []), { eventIndex, record }]);
+      const records = bySource.get(source) ?? [];
+      records.push({ eventIndex, record });
+      bySource.set(source, records);
     });
 
     const failures: BatchResponse['batchItemFailures'] = [];
@@ -109,7 +114,7 @@ export class Fanout {
 
     const clock = realClock(() => remainingTimeMs() - this.settings.reserveMs);
     const limit = pLimit(this.settings.targetConcurrency);
-    const failedIndices = await Promise.all(
+    const earliestFailedPerTarget = await Promise.all(
       active.map((target) =>
         limit(async () => {
           const started = Date.now();
@@ -118,10 +123,10 @@ export class Fanout {
           const { records: fanoutRecords } = decoded(target);
           const delivery = await this.deliver(target, fanoutRecords, clock, targetLog);
           const counts = { delivered: 0, failed: 0, rejected: 0 };
-          const failed: number[] = [];
+          let earliestFailed = Number.POSITIVE_INFINITY;
           for (const [record, outcome] of delivery.outcomes) {
             counts[outcome.status]++;
-            if (outcome.status === 'failed') failed.push(record.eventIndex);
+            if (outcome.status === 'failed') earliestFailed = Math.min(earliestFailed, record.eventIndex);
             if (outcome.status !== 'delivered') {
               targetLog.warn(`record ${outcome.status}: ${outcome.reason}`, {
                 sequenceNumber: record.sequenceNumber,
@@ -134,7 +139,7 @@ export class Fanout {
           metrics.add('Rejected', counts.rejected, dimensions);
           metrics.add('Retries', delivery.retries, dimensions);
           metrics.add('Duration', Date.now() - started, dimensions, 'Milliseconds');
-          return failed;
+          return earliestFailed;
         }),
       ),
     );
@@ -146,8 +151,8 @@ export class Fanout {
     }
     if (undecodable.size > 0) metrics.add('UndecodableRecords', undecodable.size, { Source: sourceArn });
 
-    const allFailed = failedIndices.flat();
-    return allFailed.length > 0 ? Math.min(...allFailed) : undefined;
+    const earliestFailed = earliestFailedPerTarget.reduce((earliest, index) => Math.min(earliest, index), Number.POSITIVE_INFINITY);
+    return Number.isFinite(earliestFailed) ? earliestFailed : undefined;
   }
 
   private async deliver(
@@ -168,31 +173,33 @@ export class Fanout {
   }
 
   private senderFor(target: TargetConfig, log: Logger): Promise<Sender> {
-    const key = JSON.stringify(target);
-    let sender = this.senders.get(key);
-    if (!sender) {
-      const type = TARGET_TYPES[target.type];
-      const destination: unknown = type.parseDestination(target.destination);
-      const scope = (destinationRegion?: string) => ({
-        region: target.region ?? destinationRegion ?? this.settings.region,
-        role: target.role,
-        externalId: target.externalId,
-      });
-      sender = type.loadSender().then((create) =>
-        create({
-          destination,
-          target,
-          log,
-          awsClient: (constructor, destinationRegion) => this.clients.get(constructor, scope(destinationRegion)),
-          awsScope: (destinationRegion) => {
-            const { region } = scope(destinationRegion);
-            return { region, credentials: this.clients.credentials(scope(destinationRegion)) };
-          },
+    const targetKey = JSON.stringify([target.sourceArn, target.id]);
+    const row = JSON.stringify(target);
+    const current = this.senders.get(targetKey);
+    if (current?.row === row) return current.sender;
+    if (current) void current.sender.then((sender) => sender.close?.()).catch(() => undefined);
+
+    const type = TARGET_TYPES[target.type];
+    const destination: unknown = type.parseDestination(target.destination);
+    const scope = (destinationRegion?: string) => ({
+      region: target.region ?? destinationRegion ?? this.settings.region,
+      role: target.role,
+      externalId: target.externalId,
+    });
+    const sender = type.loadSender().then((create) =>
+      create({
+        destination,
+        target,
+        log,
+        awsClient: (constructor, destinationRegion) => this.clients.get(constructor, scope(destinationRegion)),
+        awsScope: (destinationRegion) => ({
+          region: scope(destinationRegion).region,
+          credentials: this.clients.credentials(scope(destinationRegion)),
         }),
-      );
-      sender.catch(() => this.senders.delete(key));
-      this.senders.set(key, sender);
-    }
+      }),
+    );
+    sender.catch(() => this.senders.delete(targetKey));
+    this.senders.set(targetKey, { row, sender });
     return sender;
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { COLLAPSE_MODES, TARGET_TYPE_NAMES, type CollapseMode, type TargetTypeName } from '../targets/types.js';
-import { TARGET_TYPES } from '../targets/registry.js';
+import { COLLAPSE_MODES, type CollapseMode, type TargetType } from '../targets/types.js';
+import { TARGET_TYPES, TARGET_TYPE_NAMES, type TargetTypeName } from '../targets/registry.js';
 
 const KINESIS_STREAM_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]+$/;
 const DYNAMODB_STREAM_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]+\/stream\/[^/\s]+$/;
@@ -9,6 +9,14 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ENVIRONMENT_VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export type SourceKind = 'kinesis' | 'dynamodb';
+
+/** The names of the kinds of target with a property, for messages: "sns, sqs, iot and http". */
+function typesWhere(test: (type: TargetType<unknown>) => boolean): string {
+  const names = Object.values(TARGET_TYPES)
+    .filter((type) => test(type))
+    .map((type) => type.name);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'no');
+}
 
 export function sourceKind(sourceArn: string): SourceKind | undefined {
   if (KINESIS_STREAM_ARN.test(sourceArn)) return 'kinesis';
@@ -57,9 +65,11 @@ export const targetRowSchema = z
     }
     if (row.externalId !== undefined && row.role === undefined) issue('externalId', 'needs a role; set role too, or remove externalId');
     if (row.collapse !== undefined && !type.collapsible) {
-      issue('collapse', `not available for ${row.type} targets; it applies to sns, sqs, iot and http`);
+      issue('collapse', `not available for ${row.type} targets; it applies to ${typesWhere((other) => other.collapsible)}`);
     }
-    if (row.authorizationEnv !== undefined && row.type !== 'http') issue('authorizationEnv', 'applies to http targets only; remove it');
+    if (row.authorizationEnv !== undefined && !type.extraFields?.includes('authorizationEnv')) {
+      issue('authorizationEnv', `applies to ${typesWhere((other) => other.extraFields?.includes('authorizationEnv') ?? false)} targets only; remove it`);
+    }
     const kind = sourceKind(row.sourceArn);
     if (row.deaggregate && kind === 'dynamodb') issue('deaggregate', 'applies to Kinesis sources only; remove it');
     if (row.convertDDB && kind === 'kinesis') issue('convertDDB', 'applies to DynamoDB sources only; remove it');

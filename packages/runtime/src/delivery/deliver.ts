@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { FanoutRecord } from '../records/index.js';
-import type { Encoded, Entry, Sender, TargetType } from '../targets/types.js';
+import type { Encoded, Entry, Rejection, Sender, TargetType } from '../targets/types.js';
 import type { TargetConfig } from '../config/schema.js';
 import { packBatches } from './pack.js';
 import { sendWithRetry, type FinalOutcome, type RetryClock, type RetryPolicy } from './retry.js';
@@ -24,24 +24,25 @@ export interface DeliveryOptions {
 
 const SEVERITY: Record<RecordStatus, number> = { delivered: 0, rejected: 1, failed: 2 };
 
-function record(outcomes: Map<FanoutRecord, FinalOutcome>, records: readonly FanoutRecord[], outcome: FinalOutcome): void {
+/** Keeps, per record, the worst outcome of the entries made from it. */
+function mergeOutcome(outcomes: Map<FanoutRecord, FinalOutcome>, records: readonly FanoutRecord[], outcome: FinalOutcome): void {
   for (const fanoutRecord of records) {
     const current = outcomes.get(fanoutRecord);
     if (!current || SEVERITY[outcome.status] > SEVERITY[current.status]) outcomes.set(fanoutRecord, outcome);
   }
 }
 
-/** Rejects entries larger than the API takes, even alone. */
-function withinEntryLimit(encoded: Encoded, type: TargetType): Entry[] {
+/** Entries larger than the API takes, even alone, are rejected. */
+function splitByEntryLimit(encoded: Encoded, type: TargetType): { entries: Entry[]; rejected: Rejection[] } {
   const { maxEntryBytes } = type.limits;
-  return encoded.entries.filter((entry) => {
-    if (entry.size <= maxEntryBytes) return true;
-    encoded.rejected.push({
-      records: entry.records,
-      reason: `${entry.size} bytes, more than the ${maxEntryBytes}-byte limit of ${type.name}`,
-    });
-    return false;
-  });
+  const tooLarge = encoded.entries.filter((entry) => entry.size > maxEntryBytes);
+  return {
+    entries: encoded.entries.filter((entry) => entry.size <= maxEntryBytes),
+    rejected: [
+      ...encoded.rejected,
+      ...tooLarge.map((entry) => ({ records: entry.records, reason: `${entry.size} bytes, more than the ${maxEntryBytes}-byte limit of ${type.name}` })),
+    ],
+  };
 }
 
 /**
@@ -56,15 +57,15 @@ export async function deliverToTarget(
   options: DeliveryOptions,
 ): Promise<TargetDelivery> {
   const delivery: TargetDelivery = { outcomes: new Map(), retries: 0 };
-  const encoded = type.encode(records, target);
-  const batches = packBatches(withinEntryLimit(encoded, type), type.limits);
-  for (const rejection of encoded.rejected) record(delivery.outcomes, rejection.records, { status: 'rejected', reason: rejection.reason });
+  const { entries, rejected } = splitByEntryLimit(type.encode(records, target), type);
+  const batches = packBatches(entries, type.limits);
+  for (const rejection of rejected) mergeOutcome(delivery.outcomes, rejection.records, { status: 'rejected', reason: rejection.reason });
 
   const sendBatch = async (batch: Entry[]): Promise<boolean> => {
-    const outcomes = await sendWithRetry(sender, batch, options.policy, options.clock, (count) => {
+    const outcomes = await sendWithRetry(sender, batch, { ...options, ordered: !target.parallel }, (count) => {
       delivery.retries += count;
     });
-    outcomes.forEach((outcome, index) => record(delivery.outcomes, batch[index]!.records, outcome));
+    outcomes.forEach((outcome, index) => mergeOutcome(delivery.outcomes, batch[index]!.records, outcome));
     return outcomes.every((outcome) => outcome.status !== 'failed');
   };
 
@@ -75,7 +76,7 @@ export async function deliverToTarget(
     for (const [index, batch] of batches.entries()) {
       if (await sendBatch(batch)) continue;
       const notSent: FinalOutcome = { status: 'failed', reason: 'not sent: an earlier batch failed (parallel is false)' };
-      for (const later of batches.slice(index + 1)) for (const entry of later) record(delivery.outcomes, entry.records, notSent);
+      for (const later of batches.slice(index + 1)) for (const entry of later) mergeOutcome(delivery.outcomes, entry.records, notSent);
       break;
     }
   }

@@ -21,29 +21,77 @@ export function encodeEach(
   return encoded;
 }
 
-/** How a collapsible target turns records into message bodies. */
+/**
+ * For key-value stores: one entry per key, carrying the key's last record (whose action and data
+ * the store ends with) and all the records it supersedes, so that batches sent concurrently cannot
+ * leave an older value behind, and every record gets the outcome of its key's write.
+ */
+export function encodeLastWritePerKey(records: readonly FanoutRecord[], checkKey: (key: string) => void = () => undefined): Encoded {
+  const byKey = new Map<string, FanoutRecord[]>();
+  for (const record of records) {
+    const writes = byKey.get(record.key) ?? [];
+    byKey.delete(record.key);
+    writes.push(record);
+    byKey.set(record.key, writes);
+  }
+  const encoded: Encoded = { entries: [], rejected: [] };
+  for (const [key, writes] of byKey) {
+    try {
+      checkKey(key);
+    } catch (error) {
+      encoded.rejected.push({ records: writes, reason: (error as Error).message });
+      continue;
+    }
+    const last = writes.at(-1)!;
+    const body = last.action === 'REMOVE' ? Buffer.alloc(0) : last.data;
+    encoded.entries.push({ records: writes, body, size: body.length + Buffer.byteLength(key) });
+  }
+  return encoded;
+}
+
+/** The record a key-value entry writes: the last of its key. */
+export function lastWrite(entry: Entry): FanoutRecord {
+  return entry.records.at(-1)!;
+}
+
+/** How a collapsible target turns records into message bodies; each throws when a record cannot be one. */
 export interface CollapseEncoding {
   /** The body of a record alone (mode `none`). */
   single(record: FanoutRecord): Buffer;
-  /** A record as an element of `{"Records":[...]}` (mode `JSON`); throws when it cannot be one. */
-  element(record: FanoutRecord): unknown;
+  /** A record as JSON text, to be an element of `{"Records":[...]}` (mode `JSON`). */
+  element(record: FanoutRecord): Buffer;
+  /** A record's bytes, to be joined with others (modes `concat`, and `concat-b64` before base64). */
+  joinable(record: FanoutRecord, mode: 'concat' | 'concat-b64'): Buffer;
 }
 
-/** The record's data parsed as JSON: how SNS, SQS and IoT collapse records in `JSON` mode. */
+/**
+ * The record's own bytes, which must be JSON text for `JSON` mode: how SNS, SQS and IoT collapse
+ * records. The text is checked, not rewritten, so that numbers and spacing arrive as they were.
+ */
 export const dataAsJson: CollapseEncoding = {
   single: (record) => record.data,
   element: (record) => {
     try {
-      return JSON.parse(record.data.toString('utf8')) as unknown;
+      JSON.parse(record.data.toString('utf8'));
     } catch {
       throw new Error('its data is not JSON, which collapse JSON needs; use collapse none, concat or concat-b64');
     }
+    return record.data;
   },
+  joinable: (record) => record.data,
 };
 
 const JSON_OPEN = Buffer.from('{"Records":[');
 const JSON_CLOSE = Buffer.from(']}');
 const COMMA = Buffer.from(',');
+
+/** `{"Records":[...]}` around JSON texts. */
+export function recordsPayload(elements: readonly Buffer[]): Buffer {
+  return Buffer.concat([JSON_OPEN, ...elements.flatMap((element, index) => (index === 0 ? [element] : [COMMA, element])), JSON_CLOSE]);
+}
+
+/** The bytes `{"Records":[...]}` adds to its elements, commas aside. */
+export const RECORDS_PAYLOAD_FRAMING_BYTES = JSON_OPEN.length + JSON_CLOSE.length;
 
 function base64Length(bytes: number): number {
   return Math.ceil(bytes / 3) * 4;
@@ -64,7 +112,7 @@ export function encodeCollapsed(
 
   const entries: Entry[] = [];
   const rejected: Rejection[] = [];
-  const framing = mode === 'JSON' ? JSON_OPEN.length + JSON_CLOSE.length : 0;
+  const framing = mode === 'JSON' ? RECORDS_PAYLOAD_FRAMING_BYTES : 0;
   const bodySize = (rawBytes: number, parts: number): number => {
     if (mode === 'concat-b64') return base64Length(rawBytes);
     return rawBytes + framing + (mode === 'JSON' ? Math.max(parts - 1, 0) : 0);
@@ -75,10 +123,7 @@ export function encodeCollapsed(
 
   const flush = (): void => {
     if (parts.length === 0) return;
-    const joined =
-      mode === 'JSON'
-        ? Buffer.concat([JSON_OPEN, ...parts.flatMap((part, index) => (index === 0 ? [part] : [COMMA, part])), JSON_CLOSE])
-        : Buffer.concat(parts);
+    const joined = mode === 'JSON' ? recordsPayload(parts) : Buffer.concat(parts);
     const body = mode === 'concat-b64' ? Buffer.from(joined.toString('base64')) : joined;
     entries.push({ records: partRecords, body, size: body.length });
     parts = [];
@@ -89,7 +134,7 @@ export function encodeCollapsed(
   for (const record of records) {
     let part: Buffer;
     try {
-      part = mode === 'JSON' ? Buffer.from(JSON.stringify(encoding.element(record))) : record.data;
+      part = mode === 'JSON' ? encoding.element(record) : encoding.joinable(record, mode);
     } catch (error) {
       rejected.push({ records: [record], reason: (error as Error).message });
       continue;
@@ -121,7 +166,8 @@ export function encodeTextMessages(maxBytes: number): (records: readonly FanoutR
     const collapse = target.collapse ?? 'JSON';
     return encodeCollapsed(records, collapse, maxBytes, {
       single: (record) => requireText(record.data, collapse),
-      element: dataAsJson.element,
+      element: (record) => requireText(dataAsJson.element(record), collapse),
+      joinable: (record, mode) => (mode === 'concat' ? requireText(record.data, collapse) : record.data),
     });
   };
 }

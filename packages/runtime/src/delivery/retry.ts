@@ -1,5 +1,7 @@
 import type { Entry, EntryOutcome, Sender } from '../targets/types.js';
 
+type RetryableOutcome = Extract<EntryOutcome, { status: 'retryable' }>;
+
 export interface RetryPolicy {
   /** Sends of one entry at most, the first included. */
   maxAttempts: number;
@@ -30,26 +32,27 @@ export const realClock = (timeLeftMs: () => number): RetryClock => ({
 /**
  * Sends a batch, then re-sends the entries that came back retryable, with exponential backoff and
  * full jitter, while attempts and the invocation's time last. Returns one final outcome per entry.
+ * When `ordered`, everything after the first retryable entry is sent again too (even what was
+ * taken), so that the destination ends with the records in their order: at least once, in order.
  */
 export async function sendWithRetry(
   sender: Sender,
   batch: readonly Entry[],
-  policy: RetryPolicy,
-  clock: RetryClock,
+  options: { policy: RetryPolicy; clock: RetryClock; ordered: boolean },
   onRetry: (entries: number) => void,
 ): Promise<FinalOutcome[]> {
+  const { policy, clock, ordered } = options;
   const outcomes: Array<FinalOutcome | undefined> = batch.map(() => undefined);
   let pending = batch.map((_entry, index) => index);
   for (let attempt = 1; ; attempt++) {
-    const results = await sendOnce(sender, pending.map((index) => batch[index]!));
-    const stillPending: number[] = [];
-    let lastReason = '';
-    results.forEach((result, position) => {
-      const index = pending[position]!;
-      if (result.status === 'retryable') {
-        stillPending.push(index);
-        lastReason = result.reason;
-      } else outcomes[index] = result;
+    const results = await sendOnce(sender, pending.map((index) => batch[index]!), clock.timeLeftMs());
+    const firstRetryable = results.findIndex((result) => result.status === 'retryable');
+    const lastReason = results.findLast((result): result is RetryableOutcome => result.status === 'retryable')?.reason ?? '';
+    const stillPending = pending.filter((index, position) => {
+      const result = results[position]!;
+      const again = result.status === 'retryable' || (ordered && firstRetryable >= 0 && position > firstRetryable);
+      if (!again) outcomes[index] = result as FinalOutcome;
+      return again;
     });
     pending = stillPending;
     if (pending.length === 0) break;
@@ -66,9 +69,10 @@ export async function sendWithRetry(
   return outcomes as FinalOutcome[];
 }
 
-async function sendOnce(sender: Sender, entries: readonly Entry[]): Promise<EntryOutcome[]> {
+/** One send, aborted when the invocation's time is up: a slow destination must not outlive the invocation. */
+async function sendOnce(sender: Sender, entries: readonly Entry[], timeLeftMs: number): Promise<EntryOutcome[]> {
   try {
-    const results = await sender.send(entries);
+    const results = await sender.send(entries, AbortSignal.timeout(Math.max(timeLeftMs, 1)));
     if (results.length !== entries.length) throw new Error(`sender returned ${results.length} outcomes for ${entries.length} entries`);
     return results;
   } catch (error) {

@@ -1,14 +1,9 @@
 import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord, StreamRecord } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DecodedRecords, RecordAction } from './record.js';
+import type { DecodedRecords, Indexed, RecordAction } from './record.js';
 
 type Image = Record<string, LambdaAttributeValue>;
-
-interface IndexedDynamoDBRecord {
-  eventIndex: number;
-  record: DynamoDBRecord;
-}
 
 const ACTIONS: ReadonlySet<string> = new Set(['INSERT', 'MODIFY', 'REMOVE']);
 
@@ -19,8 +14,14 @@ function plainJson(_key: string, value: unknown): unknown {
   return value;
 }
 
+/** A DynamoDB number as a JSON number when one carries it exactly, else as its exact text. */
+function exactNumber(text: string): number | string {
+  const number = Number(text);
+  return String(number) === text ? number : text;
+}
+
 function toPlain(image: Image): Record<string, unknown> {
-  return unmarshall(image as Record<string, AttributeValue>);
+  return unmarshall(image as Record<string, AttributeValue>, { wrapNumbers: exactNumber });
 }
 
 function keyPart(value: unknown): string {
@@ -46,7 +47,7 @@ function convertImages(stream: StreamRecord): StreamRecord {
  * DynamoDB Streams event records → FanoutRecords. Data is the image as JSON: DynamoDB JSON,
  * or plain JSON with `convertDDB`. The key is the key attributes' values, ordered by name, joined with `|`.
  */
-export function decodeDynamoDBRecords(eventRecords: readonly IndexedDynamoDBRecord[], convertDDB: boolean): DecodedRecords {
+export function decodeDynamoDBRecords(eventRecords: readonly Indexed<DynamoDBRecord>[], convertDDB: boolean): DecodedRecords {
   const decoded: DecodedRecords = { records: [], undecodable: [] };
   for (const { eventIndex, record } of eventRecords) {
     const stream = record.dynamodb;

@@ -1,19 +1,16 @@
 import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
 import { decodeDynamoDBRecords } from './dynamodb.js';
 import { decodeKinesisRecords } from './kinesis.js';
-import { isKinesisRecord, type DecodedRecords, type RecordView, type StreamEventRecord } from './record.js';
+import { isKinesisRecord, type DecodedRecords, type Indexed, type RecordView, type StreamEventRecord } from './record.js';
 
 export * from './record.js';
 
-export interface IndexedEventRecord {
-  eventIndex: number;
-  record: StreamEventRecord;
-}
+export type IndexedEventRecord = Indexed<StreamEventRecord>;
 
 /** Decodes one source's event records as a target asks for them (KPL opened, DynamoDB JSON converted). */
 export function decodeRecords(eventRecords: readonly IndexedEventRecord[], view: RecordView): DecodedRecords {
-  const kinesis: Array<{ eventIndex: number; record: KinesisStreamRecord }> = [];
-  const dynamodb: Array<{ eventIndex: number; record: DynamoDBRecord }> = [];
+  const kinesis: Array<Indexed<KinesisStreamRecord>> = [];
+  const dynamodb: Array<Indexed<DynamoDBRecord>> = [];
   for (const { eventIndex, record } of eventRecords) {
     if (isKinesisRecord(record)) kinesis.push({ eventIndex, record });
     else dynamodb.push({ eventIndex, record });

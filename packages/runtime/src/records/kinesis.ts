@@ -1,11 +1,6 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { deaggregateSync, type UserRecord } from 'aws-kinesis-agg';
-import type { DecodedRecords, FanoutRecord } from './record.js';
-
-interface IndexedKinesisRecord {
-  eventIndex: number;
-  record: KinesisStreamRecord;
-}
+import type { DecodedRecords, FanoutRecord, Indexed } from './record.js';
 
 function openAggregate(record: KinesisStreamRecord): UserRecord[] {
   let result: UserRecord[] = [];
@@ -20,7 +15,7 @@ function openAggregate(record: KinesisStreamRecord): UserRecord[] {
  * Kinesis event records → FanoutRecords. With `deaggregate`, KPL aggregated records are opened
  * into their sub-records (MD5 checksum verified); other records pass through unchanged.
  */
-export function decodeKinesisRecords(eventRecords: readonly IndexedKinesisRecord[], deaggregate: boolean): DecodedRecords {
+export function decodeKinesisRecords(eventRecords: readonly Indexed<KinesisStreamRecord>[], deaggregate: boolean): DecodedRecords {
   const decoded: DecodedRecords = { records: [], undecodable: [] };
   for (const { eventIndex, record } of eventRecords) {
     const { kinesis } = record;

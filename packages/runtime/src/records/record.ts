@@ -36,6 +36,12 @@ export interface DecodedRecords {
   undecodable: Array<{ eventIndex: number; sequenceNumber: string; reason: string }>;
 }
 
+/** An event record with its position in the event. */
+export interface Indexed<EventRecord> {
+  eventIndex: number;
+  record: EventRecord;
+}
+
 export function isKinesisRecord(record: StreamEventRecord): record is KinesisStreamRecord {
   return 'kinesis' in record && record.kinesis !== undefined;
 }

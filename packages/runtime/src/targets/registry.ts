@@ -8,12 +8,10 @@ import { memcachedTarget } from './memcached/index.js';
 import { redisTarget } from './redis/index.js';
 import { snsTarget } from './sns/index.js';
 import { sqsTarget } from './sqs/index.js';
-import type { TargetType, TargetTypeName } from './types.js';
+import type { TargetType } from './types.js';
 
 /** Every kind of target. Adding one is adding its module and a line here. */
-// each type has a destination type of its own; the pipeline passes a type's parsed destination back to it only
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const TARGET_TYPES: { readonly [Name in TargetTypeName]: TargetType<any> } = {
+const REGISTRY = {
   sns: snsTarget,
   sqs: sqsTarget,
   es: esTarget,
@@ -25,3 +23,11 @@ export const TARGET_TYPES: { readonly [Name in TargetTypeName]: TargetType<any> 
   memcached: memcachedTarget,
   http: httpTarget,
 };
+
+export type TargetTypeName = keyof typeof REGISTRY;
+
+// each type has a destination type of its own; the pipeline hands a type's parsed destination back to it only
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const TARGET_TYPES: { readonly [Name in TargetTypeName]: TargetType<any> } = REGISTRY;
+
+export const TARGET_TYPE_NAMES = Object.keys(REGISTRY) as [TargetTypeName, ...TargetTypeName[]];

@@ -4,8 +4,9 @@ import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsClientConstructor } from '../aws/clients.js';
 import type { TargetConfig } from '../config/schema.js';
 
-export const TARGET_TYPE_NAMES = ['sns', 'sqs', 'es', 'kinesis', 'firehose', 'iot', 'lambda', 'redis', 'memcached', 'http'] as const;
-export type TargetTypeName = (typeof TARGET_TYPE_NAMES)[number];
+
+/** Row fields that only some kinds of target take. */
+export type TypeSpecificField = 'authorizationEnv';
 
 export const COLLAPSE_MODES = ['none', 'JSON', 'concat', 'concat-b64'] as const;
 export type CollapseMode = (typeof COLLAPSE_MODES)[number];
@@ -44,8 +45,13 @@ export type EntryOutcome =
   | { status: 'rejected'; reason: string };
 
 export interface Sender {
-  /** Sends one batch; returns one outcome per entry, in order. Throwing means every entry is retryable. */
-  send(batch: readonly Entry[]): Promise<EntryOutcome[]>;
+  /**
+   * Sends one batch; returns one outcome per entry, in order. Throwing means every entry is
+   * retryable. `signal` aborts when the invocation's time is up: pass it to the request.
+   */
+  send(batch: readonly Entry[], signal: AbortSignal): Promise<EntryOutcome[]>;
+  /** Closes connections the sender keeps (Redis, memcached, OpenSearch), when its target changes. */
+  close?(): Promise<void>;
 }
 
 export interface SenderContext<Destination> {
@@ -65,7 +71,8 @@ export type CreateSender<Destination> = (context: SenderContext<Destination>) =>
 
 /** Everything the pipeline knows of a kind of target. Its client code loads only when first used. */
 export interface TargetType<Destination = unknown> {
-  readonly name: TargetTypeName;
+  /** The `type` of its rows (its key in the registry). */
+  readonly name: string;
   /** The destination's expected form, shown when a destination does not parse. */
   readonly destinationFormat: string;
   /** Checks and parses a destination; throws an Error saying what is wrong. */
@@ -75,6 +82,8 @@ export interface TargetType<Destination = unknown> {
   readonly collapsible: boolean;
   /** Whether this is an AWS API (so `role`, `externalId` and `region` apply). */
   readonly aws: boolean;
+  /** Row fields only this kind of target takes (e.g. http's `authorizationEnv`). */
+  readonly extraFields?: readonly TypeSpecificField[];
   encode(records: readonly FanoutRecord[], target: TargetConfig): Encoded;
   loadSender(): Promise<CreateSender<Destination>>;
 }

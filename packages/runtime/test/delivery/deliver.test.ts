@@ -41,13 +41,13 @@ describe('packBatches', () => {
 });
 
 describe('deliverToTarget', () => {
-  it('with parallel false, sends batches in order and stops at the first that fails', async () => {
+  it('with parallel false, sends batches in order, re-sends from the failed entry on, and stops at the first batch that fails', async () => {
     const sender = new ScriptedSender((body) => (body === 'r4' ? { status: 'retryable', reason: 'down' } : { status: 'delivered' }));
     const delivery = await deliverToTarget(target(false), smallBatches, sender, records, options);
-    expect(sender.calls).toEqual([['r0', 'r1', 'r2'], ['r3', 'r4', 'r5'], ['r4']]);
+    expect(sender.calls).toEqual([['r0', 'r1', 'r2'], ['r3', 'r4', 'r5'], ['r4', 'r5']]);
     const status = (index: number) => delivery.outcomes.get(records[index]!)?.status;
     expect(records.map((_, index) => status(index))).toEqual([
-      'delivered', 'delivered', 'delivered', 'delivered', 'failed', 'delivered', 'failed', 'failed',
+      'delivered', 'delivered', 'delivered', 'delivered', 'failed', 'failed', 'failed', 'failed',
     ]);
     expect(delivery.outcomes.get(records[6]!)).toEqual({ status: 'failed', reason: 'not sent: an earlier batch failed (parallel is false)' });
   });

@@ -60,3 +60,15 @@ describe('DynamoDB Streams records', () => {
     expect(records.map((record) => record.key)).toEqual(['b']);
   });
 });
+
+describe('DynamoDB numbers with convertDDB', () => {
+  it('keeps every digit: a number JSON cannot carry exactly arrives as its exact text, in data and key', () => {
+    const event = dynamodbEvent(sourceArn, [
+      { eventName: 'INSERT', keys: { id: 12345678901234567890n }, newImage: { id: 12345678901234567890n, small: 42, price: 19.99 } },
+    ]);
+    const { records, undecodable } = decodeRecords(indexed(event), { deaggregate: false, convertDDB: true });
+    expect(undecodable).toEqual([]);
+    expect(records[0]!.data.toString()).toBe('{"id":"12345678901234567890","small":42,"price":19.99}');
+    expect(records[0]!.key).toBe('12345678901234567890');
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeRecords } from '../../src/records/index.js';
 import { kinesisEvent } from '../support/events.js';
 import { kinesisSourceArn } from '../support/harness.js';
-import { kplAggregate } from '../support/kpl.js';
+import { kplAggregate, withCorruptedChecksum } from '../support/kpl.js';
 
 const sourceArn = kinesisSourceArn('records');
 const indexed = (event: ReturnType<typeof kinesisEvent>) => event.Records.map((record, eventIndex) => ({ eventIndex, record }));
@@ -55,9 +55,7 @@ describe('Kinesis records', () => {
   });
 
   it('reports an aggregate whose checksum does not match as undecodable and goes on with the others', () => {
-    const aggregate = kplAggregate(userRecords);
-    const corrupted = Buffer.from(aggregate.data);
-    corrupted[corrupted.length - 1]! ^= 0xff;
+    const corrupted = withCorruptedChecksum(kplAggregate(userRecords));
     const event = kinesisEvent(sourceArn, [{ partitionKey: 'p', data: corrupted }, { partitionKey: 'q', data: 'after' }]);
     const { records, undecodable } = decodeRecords(indexed(event), { deaggregate: true, convertDDB: false });
     expect(undecodable).toEqual([{ eventIndex: 0, sequenceNumber: event.Records[0]!.kinesis.sequenceNumber, reason: expect.stringMatching(/checksum/i) }]);

@@ -49,11 +49,14 @@ export class ScriptedSender implements Sender {
   }
 }
 
-/** A clock whose sleeps take no time but are recorded, with a time budget that sleeping spends. */
+/** A clock whose sleeps take no time but are recorded, with a time budget that sleeping spends, and a fixed "random" draw. */
 export class TestClock implements RetryClock {
   readonly sleeps: number[] = [];
 
-  constructor(private budgetMs = 60_000) {}
+  constructor(
+    private budgetMs = 60_000,
+    private readonly draw = 1,
+  ) {}
 
   timeLeftMs(): number {
     return this.budgetMs;
@@ -65,6 +68,6 @@ export class TestClock implements RetryClock {
   }
 
   random(): number {
-    return 1;
+    return this.draw;
   }
 }

@@ -1,6 +1,6 @@
 import type { FanoutRecord } from '../../records/index.js';
 import { encodeEach } from '../../delivery/encode.js';
-import { parseHttpUrl } from '../destinations.js';
+import { parseHttpUrl, withScheme } from '../destinations.js';
 import type { TargetType } from '../types.js';
 
 /** One _bulk request: at most 5 MiB (under the 10 MiB HTTP payload limit of the smallest AWS domains) and 1,000 actions. */
@@ -26,16 +26,19 @@ export function documentId(record: FanoutRecord): string {
 function bulkLines(record: FanoutRecord): Buffer {
   const action = { _id: documentId(record) };
   if (record.action === 'REMOVE') return Buffer.from(`${JSON.stringify({ delete: action })}\n`);
+  const text = record.data.toString('utf8');
   let document: unknown;
   try {
-    document = JSON.parse(record.data.toString('utf8'));
+    document = JSON.parse(text);
   } catch {
     throw new Error('its data is not JSON; OpenSearch takes JSON documents');
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw new Error('its data is not a JSON object; OpenSearch takes JSON objects as documents');
   }
-  return Buffer.from(`${JSON.stringify({ index: action })}\n${JSON.stringify(document)}\n`);
+  // the record's own text when it fits on one line, so that numbers keep every digit
+  const source = /[\r\n]/.test(text) ? JSON.stringify(document) : text;
+  return Buffer.from(`${JSON.stringify({ index: action })}\n${source}\n`);
 }
 
 export const esTarget: TargetType<EsDestination> = {
@@ -51,7 +54,7 @@ export const esTarget: TargetType<EsDestination> = {
     if (!INDEX.test(index)) {
       throw new Error(`index "${index}" is not a valid index name (lowercase letters, digits, _ . + -)`);
     }
-    const node = parseHttpUrl(/^https?:\/\//.test(endpointPart) ? endpointPart : `https://${endpointPart}`, 'an OpenSearch endpoint');
+    const node = parseHttpUrl(withScheme(endpointPart), 'an OpenSearch endpoint');
     const region = AWS_DOMAIN_HOST.exec(node.hostname)?.[1];
     const path = node.pathname.replace(/\/+$/, '');
     return { node: node.origin + path, index, ...(region ? { region } : {}) };

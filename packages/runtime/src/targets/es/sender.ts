@@ -20,7 +20,8 @@ function itemOutcome(item: BulkItem): EntryOutcome {
   if (status >= 200 && status < 300) return delivered();
   // deleting what is already gone is what a REMOVE wants
   if (action === 'delete' && status === 404) return delivered();
-  const reason = `${status} ${error?.type ?? ''}: ${error?.reason ?? ''}`;
+  // OpenSearch quotes the refused value in its reason ("Preview of field's value: '...'"): payloads stay out of the logs
+  const reason = `${status} ${error?.type ?? ''}: ${(error?.reason ?? '').replace(/Preview of field's value: .*/s, "Preview of field's value: (not logged)")}`;
   return isTransient(status, error?.type) ? retryable(reason) : rejected(reason);
 }
 
@@ -36,17 +37,17 @@ export const createEsSender: CreateSender<EsDestination> = ({ destination, awsSc
   });
   const path = `/${encodeURIComponent(destination.index)}/_bulk`;
   return {
-    async send(batch) {
-      const response = await client.transport.request({
-        method: 'POST',
-        path,
-        bulkBody: Buffer.concat(batch.map((entry) => entry.body)),
-      });
+    async send(batch, signal) {
+      const request = client.transport.request({ method: 'POST', path, bulkBody: Buffer.concat(batch.map((entry) => entry.body)) });
+      const abort = () => request.abort();
+      signal.addEventListener('abort', abort, { once: true });
+      const response = await request.finally(() => signal.removeEventListener('abort', abort));
       const { items } = response.body as Partial<API.Bulk_ResponseBody>;
       if (items?.length !== batch.length) {
         throw new Error(`the _bulk response has ${items?.length ?? 'no'} items for ${batch.length} actions`);
       }
       return items.map(itemOutcome);
     },
+    close: () => client.close(),
   };
 };

@@ -7,12 +7,13 @@ import type { FirehoseDestination } from './index.js';
 export const createFirehoseSender: CreateSender<FirehoseDestination> = ({ destination, awsClient }) => {
   const firehose = awsClient(FirehoseClient, destination.region);
   return {
-    async send(batch) {
+    async send(batch, signal) {
       const response = await firehose.send(
         new PutRecordBatchCommand({
           DeliveryStreamName: destination.deliveryStreamName,
           Records: batch.map((entry) => ({ Data: entry.body })),
         }),
+        { abortSignal: signal },
       );
       return outcomesOfPerRecordResults(batch, response.RequestResponses);
     },

@@ -28,6 +28,10 @@ export function recordDocument(record: FanoutRecord): unknown {
   };
 }
 
+function documentJson(record: FanoutRecord): Buffer {
+  return Buffer.from(JSON.stringify(recordDocument(record)));
+}
+
 export const httpTarget: TargetType<HttpDestination> = {
   name: 'http',
   destinationFormat: 'an http:// or https:// URL',
@@ -37,10 +41,12 @@ export const httpTarget: TargetType<HttpDestination> = {
   limits: { maxEntries: 1, maxBatchBytes: HTTP_MAX_BODY_BYTES, maxEntryBytes: HTTP_MAX_BODY_BYTES },
   collapsible: true,
   aws: false,
+  extraFields: ['authorizationEnv'],
   encode: (records, target) =>
     encodeCollapsed(records, target.collapse ?? 'JSON', HTTP_MAX_BODY_BYTES, {
-      single: (record) => Buffer.from(JSON.stringify(recordDocument(record))),
-      element: recordDocument,
+      single: documentJson,
+      element: documentJson,
+      joinable: (record) => record.data,
     }),
   loadSender: async () => (await import('./sender.js')).createHttpSender,
 };

@@ -27,7 +27,7 @@ export const createHttpSender: CreateSender<HttpDestination> = ({ destination, t
   const contentType = CONTENT_TYPES[target.collapse ?? 'JSON'];
   const authorizationEnv = target.authorizationEnv;
 
-  const post = async (entry: Entry, authorization: string | undefined): Promise<EntryOutcome> => {
+  const post = async (entry: Entry, authorization: string | undefined, signal: AbortSignal): Promise<EntryOutcome> => {
     try {
       const response = await fetch(destination.url, {
         method: 'POST',
@@ -35,7 +35,7 @@ export const createHttpSender: CreateSender<HttpDestination> = ({ destination, t
         headers: { 'content-type': contentType, ...(authorization === undefined ? {} : { authorization }) },
         // following a 301/302/303 would turn the POST into a GET without the body, and report its answer
         redirect: 'manual',
-        signal: AbortSignal.timeout(HTTP_REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.any([signal, AbortSignal.timeout(HTTP_REQUEST_TIMEOUT_MS)]),
       });
       await response.body?.cancel();
       return outcomeOf(response.status, response.statusText);
@@ -45,13 +45,13 @@ export const createHttpSender: CreateSender<HttpDestination> = ({ destination, t
   };
 
   return {
-    async send(batch) {
+    async send(batch, signal) {
       let authorization: string | undefined;
       if (authorizationEnv !== undefined) {
         authorization = process.env[authorizationEnv];
         if (!authorization) return batch.map(() => retryable(`environment variable ${authorizationEnv} (authorizationEnv) is not set`));
       }
-      return Promise.all(batch.map((entry) => post(entry, authorization)));
+      return Promise.all(batch.map((entry) => post(entry, authorization, signal)));
     },
   };
 };

@@ -1,5 +1,5 @@
 import { dataAsJson, encodeCollapsed } from '../../delivery/encode.js';
-import { parseHttpUrl } from '../destinations.js';
+import { parseHttpUrl, withScheme } from '../destinations.js';
 import type { TargetType } from '../types.js';
 
 /** IoT Core Publish: one message per call, 128 KiB of payload. */
@@ -22,7 +22,7 @@ export const iotTarget: TargetType<IotDestination> = {
     const [endpointPart, topic] = separator < 0 ? [raw, ''] : [raw.slice(0, separator), raw.slice(separator + 1)];
     if (!endpointPart || !topic) throw new Error(`"${raw}" is not ENDPOINT#TOPIC`);
     if (/[+#]/.test(topic) || topic.startsWith('$')) throw new Error(`topic "${topic}" has a wildcard (+ or #) or starts with $`);
-    const endpoint = parseHttpUrl(/^https?:\/\//.test(endpointPart) ? endpointPart : `https://${endpointPart}`, 'an IoT data endpoint');
+    const endpoint = parseHttpUrl(withScheme(endpointPart), 'an IoT data endpoint');
     const region = AWS_DATA_ENDPOINT.exec(endpoint.hostname)?.[1];
     return { endpoint: endpoint.origin, topic, ...(region ? { region } : {}) };
   },

@@ -7,11 +7,12 @@ export const createIotSender: CreateSender<IotDestination> = ({ destination, aws
   const { region, credentials } = awsScope(destination.region);
   const iot = new IoTDataPlaneClient({ endpoint: destination.endpoint, region, credentials });
   return {
-    async send(batch) {
+    async send(batch, signal) {
       for (const entry of batch) {
-        await iot.send(new PublishCommand({ topic: destination.topic, qos: 1, payload: entry.body }));
+        await iot.send(new PublishCommand({ topic: destination.topic, qos: 1, payload: entry.body }), { abortSignal: signal });
       }
       return batch.map(() => delivered());
     },
+    close: async () => iot.destroy(),
   };
 };

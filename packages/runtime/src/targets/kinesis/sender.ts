@@ -12,13 +12,14 @@ export const createKinesisSender: CreateSender<KinesisDestination> = ({ destinat
   const kinesis = awsClient(Http1KinesisClient, destination.region);
   const stream = destination.streamArn ? { StreamARN: destination.streamArn } : { StreamName: destination.streamName };
   return {
-    async send(batch) {
+    async send(batch, signal) {
       const response = await kinesis.send(
         new PutRecordsCommand({
           ...stream,
           // kinesis targets do not collapse: an entry carries one record
           Records: batch.map((entry) => ({ PartitionKey: partitionKeyOf(entry.records[0]!), Data: entry.body })),
         }),
+        { abortSignal: signal },
       );
       return outcomesOfPerRecordResults(batch, response.Records);
     },

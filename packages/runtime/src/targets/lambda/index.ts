@@ -1,11 +1,9 @@
-import { encodeEach } from '../../delivery/encode.js';
+import { RECORDS_PAYLOAD_FRAMING_BYTES, encodeEach } from '../../delivery/encode.js';
 import { ACCOUNT_PART, ARN_PARTITION, REGION_PART } from '../destinations.js';
 import type { TargetType } from '../types.js';
 
 /** Asynchronous Invoke: 1 MB of payload. */
 export const LAMBDA_ASYNC_MAX_PAYLOAD_BYTES = 1_048_576;
-/** The payload is `{"Records":[...]}`: its framing and one comma per record count too. */
-export const LAMBDA_PAYLOAD_FRAMING_BYTES = Buffer.byteLength('{"Records":[]}');
 
 export interface LambdaDestination {
   /** Name, ARN or partial ARN, with an optional version or alias: as Invoke takes it. */
@@ -27,8 +25,8 @@ export const lambdaTarget: TargetType<LambdaDestination> = {
   },
   limits: {
     maxEntries: Number.MAX_SAFE_INTEGER,
-    maxBatchBytes: LAMBDA_ASYNC_MAX_PAYLOAD_BYTES - LAMBDA_PAYLOAD_FRAMING_BYTES,
-    maxEntryBytes: LAMBDA_ASYNC_MAX_PAYLOAD_BYTES - LAMBDA_PAYLOAD_FRAMING_BYTES,
+    maxBatchBytes: LAMBDA_ASYNC_MAX_PAYLOAD_BYTES - RECORDS_PAYLOAD_FRAMING_BYTES,
+    maxEntryBytes: LAMBDA_ASYNC_MAX_PAYLOAD_BYTES - RECORDS_PAYLOAD_FRAMING_BYTES,
   },
   collapsible: false,
   aws: true,

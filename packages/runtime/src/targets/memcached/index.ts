@@ -1,4 +1,4 @@
-import { encodeEach } from '../../delivery/encode.js';
+import { encodeLastWritePerKey } from '../../delivery/encode.js';
 import { parseHostPort } from '../destinations.js';
 import type { TargetType } from '../types.js';
 
@@ -30,15 +30,10 @@ export const memcachedTarget: TargetType<MemcachedDestination> = {
   collapsible: false,
   aws: false,
   encode: (records) =>
-    encodeEach(
-      records,
-      (record) => {
-        if (Buffer.byteLength(record.key) > MEMCACHED_MAX_KEY_BYTES || hasSpaceOrControl(record.key)) {
-          throw new Error(`its key is not a memcached key (at most ${MEMCACHED_MAX_KEY_BYTES} bytes, no spaces or control characters)`);
-        }
-        return record.data;
-      },
-      (record) => Buffer.byteLength(record.key),
-    ),
+    encodeLastWritePerKey(records, (key) => {
+      if (Buffer.byteLength(key) > MEMCACHED_MAX_KEY_BYTES || hasSpaceOrControl(key)) {
+        throw new Error(`its key is not a memcached key (at most ${MEMCACHED_MAX_KEY_BYTES} bytes, no spaces or control characters)`);
+      }
+    }),
   loadSender: async () => (await import('./sender.js')).createMemcachedSender,
 };

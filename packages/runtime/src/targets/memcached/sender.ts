@@ -1,6 +1,7 @@
 import { Client } from 'memjs';
 import { delivered, retryable, type CreateSender, type EntryOutcome } from '../types.js';
 import type { MemcachedDestination } from './index.js';
+import { lastWrite } from '../../delivery/encode.js';
 
 /** How long memjs waits for a connection, and for a reply (measured from when the command is written). */
 export const MEMCACHED_TIMEOUT_SECONDS = 2;
@@ -29,10 +30,11 @@ export const createMemcachedSender: CreateSender<MemcachedDestination> = ({ dest
     send: (batch) =>
       Promise.all(
         batch.map((entry) => {
-          const record = entry.records[0]!;
+          const record = lastWrite(entry);
           // a DELETE of a missing key resolves false: the key is gone, as a REMOVE wants
           return outcomeOf(record.action === 'REMOVE' ? memcached.delete(record.key) : memcached.set(record.key, entry.body));
         }),
       ),
+    close: async () => memcached.close(),
   };
 };

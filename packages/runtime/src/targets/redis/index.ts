@@ -1,5 +1,5 @@
-import { encodeEach } from '../../delivery/encode.js';
-import { parseHostPort } from '../destinations.js';
+import { encodeLastWritePerKey } from '../../delivery/encode.js';
+import { parseHostPort, redacted } from '../destinations.js';
 import type { TargetType } from '../types.js';
 
 /** Commands per pipeline, bytes per pipeline, and Redis's largest string value (512 MiB). */
@@ -20,7 +20,7 @@ export const redisTarget: TargetType<RedisDestination> = {
       try {
         new URL(raw);
       } catch {
-        throw new Error(`"${raw}" is not a valid URL`);
+        throw new Error(`"${redacted(raw)}" is not a valid URL`);
       }
       return { url: raw };
     }
@@ -30,6 +30,6 @@ export const redisTarget: TargetType<RedisDestination> = {
   limits: { maxEntries: REDIS_MAX_PIPELINE_COMMANDS, maxBatchBytes: REDIS_MAX_PIPELINE_BYTES, maxEntryBytes: REDIS_MAX_VALUE_BYTES },
   collapsible: false,
   aws: false,
-  encode: (records) => encodeEach(records, (record) => record.data, (record) => Buffer.byteLength(record.key)),
+  encode: (records) => encodeLastWritePerKey(records),
   loadSender: async () => (await import('./sender.js')).createRedisSender,
 };

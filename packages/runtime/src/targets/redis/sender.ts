@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { delivered, retryable, type CreateSender } from '../types.js';
 import type { RedisDestination } from './index.js';
+import { lastWrite } from '../../delivery/encode.js';
 
 /** Bounds on a connection attempt and on a command's reply, so that an unreachable Redis fails the batch quickly. */
 export const REDIS_CONNECT_TIMEOUT_MS = 5_000;
@@ -44,7 +45,7 @@ export const createRedisSender: CreateSender<RedisDestination> = ({ destination 
       await connected();
       const pipeline = redis.pipeline();
       for (const entry of batch) {
-        const record = entry.records[0]!;
+        const record = lastWrite(entry);
         if (record.action === 'REMOVE') pipeline.del(record.key);
         else pipeline.set(record.key, entry.body);
       }
@@ -52,5 +53,6 @@ export const createRedisSender: CreateSender<RedisDestination> = ({ destination 
       if (!results) throw new Error('the pipeline was discarded');
       return results.map(([error]) => (error ? retryable(error.message) : delivered()));
     },
+    close: async () => redis.disconnect(),
   };
 };

@@ -8,7 +8,7 @@ import type { SnsDestination } from './index.js';
 export const createSnsSender: CreateSender<SnsDestination> = ({ destination, awsClient }) => {
   const sns = awsClient(SNSClient, destination.region);
   return {
-    async send(batch) {
+    async send(batch, signal) {
       const response = await sns.send(
         new PublishBatchCommand({
           TopicArn: destination.topicArn,
@@ -18,6 +18,7 @@ export const createSnsSender: CreateSender<SnsDestination> = ({ destination, aws
             ...fifoFields(entry, destination.fifo),
           })),
         }),
+        { abortSignal: signal },
       );
       return outcomesOfFailedEntries(batch, response.Failed);
     },

@@ -8,7 +8,7 @@ import type { SqsDestination } from './index.js';
 export const createSqsSender: CreateSender<SqsDestination> = ({ destination, awsClient }) => {
   const sqs = awsClient(SQSClient, destination.region);
   return {
-    async send(batch) {
+    async send(batch, signal) {
       const response = await sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: destination.queueUrl,
@@ -18,6 +18,7 @@ export const createSqsSender: CreateSender<SqsDestination> = ({ destination, aws
             ...fifoFields(entry, destination.fifo),
           })),
         }),
+        { abortSignal: signal },
       );
       return outcomesOfFailedEntries(batch, response.Failed);
     },
