@@ -20,7 +20,7 @@ export default defineConfig({
     projects: [
       packageProject('testbed'),
       packageProject('runtime', ['./test/support/aws-environment.ts']),
-      packageProject('console'),
+      packageProject('console', ['./test/support/aws-environment.ts']),
     ],
     // one test bed of real servers for the whole run, shared by every package's tests
     globalSetup: ['./packages/testbed/src/vitest-global-setup.ts'],

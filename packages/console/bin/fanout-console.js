@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The compiled CLI; `pnpm build` (or scripts/setup) makes it.
-import '../dist/main.js';
+// The bundled CLI; `pnpm build` (or scripts/setup) makes it.
+import '../dist/cli.js';

@@ -1,38 +1,61 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { Command, CommanderError, Option } from 'commander';
+import { COMMANDS } from './commands/index.js';
+import { createContext, processTerminal, type GlobalOptions, type Terminal } from './context.js';
+import { EXIT_AWS_ERROR, EXIT_OK, EXIT_USAGE, UsageError, describeAwsError } from './errors.js';
+import { print, type Io } from './output.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export const HELP = `fanout-console ${version} — manage a fanout deployment from the terminal
+const DESCRIPTION = `Manage a fanout deployment: the function that copies every record of a Kinesis or
+DynamoDB stream to many targets (SNS, SQS, OpenSearch, Kinesis, Firehose, IoT, Lambda,
+Redis, Memcached, HTTP), and the targets it delivers to.`;
 
-Usage: fanout-console [options]
+function program(io: Io, terminal: Terminal, setExitCode: (code: number) => void): Command {
+  const root = new Command('fanout-console')
+    .description(DESCRIPTION)
+    .version(version, '-v, --version')
+    .option('--region <region>', 'the AWS region (default: AWS_REGION or your profile\'s)')
+    .option('--profile <name>', 'a named profile from your AWS config and credentials files')
+    .option('--endpoint-url <url>', 'send every AWS request to this endpoint (e.g. a local moto); AWS_ENDPOINT_URL works too')
+    .option('--no-verify-ssl', 'do not verify TLS certificates of the endpoint')
+    .option('--debug', 'log every AWS request and response to stderr', false)
+    .option('--yes', 'never ask: confirm every question (for scripts)', false)
+    .addOption(new Option('--output <format>', 'how to print results').choices(['table', 'json']).default('table'))
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
 
-fanout copies every record of a Kinesis or DynamoDB stream to many targets
-(SNS, SQS, OpenSearch, Kinesis, Firehose, IoT, Lambda, Redis, Memcached, HTTP).
-The management commands and the interactive app are being built; this
-release has the options below only.
-
-Options:
-  -h, --help      show this help
-  -v, --version   print the version`;
-
-export interface Output {
-  out(text: string): void;
-  err(text: string): void;
+  for (const definition of COMMANDS) {
+    const command = root.command(definition.name).description(definition.description);
+    definition.configure(command);
+    command.exitOverride().action(async () => {
+      const globals = root.opts<GlobalOptions>();
+      const context = createContext(globals, io, terminal);
+      const result = await definition.run(context, command.opts(), command.args);
+      print(result, globals.output, io);
+      setExitCode(EXIT_OK);
+    });
+  }
+  return root;
 }
 
-/** Runs the console with these arguments and returns the process exit code. */
-export function run(argv: readonly string[], output: Output): number {
-  let values: { help?: boolean; version?: boolean };
+/** Runs the console with these arguments; returns the exit code (0 done, 1 AWS error, 2 bad input). */
+export async function run(argv: readonly string[], io: Io, terminal: Terminal = processTerminal): Promise<number> {
+  let exitCode = EXIT_OK;
+  const root = program(io, terminal, (code) => (exitCode = code));
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
-    }));
+    await root.parseAsync([...argv], { from: 'user' });
+    return exitCode;
   } catch (error) {
-    output.err(`fanout-console: ${(error as Error).message}; see fanout-console --help`);
-    return 2;
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.err(`fanout-console: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    io.err(`fanout-console: ${describeAwsError(error)}`);
+    return EXIT_AWS_ERROR;
   }
-  output.out(values.version ? version : HELP);
-  return 0;
 }

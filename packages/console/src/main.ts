@@ -1,3 +1,6 @@
 import { run } from './cli.js';
 
-process.exitCode = run(process.argv.slice(2), { out: console.log, err: console.error });
+process.exitCode = await run(process.argv.slice(2), {
+  out: (text) => console.log(text),
+  err: (text) => console.error(text),
+});

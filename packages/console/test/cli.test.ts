@@ -1,23 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { HELP, run } from '../src/cli.js';
-
-function runCaptured(argv: string[]): { code: number; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = run(argv, { out: (text) => out.push(text), err: (text) => err.push(text) });
-  return { code, out, err };
-}
+import { fanoutConsole } from './support/console.js';
 
 describe('fanout-console', () => {
-  it('prints its help with --help and exits 0', () => {
-    expect(runCaptured(['--help'])).toEqual({ code: 0, out: [HELP], err: [] });
+  it('prints its help with --help and exits 0', async () => {
+    const { code, out } = await fanoutConsole(['--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('Usage: fanout-console [options] [command]');
+    for (const flag of ['--region', '--profile', '--endpoint-url', '--no-verify-ssl', '--debug', '--yes', '--output']) expect(out).toContain(flag);
   });
 
-  it('rejects an unknown option with one line naming it, exit code 2', () => {
-    const { code, out, err } = runCaptured(['--bogus']);
+  it('rejects an unknown option with exit code 2', async () => {
+    const { code, err } = await fanoutConsole(['--bogus']);
     expect(code).toBe(2);
-    expect(out).toEqual([]);
-    expect(err).toHaveLength(1);
-    expect(err[0]).toMatch(/^fanout-console: .*'--bogus'.*; see fanout-console --help$/);
+    expect(err).toContain("unknown option '--bogus'");
+  });
+
+  it('rejects an unknown --output format naming the choices', async () => {
+    const { code, err } = await fanoutConsole(['--output', 'yaml', 'list']);
+    expect(code).toBe(2);
+    expect(err).toContain("option '--output <format>' argument 'yaml' is invalid. Allowed choices are table, json.");
   });
 });

@@ -1,0 +1,271 @@
+import { createHash } from 'node:crypto';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException as TableNotFoundException,
+  waitUntilTableExists,
+  waitUntilTableNotExists,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetRoleCommand,
+  IAMClient,
+  NoSuchEntityException,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+} from '@aws-sdk/client-iam';
+import {
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ResourceNotFoundException as FunctionNotFoundException,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
+  waitUntilFunctionUpdatedV2,
+  type FunctionConfiguration,
+} from '@aws-sdk/client-lambda';
+import type { CommandContext } from '../context.js';
+import { UsageError } from '../errors.js';
+import { retryWhileIamPropagates } from './iam-propagation.js';
+
+export type Outcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent';
+
+/** One thing a deployment command did, for its report. */
+export interface Step {
+  resource: 'role' | 'table' | 'function' | 'policy' | 'mapping';
+  name: string;
+  outcome: Outcome;
+  arn?: string | undefined;
+}
+
+/** The handler inside the runtime's zip (its build names the file index.js). */
+export const HANDLER = 'index.handler';
+/** Lambda's Node.js runtimes that accept new functions today (nodejs20.x stopped taking creations on 31 August 2026). */
+export const NODE_RUNTIMES = ['nodejs22.x', 'nodejs24.x', 'nodejs26.x'] as const;
+export type NodeRuntime = (typeof NODE_RUNTIMES)[number];
+/** A function's settings when deploy creates it and the flags do not say otherwise, as the original fanout CLI has them. */
+export const FUNCTION_DEFAULTS = { runtime: 'nodejs22.x' as NodeRuntime, memory: 128, timeout: 30 };
+
+const LAMBDA_TRUST_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+/** Polling the waiters do: tables and functions settle in seconds; the SDK's defaults wait up to 20 s between looks. */
+const WAIT = { maxWaitTime: 300, minDelay: 1, maxDelay: 5 };
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof NoSuchEntityException || error instanceof TableNotFoundException || error instanceof FunctionNotFoundException;
+}
+
+/** Runs a deletion; a resource that is not there is reported `absent`. */
+async function deletion(action: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    await action();
+    return 'deleted';
+  } catch (error) {
+    if (isNotFound(error)) return 'absent';
+    throw error;
+  }
+}
+
+export async function ensureRole(context: CommandContext, roleName: string): Promise<Step> {
+  const iam = context.aws.client(IAMClient);
+  try {
+    const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+    return { resource: 'role', name: roleName, outcome: 'unchanged', arn: Role!.Arn };
+  } catch (error) {
+    if (!(error instanceof NoSuchEntityException)) throw error;
+  }
+  const { Role } = await iam.send(
+    new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY, Description: 'The fanout function\'s execution role' }),
+  );
+  return { resource: 'role', name: roleName, outcome: 'created', arn: Role!.Arn };
+}
+
+async function describeTable(context: CommandContext, tableName: string): Promise<TableDescription | undefined> {
+  try {
+    return (await context.aws.client(DynamoDBClient).send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (error) {
+    if (error instanceof TableNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+function hasTargetsKeys(table: TableDescription): boolean {
+  const keys = Object.fromEntries((table.KeySchema ?? []).map((key) => [key.AttributeName, key.KeyType]));
+  return Object.keys(keys).length === 2 && keys.sourceArn === 'HASH' && keys.id === 'RANGE';
+}
+
+/** The targets table: hash key sourceArn, range key id, billed per request. Returns once it is ACTIVE. */
+export async function ensureTable(context: CommandContext, tableName: string): Promise<Step> {
+  const dynamodb = context.aws.client(DynamoDBClient);
+  const existing = await describeTable(context, tableName);
+  if (existing && !hasTargetsKeys(existing)) {
+    throw new UsageError(`--table: table ${tableName} exists with other keys; a targets table has hash key sourceArn (S) and range key id (S)`);
+  }
+  if (!existing) {
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: 'sourceArn', AttributeType: 'S' },
+          { AttributeName: 'id', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'sourceArn', KeyType: 'HASH' },
+          { AttributeName: 'id', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  }
+  if (existing?.TableStatus !== 'ACTIVE') await waitUntilTableExists({ client: dynamodb, ...WAIT }, { TableName: tableName });
+  const table = existing ?? (await describeTable(context, tableName))!;
+  return { resource: 'table', name: tableName, outcome: existing ? 'unchanged' : 'created', arn: table.TableArn };
+}
+
+export async function functionConfiguration(context: CommandContext, functionName: string): Promise<FunctionConfiguration | undefined> {
+  try {
+    return await context.aws.client(LambdaClient).send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+  } catch (error) {
+    if (error instanceof FunctionNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+export interface FunctionSettings {
+  functionName: string;
+  roleArn: string;
+  tableName: string;
+  /** The runtime's zip (see runtimeZip). */
+  code: Buffer;
+  /** Unset: the defaults on creation, what the function has on update. */
+  runtime?: NodeRuntime | undefined;
+  memory?: number | undefined;
+  timeout?: number | undefined;
+  vpc?: { subnetIds: string[]; securityGroupIds: string[] } | undefined;
+}
+
+function codeSha256(zip: Buffer): string {
+  return createHash('sha256').update(zip).digest('base64');
+}
+
+function sameMembers(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return [...(a ?? [])].sort().join(',') === [...b].sort().join(',');
+}
+
+function vpcConfig({ subnetIds, securityGroupIds }: NonNullable<FunctionSettings['vpc']>) {
+  return { SubnetIds: subnetIds, SecurityGroupIds: securityGroupIds };
+}
+
+function isNodeRuntime(runtime: string | undefined): runtime is NodeRuntime {
+  return (NODE_RUNTIMES as readonly (string | undefined)[]).includes(runtime);
+}
+
+/**
+ * The configuration changes that make the function what the settings ask for (none when it already
+ * is). A runtime Lambda no longer supports is replaced by the default even unasked: Lambda refuses
+ * code updates to a function on a deprecated runtime (as an original fanout deployment is).
+ */
+function configurationChanges(current: FunctionConfiguration, settings: FunctionSettings) {
+  const variables = current.Environment?.Variables ?? {};
+  const runtime = settings.runtime ?? (isNodeRuntime(current.Runtime) ? current.Runtime : FUNCTION_DEFAULTS.runtime);
+  const changes = {
+    ...(current.Role === settings.roleArn ? {} : { Role: settings.roleArn }),
+    ...(current.Handler === HANDLER ? {} : { Handler: HANDLER }),
+    ...(current.Runtime === runtime ? {} : { Runtime: runtime }),
+    ...(settings.memory === undefined || current.MemorySize === settings.memory ? {} : { MemorySize: settings.memory }),
+    ...(settings.timeout === undefined || current.Timeout === settings.timeout ? {} : { Timeout: settings.timeout }),
+    // the function's other variables stay: an http target's authorizationEnv secret lives there
+    ...(variables.TARGETS_TABLE === settings.tableName ? {} : { Environment: { Variables: { ...variables, TARGETS_TABLE: settings.tableName } } }),
+  };
+  const vpc = settings.vpc;
+  if (vpc && !(sameMembers(current.VpcConfig?.SubnetIds, vpc.subnetIds) && sameMembers(current.VpcConfig?.SecurityGroupIds, vpc.securityGroupIds))) {
+    return { ...changes, VpcConfig: vpcConfig(vpc) };
+  }
+  return changes;
+}
+
+/**
+ * Creates the function from the runtime's zip, or brings an existing one up to date: its
+ * configuration when the settings differ (first, so that a supported runtime is in place before the
+ * code goes up), then its code when the zip differs. Waits for each change to settle, as Lambda
+ * refuses a change while the previous one is in progress.
+ */
+export async function ensureFunction(context: CommandContext, settings: FunctionSettings): Promise<Step> {
+  const lambda = context.aws.client(LambdaClient);
+  const { functionName } = settings;
+  const zip = settings.code;
+  const current = await functionConfiguration(context, functionName);
+  if (!current) {
+    const created = await retryWhileIamPropagates(() =>
+      lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: functionName,
+          Description: `fanout: copies the records of its sources to the targets in the DynamoDB table ${settings.tableName}`,
+          Runtime: settings.runtime ?? FUNCTION_DEFAULTS.runtime,
+          Handler: HANDLER,
+          Role: settings.roleArn,
+          MemorySize: settings.memory ?? FUNCTION_DEFAULTS.memory,
+          Timeout: settings.timeout ?? FUNCTION_DEFAULTS.timeout,
+          Code: { ZipFile: zip },
+          Environment: { Variables: { TARGETS_TABLE: settings.tableName } },
+          ...(settings.vpc ? { VpcConfig: vpcConfig(settings.vpc) } : {}),
+        }),
+      ),
+    );
+    await waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: functionName });
+    return { resource: 'function', name: functionName, outcome: 'created', arn: created.FunctionArn };
+  }
+
+  const settle = () => waitUntilFunctionUpdatedV2({ client: lambda, ...WAIT }, { FunctionName: functionName });
+  await settle();
+  const changes = configurationChanges(current, settings);
+  const configurationChanged = Object.keys(changes).length > 0;
+  if (configurationChanged) {
+    await retryWhileIamPropagates(() => lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, ...changes })));
+    await settle();
+  }
+  const codeChanged = current.CodeSha256 !== codeSha256(zip);
+  if (codeChanged) {
+    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip }));
+    await settle();
+  }
+  return { resource: 'function', name: functionName, outcome: codeChanged || configurationChanged ? 'updated' : 'unchanged', arn: current.FunctionArn };
+}
+
+export async function deleteFunction(context: CommandContext, functionName: string): Promise<Step> {
+  const outcome = await deletion(() => context.aws.client(LambdaClient).send(new DeleteFunctionCommand({ FunctionName: functionName })));
+  return { resource: 'function', name: functionName, outcome };
+}
+
+export async function deleteTable(context: CommandContext, tableName: string): Promise<Step> {
+  const dynamodb = context.aws.client(DynamoDBClient);
+  const outcome = await deletion(() => dynamodb.send(new DeleteTableCommand({ TableName: tableName })));
+  if (outcome === 'deleted') await waitUntilTableNotExists({ client: dynamodb, ...WAIT }, { TableName: tableName });
+  return { resource: 'table', name: tableName, outcome };
+}
+
+/** Deletes the role: IAM refuses to while it has inline or attached policies, so those go first. */
+export async function deleteRole(context: CommandContext, roleName: string): Promise<Step> {
+  const iam = context.aws.client(IAMClient);
+  const outcome = await deletion(async () => {
+    for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) {
+      for (const policyName of page.PolicyNames ?? []) await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }));
+    }
+    for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName })) {
+      for (const { PolicyArn } of page.AttachedPolicies ?? []) await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn }));
+    }
+    await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
+  });
+  return { resource: 'role', name: roleName, outcome };
+}

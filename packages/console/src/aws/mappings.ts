@@ -1,0 +1,146 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CreateEventSourceMappingCommand,
+  DeleteEventSourceMappingCommand,
+  GetEventSourceMappingCommand,
+  LambdaClient,
+  ResourceNotFoundException,
+  UpdateEventSourceMappingCommand,
+  paginateListEventSourceMappings,
+  type EventSourceMappingConfiguration,
+} from '@aws-sdk/client-lambda';
+import type { CommandContext } from '../context.js';
+import { retryWhileIamPropagates } from './iam-propagation.js';
+
+export const STARTING_POSITIONS = ['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'] as const;
+export type StartingPosition = (typeof STARTING_POSITIONS)[number];
+
+/** How Lambda reads a source for the function: the hook command's flags, each optional. */
+export interface MappingSettings {
+  batchSize?: number | undefined;
+  startingPosition?: StartingPosition | undefined;
+  startingPositionTimestamp?: Date | undefined;
+  batchingWindow?: number | undefined;
+  parallelizationFactor?: number | undefined;
+  maximumRetryAttempts?: number | undefined;
+  maximumRecordAge?: number | undefined;
+  bisectBatchOnError?: boolean | undefined;
+  onFailureDestination?: string | undefined;
+}
+
+/** The original fanout CLI's batch size. */
+export const DEFAULT_BATCH_SIZE = 100;
+export const DEFAULT_STARTING_POSITION: StartingPosition = 'TRIM_HORIZON';
+
+/** The handler answers with batchItemFailures; without this Lambda would ignore them and retry whole batches. */
+const FUNCTION_RESPONSE_TYPES = ['ReportBatchItemFailures' as const];
+
+/** A state a mapping leaves by itself; calls that change it are refused until it has. */
+const TRANSITIONAL_STATES = new Set(['Creating', 'Enabling', 'Disabling', 'Updating']);
+const SETTLE_TIMEOUT_MS = 120_000;
+const SETTLE_POLL_MS = 2_000;
+
+/** The settings Lambda can change on an existing mapping (the starting position is fixed at creation). */
+function changeableSettings(settings: MappingSettings) {
+  return {
+    BatchSize: settings.batchSize,
+    MaximumBatchingWindowInSeconds: settings.batchingWindow,
+    ParallelizationFactor: settings.parallelizationFactor,
+    MaximumRetryAttempts: settings.maximumRetryAttempts,
+    MaximumRecordAgeInSeconds: settings.maximumRecordAge,
+    BisectBatchOnFunctionError: settings.bisectBatchOnError,
+    ...(settings.onFailureDestination ? { DestinationConfig: { OnFailure: { Destination: settings.onFailureDestination } } } : {}),
+    FunctionResponseTypes: FUNCTION_RESPONSE_TYPES,
+  };
+}
+
+/** The function's event source mappings (those being deleted left out). */
+export async function functionMappings(context: CommandContext, functionName: string, sourceArn?: string): Promise<EventSourceMappingConfiguration[]> {
+  const mappings: EventSourceMappingConfiguration[] = [];
+  const pages = paginateListEventSourceMappings(
+    { client: context.aws.client(LambdaClient) },
+    { FunctionName: functionName, ...(sourceArn ? { EventSourceArn: sourceArn } : {}) },
+  );
+  try {
+    for await (const page of pages) mappings.push(...(page.EventSourceMappings ?? []));
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return [];
+    throw error;
+  }
+  return mappings.filter((mapping) => mapping.State !== 'Deleting');
+}
+
+export async function findMapping(context: CommandContext, functionName: string, sourceArn: string): Promise<EventSourceMappingConfiguration | undefined> {
+  return (await functionMappings(context, functionName, sourceArn))[0];
+}
+
+/** Waits until the mapping is in a state that accepts changes again, and returns it. */
+async function settled(context: CommandContext, uuid: string): Promise<EventSourceMappingConfiguration> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const mapping = await context.aws.client(LambdaClient).send(new GetEventSourceMappingCommand({ UUID: uuid }));
+    if (!TRANSITIONAL_STATES.has(mapping.State ?? '')) return mapping;
+    if (Date.now() > deadline) throw new Error(`event source mapping ${uuid} is still ${mapping.State} after ${SETTLE_TIMEOUT_MS / 1000} s; try again later`);
+    await sleep(SETTLE_POLL_MS);
+  }
+}
+
+export async function createMapping(
+  context: CommandContext,
+  functionName: string,
+  sourceArn: string,
+  settings: MappingSettings,
+): Promise<EventSourceMappingConfiguration> {
+  const lambda = context.aws.client(LambdaClient);
+  const created = await retryWhileIamPropagates(() =>
+    lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: functionName,
+        EventSourceArn: sourceArn,
+        Enabled: true,
+        StartingPosition: settings.startingPosition ?? DEFAULT_STARTING_POSITION,
+        StartingPositionTimestamp: settings.startingPositionTimestamp,
+        ...changeableSettings({ ...settings, batchSize: settings.batchSize ?? DEFAULT_BATCH_SIZE }),
+      }),
+    ),
+  );
+  return settled(context, created.UUID!);
+}
+
+export async function updateMapping(context: CommandContext, uuid: string, settings: MappingSettings): Promise<EventSourceMappingConfiguration> {
+  await settled(context, uuid);
+  const lambda = context.aws.client(LambdaClient);
+  await retryWhileIamPropagates(() => lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, ...changeableSettings(settings) })));
+  return settled(context, uuid);
+}
+
+export async function setMappingEnabled(context: CommandContext, uuid: string, enabled: boolean): Promise<EventSourceMappingConfiguration> {
+  await settled(context, uuid);
+  await context.aws.client(LambdaClient).send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: enabled }));
+  return settled(context, uuid);
+}
+
+export async function deleteMapping(context: CommandContext, uuid: string): Promise<void> {
+  await settled(context, uuid);
+  await context.aws.client(LambdaClient).send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
+}
+
+/** A mapping as the console prints it in JSON: the hook command's flag names, stable for scripts. */
+export function mappingView(mapping: EventSourceMappingConfiguration) {
+  return {
+    uuid: mapping.UUID,
+    sourceArn: mapping.EventSourceArn,
+    functionArn: mapping.FunctionArn,
+    state: mapping.State,
+    batchSize: mapping.BatchSize,
+    startingPosition: mapping.StartingPosition,
+    startingPositionTimestamp: mapping.StartingPositionTimestamp?.toISOString(),
+    batchingWindow: mapping.MaximumBatchingWindowInSeconds,
+    parallelizationFactor: mapping.ParallelizationFactor,
+    maximumRetryAttempts: mapping.MaximumRetryAttempts,
+    maximumRecordAge: mapping.MaximumRecordAgeInSeconds,
+    bisectBatchOnError: mapping.BisectBatchOnFunctionError,
+    onFailureDestination: mapping.DestinationConfig?.OnFailure?.Destination,
+    functionResponseTypes: mapping.FunctionResponseTypes,
+  };
+}

@@ -1,0 +1,273 @@
+import { isDeepStrictEqual } from 'node:util';
+import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { GetRolePolicyCommand, IAMClient, NoSuchEntityException, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { sourceKind, type SourceKind, type TargetConfig } from '@fanout/runtime/config';
+import type { CommandContext } from '../context.js';
+import { UsageError } from '../errors.js';
+import { functionConfiguration, type Outcome } from './deployment.js';
+import { functionMappings } from './mappings.js';
+import type { Deployment } from './names.js';
+import { TargetsTable } from './targets-table.js';
+
+/** The one inline policy of the function's role that fanout writes and rewrites. */
+export const POLICY_NAME = 'fanout';
+/** The runtime's default namespace: deploy does not set METRICS_NAMESPACE. */
+export const METRICS_NAMESPACE = 'Custom/FanOut';
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string[];
+  Condition?: Record<string, Record<string, string>>;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+/** An event source mapping as the policy sees it: the stream read, and where failed batches go. */
+export interface MappingGrant {
+  sourceArn: string;
+  onFailureDestination?: string | undefined;
+}
+
+/** Where the function runs: the resources it needs are named from these. */
+export interface FunctionScope {
+  partition: string;
+  region: string;
+  accountId: string;
+  functionName: string;
+  tableArn: string;
+  inVpc: boolean;
+}
+
+export interface PolicyInputs {
+  scope: FunctionScope;
+  mappings: readonly MappingGrant[];
+  targets: readonly TargetConfig[];
+}
+
+/** The kinds of grant, in the order their statements appear. */
+const GRANTS = {
+  assumeRole: { sid: 'AssumeTargetRoles', actions: ['sts:AssumeRole'] },
+  sns: { sid: 'PublishToTopics', actions: ['sns:Publish'] },
+  sqs: { sid: 'SendToQueues', actions: ['sqs:SendMessage'] },
+  kinesis: { sid: 'PutToStreams', actions: ['kinesis:PutRecord', 'kinesis:PutRecords'] },
+  firehose: { sid: 'PutToDeliveryStreams', actions: ['firehose:PutRecordBatch'] },
+  lambda: { sid: 'InvokeFunctions', actions: ['lambda:InvokeFunction'] },
+  iot: { sid: 'PublishToIotTopics', actions: ['iot:Publish'] },
+  es: { sid: 'PostToOpenSearchDomains', actions: ['es:ESHttpPost'] },
+} as const;
+type GrantKind = keyof typeof GRANTS;
+
+interface Grant {
+  kind: GrantKind;
+  resource: string;
+}
+
+const REGION_IN_HOST = /(?:^|\.)([a-z]{2}(?:-[a-z]+)+-\d+)\./;
+const AWS_SEARCH_DOMAIN_HOST = /^(?:search|vpc)-([a-z][a-z0-9-]*)-[a-z0-9]+\.([a-z0-9-]+)\.es\.amazonaws\.com(?:\.cn)?$/;
+
+function arn(scope: FunctionScope, service: string, region: string, resource: string): string {
+  return `arn:${scope.partition}:${service}:${region}:${scope.accountId}:${resource}`;
+}
+
+/** An http(s) URL's host name, with `https://` assumed when the destination has no scheme. */
+function hostOf(endpoint: string): string {
+  return new URL(/^https?:\/\//.test(endpoint) ? endpoint : `https://${endpoint}`).hostname;
+}
+
+/** The send right a target needs on its destination; none for targets that are not AWS APIs. */
+function targetGrant(target: TargetConfig, scope: FunctionScope): Grant | undefined {
+  if (target.role) return { kind: 'assumeRole', resource: target.role };
+  const region = target.region ?? scope.region;
+  const { destination } = target;
+  const arnOr = (build: () => string) => (destination.startsWith('arn:') ? destination : build());
+  switch (target.type) {
+    case 'sns':
+      return { kind: 'sns', resource: destination };
+    case 'sqs': {
+      const url = new URL(destination);
+      const [, account, queue] = url.pathname.split('/');
+      return { kind: 'sqs', resource: `arn:${scope.partition}:sqs:${REGION_IN_HOST.exec(url.hostname)?.[1] ?? region}:${account}:${queue}` };
+    }
+    case 'kinesis':
+      return { kind: 'kinesis', resource: arnOr(() => arn(scope, 'kinesis', region, `stream/${destination}`)) };
+    case 'firehose':
+      return { kind: 'firehose', resource: arnOr(() => arn(scope, 'firehose', region, `deliverystream/${destination}`)) };
+    case 'lambda': {
+      const partial = /^(\d{12}):function:(.+)$/.exec(destination);
+      const resource = partial
+        ? `arn:${scope.partition}:lambda:${region}:${partial[1]}:function:${partial[2]}`
+        : arnOr(() => arn(scope, 'lambda', region, `function:${destination}`));
+      return { kind: 'lambda', resource };
+    }
+    case 'iot': {
+      const separator = destination.indexOf('#');
+      const endpointRegion = REGION_IN_HOST.exec(hostOf(destination.slice(0, separator)))?.[1];
+      return { kind: 'iot', resource: arn(scope, 'iot', endpointRegion ?? region, `topic/${destination.slice(separator + 1)}`) };
+    }
+    case 'es': {
+      const domain = AWS_SEARCH_DOMAIN_HOST.exec(hostOf(destination.slice(0, destination.indexOf('#'))));
+      return domain ? { kind: 'es', resource: arn(scope, 'es', domain[2]!, `domain/${domain[1]}/*`) } : undefined;
+    }
+    case 'redis':
+    case 'memcached':
+    case 'http':
+      return undefined;
+  }
+}
+
+/** Lambda needs the execution role to send failed batches' descriptions to the on-failure destination. */
+function onFailureGrant(destination: string): Grant | undefined {
+  const service = destination.split(':')[2];
+  return service === 'sqs' || service === 'sns' ? { kind: service, resource: destination } : undefined;
+}
+
+function sorted(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+/**
+ * The least-privilege policy of the fanout function: read its targets table, read exactly the
+ * streams it is hooked to, write its own logs and metrics, and send to exactly the destinations of
+ * the valid targets in the table (or assume the role a target names instead).
+ */
+export function fanoutPolicy({ scope, mappings, targets }: PolicyInputs): PolicyDocument {
+  const logGroup = arn(scope, 'logs', scope.region, `log-group:/aws/lambda/${scope.functionName}`);
+  const statements: PolicyStatement[] = [
+    { Sid: 'ReadTargets', Effect: 'Allow', Action: ['dynamodb:Query'], Resource: [scope.tableArn] },
+    {
+      Sid: 'WriteLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [logGroup, `${logGroup}:*`],
+    },
+    {
+      Sid: 'PutMetrics',
+      Effect: 'Allow',
+      Action: ['cloudwatch:PutMetricData'],
+      Resource: ['*'],
+      Condition: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+    },
+  ];
+
+  const sourcesOf = (kind: SourceKind) => sorted(mappings.filter((mapping) => sourceKind(mapping.sourceArn) === kind).map((mapping) => mapping.sourceArn));
+  const kinesisSources = sourcesOf('kinesis');
+  const dynamodbSources = sourcesOf('dynamodb');
+  if (kinesisSources.length > 0) {
+    statements.push(
+      {
+        Sid: 'ReadKinesisSources',
+        Effect: 'Allow',
+        Action: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards'],
+        Resource: kinesisSources,
+      },
+      { Sid: 'ListKinesisStreams', Effect: 'Allow', Action: ['kinesis:ListStreams'], Resource: ['*'] },
+    );
+  }
+  if (dynamodbSources.length > 0) {
+    statements.push(
+      {
+        Sid: 'ReadDynamoDBSources',
+        Effect: 'Allow',
+        Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        Resource: dynamodbSources,
+      },
+      { Sid: 'ListDynamoDBStreams', Effect: 'Allow', Action: ['dynamodb:ListStreams'], Resource: ['*'] },
+    );
+  }
+
+  const grants = [
+    ...targets.map((target) => targetGrant(target, scope)),
+    ...mappings.map((mapping) => (mapping.onFailureDestination ? onFailureGrant(mapping.onFailureDestination) : undefined)),
+  ].filter((grant): grant is Grant => grant !== undefined);
+  for (const [kind, { sid, actions }] of Object.entries(GRANTS) as Array<[GrantKind, (typeof GRANTS)[GrantKind]]>) {
+    const resources = sorted(grants.filter((grant) => grant.kind === kind).map((grant) => grant.resource));
+    if (resources.length > 0) statements.push({ Sid: sid, Effect: 'Allow', Action: [...actions], Resource: resources });
+  }
+
+  if (scope.inVpc) {
+    statements.push({
+      Sid: 'UseVpcNetworkInterfaces',
+      Effect: 'Allow',
+      // what AWSLambdaVPCAccessExecutionRole grants; these actions take no narrower resource when Lambda calls them
+      Action: [
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:CreateNetworkInterface',
+        'ec2:DeleteNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSubnets',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
+      Resource: ['*'],
+    });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+const TABLE_ARN = /^arn:([a-z-]+):dynamodb:([a-z0-9-]+):(\d{12}):table\//;
+
+async function tableArnOf(context: CommandContext, tableName: string): Promise<string> {
+  try {
+    const { Table } = await context.aws.client(DynamoDBClient).send(new DescribeTableCommand({ TableName: tableName }));
+    return Table!.TableArn!;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) throw new UsageError(`--table: no table ${tableName}; run fanout-console deploy first, or pass --table`);
+    throw error;
+  }
+}
+
+async function currentPolicy(iam: IAMClient, roleName: string): Promise<unknown> {
+  try {
+    const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: POLICY_NAME }));
+    return PolicyDocument ? JSON.parse(decodeURIComponent(PolicyDocument)) : undefined;
+  } catch (error) {
+    if (error instanceof NoSuchEntityException) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Rewrites the inline policy of the function's role (the role the function has, else the
+ * deployment's) from the table, the function's event source mappings and every valid target row.
+ * `pending` is a mapping about to be created or changed: Lambda checks that the role can read the
+ * stream (and send to the on-failure destination) before it accepts the mapping.
+ * Returns `absent` when there is no role to write to.
+ */
+export async function syncPolicy(context: CommandContext, deployment: Deployment, pending?: MappingGrant): Promise<Outcome> {
+  const tableArn = await tableArnOf(context, deployment.tableName);
+  const [, partition, region, accountId] = TABLE_ARN.exec(tableArn)!;
+  const configuration = await functionConfiguration(context, deployment.functionName);
+  const roleName = configuration?.Role?.split('/').pop() ?? deployment.roleName;
+  const mappings: MappingGrant[] = (configuration ? await functionMappings(context, deployment.functionName) : [])
+    .filter((mapping) => mapping.EventSourceArn !== pending?.sourceArn)
+    .map((mapping) => ({ sourceArn: mapping.EventSourceArn!, onFailureDestination: mapping.DestinationConfig?.OnFailure?.Destination }));
+  if (pending) mappings.push(pending);
+  const targets = (await new TargetsTable(context, deployment.tableName).list()).flatMap((stored) => (stored.target ? [stored.target] : []));
+
+  const policy = fanoutPolicy({
+    scope: {
+      partition: partition!,
+      region: region!,
+      accountId: accountId!,
+      functionName: deployment.functionName,
+      tableArn,
+      inVpc: (configuration?.VpcConfig?.SubnetIds ?? []).length > 0,
+    },
+    mappings,
+    targets,
+  });
+  const iam = context.aws.client(IAMClient);
+  const current = await currentPolicy(iam, roleName);
+  if (isDeepStrictEqual(current, policy)) return 'unchanged';
+  try {
+    await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: POLICY_NAME, PolicyDocument: JSON.stringify(policy) }));
+  } catch (error) {
+    if (error instanceof NoSuchEntityException) return 'absent';
+    throw error;
+  }
+  return current === undefined ? 'created' : 'updated';
+}

@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { FUNCTION_DEFAULTS, NODE_RUNTIMES, ensureFunction, ensureRole, ensureTable, type Step } from '../aws/deployment.js';
+import { POLICY_NAME, syncPolicy } from '../aws/policy.js';
+import { runtimeZip } from '../aws/runtime-zip.js';
+import { formatTable } from '../output.js';
+import type { CommandDefinition } from './command.js';
+import { addDeploymentWithRoleOptions, deploymentWithRoleOf, integerOption } from './deployment-options.js';
+import { parseOptions } from './options.js';
+
+/** `--subnet a --subnet b` and `--subnet a,b` alike. */
+function collectIds(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((id) => id.trim()).filter((id) => id !== '')];
+}
+
+const deployOptionsSchema = z
+  .object({
+    subnet: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'expected subnet ids (subnet-0123abcd), repeated or comma-separated')).default([]),
+    securityGroup: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'expected security group ids (sg-0123abcd), repeated or comma-separated')).default([]),
+    memory: integerOption(128, 10_240, 'MiB'),
+    timeout: integerOption(1, 900, 'seconds'),
+    runtime: z.enum(NODE_RUNTIMES, { message: `expected a Node.js runtime Lambda supports: ${NODE_RUNTIMES.join(', ')}` }).optional(),
+  })
+  .superRefine((options, context) => {
+    if (options.subnet.length > 0 && options.securityGroup.length === 0) {
+      context.addIssue({ code: 'custom', path: ['securityGroup'], message: 'required with --subnet; a function in a VPC needs both' });
+    }
+    if (options.securityGroup.length > 0 && options.subnet.length === 0) {
+      context.addIssue({ code: 'custom', path: ['subnet'], message: 'required with --security-group; a function in a VPC needs both' });
+    }
+  });
+
+export const deployCommand: CommandDefinition = {
+  name: 'deploy',
+  description: 'create or update the function, its targets table and its execution role (least privilege)',
+  configure(command: Command) {
+    addDeploymentWithRoleOptions(command)
+      .option('--subnet <ids>', 'run the function in these VPC subnets (repeat, or separate with commas); needs --security-group', collectIds)
+      .option('--security-group <ids>', 'the function\'s VPC security groups (repeat, or separate with commas); needs --subnet', collectIds)
+      .option('--memory <MiB>', `the function's memory (on creation: ${FUNCTION_DEFAULTS.memory})`)
+      .option('--timeout <seconds>', `the function's timeout (on creation: ${FUNCTION_DEFAULTS.timeout})`)
+      .option('--runtime <runtime>', `the function's runtime, one of ${NODE_RUNTIMES.join(', ')} (on creation: ${FUNCTION_DEFAULTS.runtime})`);
+  },
+  async run(context, options) {
+    const deployment = deploymentWithRoleOf(options);
+    const flags = parseOptions(deployOptionsSchema, options);
+    const code = runtimeZip();
+    const role = await ensureRole(context, deployment.roleName);
+    const table = await ensureTable(context, deployment.tableName);
+    const deployed = await ensureFunction(context, {
+      functionName: deployment.functionName,
+      roleArn: role.arn!,
+      tableName: deployment.tableName,
+      code,
+      runtime: flags.runtime,
+      memory: flags.memory,
+      timeout: flags.timeout,
+      vpc: flags.subnet.length > 0 ? { subnetIds: flags.subnet, securityGroupIds: flags.securityGroup } : undefined,
+    });
+    const policy: Step = { resource: 'policy', name: `${deployment.roleName}/${POLICY_NAME}`, outcome: await syncPolicy(context, deployment) };
+    const steps = [role, table, deployed, policy];
+    return {
+      text: formatTable(
+        steps.map((step) => ({ resource: step.resource, name: step.name, outcome: step.outcome, arn: step.arn ?? '' })),
+        ['resource', 'name', 'outcome', 'arn'],
+      ),
+      data: { functionArn: deployed.arn, tableArn: table.arn, roleArn: role.arn, steps },
+    };
+  },
+};

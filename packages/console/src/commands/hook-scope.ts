@@ -1,0 +1,36 @@
+import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
+import type { Command } from 'commander';
+import { functionConfiguration } from '../aws/deployment.js';
+import { findMapping } from '../aws/mappings.js';
+import { deploymentOf, type Deployment } from '../aws/names.js';
+import { resolveSourceArn } from '../aws/sources.js';
+import type { CommandContext } from '../context.js';
+import { UsageError } from '../errors.js';
+import { addDeploymentOptions, addSourceOptions, deploymentOptionsSchema, parseOptions, sourceOptionsSchema } from './options.js';
+
+/** What hook, unhook, pause and resume act on: the function, and the stream it reads. */
+export interface HookScope {
+  deployment: Deployment;
+  sourceArn: string;
+}
+
+export function addHookScopeOptions(command: Command): Command {
+  return addSourceOptions(addDeploymentOptions(command));
+}
+
+/** The function and the source; the function must exist. */
+export async function hookScope(context: CommandContext, options: Record<string, unknown>): Promise<HookScope> {
+  const deployment = deploymentOf(parseOptions(deploymentOptionsSchema, options));
+  const sourceArn = await resolveSourceArn(context, parseOptions(sourceOptionsSchema, options));
+  if (!(await functionConfiguration(context, deployment.functionName))) {
+    throw new UsageError(`--function: no function ${deployment.functionName} in ${await context.aws.region()}; run fanout-console deploy first`);
+  }
+  return { deployment, sourceArn };
+}
+
+/** The mapping from the source to the function; pause and resume need one. */
+export async function existingHook(context: CommandContext, { deployment, sourceArn }: HookScope): Promise<EventSourceMappingConfiguration> {
+  const mapping = await findMapping(context, deployment.functionName, sourceArn);
+  if (!mapping) throw new UsageError(`--source: ${deployment.functionName} is not hooked to ${sourceArn}; run fanout-console hook first`);
+  return mapping;
+}

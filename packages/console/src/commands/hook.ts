@@ -1,0 +1,98 @@
+import { sourceKind } from '@fanout/runtime/config';
+import { z } from 'zod';
+import { createMapping, findMapping, mappingView, STARTING_POSITIONS, updateMapping } from '../aws/mappings.js';
+import { syncPolicy } from '../aws/policy.js';
+import { UsageError } from '../errors.js';
+import type { CommandDefinition } from './command.js';
+import { integerOption } from './deployment-options.js';
+import { addHookScopeOptions, hookScope } from './hook-scope.js';
+import { parseBoolean, parseOptions } from './options.js';
+
+const ON_FAILURE_DESTINATION = /^arn:aws[a-z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/;
+
+const hookOptionsSchema = z
+  .object({
+    batchSize: integerOption(1, 10_000, 'records'),
+    startingPosition: z.enum(STARTING_POSITIONS, { message: `expected ${STARTING_POSITIONS.join(', ')}` }).optional(),
+    startingPositionTimestamp: z
+      .string()
+      .transform((value, context) => {
+        const date = new Date(value);
+        if (Number.isNaN(date.getTime())) {
+          context.addIssue({ code: 'custom', message: 'expected an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z' });
+          return z.NEVER;
+        }
+        return date;
+      })
+      .optional(),
+    batchingWindow: integerOption(0, 300, 'seconds'),
+    parallelizationFactor: integerOption(1, 10, 'concurrent batches per shard'),
+    maximumRetryAttempts: integerOption(-1, 10_000, 'retries (-1: until the record expires)'),
+    maximumRecordAge: integerOption(-1, 604_800, 'seconds (-1: no limit)').refine(
+      (age) => age === undefined || age === -1 || age >= 60,
+      'expected -1 (no limit) or a whole number of seconds from 60 to 604800',
+    ),
+    bisectBatchOnError: z.boolean().optional(),
+    onFailureDestination: z
+      .string()
+      .regex(ON_FAILURE_DESTINATION, 'expected an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME) or an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)')
+      .optional(),
+  })
+  .superRefine((options, context) => {
+    if (options.startingPosition === 'AT_TIMESTAMP' && !options.startingPositionTimestamp) {
+      context.addIssue({ code: 'custom', path: ['startingPositionTimestamp'], message: 'required with --starting-position AT_TIMESTAMP' });
+    }
+    if (options.startingPositionTimestamp && options.startingPosition !== 'AT_TIMESTAMP') {
+      context.addIssue({ code: 'custom', path: ['startingPositionTimestamp'], message: 'goes with --starting-position AT_TIMESTAMP only' });
+    }
+  });
+
+export const hookCommand: CommandDefinition = {
+  name: 'hook',
+  description: 'make the function read a source (create its event source mapping, or change its settings)',
+  configure(command) {
+    addHookScopeOptions(command)
+      .option('--batch-size <records>', 'records per invocation at most (on creation: 100)')
+      .option('--starting-position <position>', `where a new hook starts reading: ${STARTING_POSITIONS.join(', ')} (default TRIM_HORIZON)`)
+      .option('--starting-position-timestamp <time>', 'with AT_TIMESTAMP (Kinesis only): an ISO 8601 date and time')
+      .option('--batching-window <seconds>', 'how long to gather records before invoking (0 to 300)')
+      .option('--parallelization-factor <n>', 'concurrent batches per shard (1 to 10)')
+      .option('--maximum-retry-attempts <n>', 'retries of a failing batch (-1: until the records expire)')
+      .option('--maximum-record-age <seconds>', 'older records are skipped (-1: no limit, else 60 to 604800)')
+      .option('--bisect-batch-on-error [bool]', 'split a failing batch in two and retry the halves', parseBoolean)
+      .option('--on-failure-destination <arn>', 'an SQS queue or SNS topic ARN that receives the description of discarded batches');
+  },
+  async run(context, options) {
+    const settings = parseOptions(hookOptionsSchema, options);
+    const { deployment, sourceArn } = await hookScope(context, options);
+    if (settings.startingPosition === 'AT_TIMESTAMP' && sourceKind(sourceArn) === 'dynamodb') {
+      throw new UsageError('--starting-position: AT_TIMESTAMP applies to Kinesis streams only; DynamoDB streams start at TRIM_HORIZON or LATEST');
+    }
+    const existing = await findMapping(context, deployment.functionName, sourceArn);
+    if (existing && settings.startingPosition !== undefined) {
+      throw new UsageError(`--starting-position: the hook on ${sourceArn} exists and keeps its starting position; unhook, then hook again to change it`);
+    }
+    // Lambda checks that the role can read the stream before it accepts the mapping: the policy comes first
+    await syncPolicy(context, deployment, {
+      sourceArn,
+      onFailureDestination: settings.onFailureDestination ?? existing?.DestinationConfig?.OnFailure?.Destination,
+    });
+    let mapping;
+    try {
+      mapping = existing
+        ? await updateMapping(context, existing.UUID!, settings)
+        : await createMapping(context, deployment.functionName, sourceArn, settings);
+    } catch (error) {
+      // take back the rights granted for a mapping that was not made; the error that stopped it is the one to report
+      await syncPolicy(context, deployment).catch(() => undefined);
+      throw error;
+    }
+    const view = mappingView(mapping);
+    return {
+      text:
+        `${existing ? 'updated the hook of' : 'hooked'} ${deployment.functionName} on ${sourceArn}: mapping ${view.uuid}, ${view.state}, ` +
+        `batch size ${view.batchSize}, starting position ${view.startingPosition}`,
+      data: view,
+    };
+  },
+};

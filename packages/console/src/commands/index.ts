@@ -1,0 +1,28 @@
+import { activateCommand, deactivateCommand } from './activation.js';
+import type { CommandDefinition } from './command.js';
+import { deployCommand } from './deploy.js';
+import { destroyCommand } from './destroy.js';
+import { hookCommand } from './hook.js';
+import { listCommand } from './list.js';
+import { pauseCommand } from './pause.js';
+import { registerCommand } from './register.js';
+import { resumeCommand } from './resume.js';
+import { unhookCommand } from './unhook.js';
+import { unregisterCommand } from './unregister.js';
+import { updateCommand } from './update.js';
+
+/** Every command of the console, in the order --help lists them. */
+export const COMMANDS: readonly CommandDefinition[] = [
+  deployCommand,
+  destroyCommand,
+  registerCommand,
+  listCommand,
+  updateCommand,
+  activateCommand,
+  deactivateCommand,
+  unregisterCommand,
+  hookCommand,
+  unhookCommand,
+  pauseCommand,
+  resumeCommand,
+];

@@ -1,0 +1,93 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { COLLAPSE_MODES } from '@fanout/runtime/config';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+
+/** `--flag`, `--flag true` or `--flag false`, as the original fanout CLI takes booleans. */
+export function parseBoolean(value: string | undefined): boolean {
+  if (value === undefined) return true;
+  if (/^(true|yes|1)$/i.test(value)) return true;
+  if (/^(false|no|0)$/i.test(value)) return false;
+  throw new InvalidArgumentError('expected true or false.');
+}
+
+export function addDeploymentOptions(command: Command): Command {
+  return command
+    .option('--function <name>', 'the fanout function (default: fanout)')
+    .option('--function-arn <arn>', 'the fanout function, by ARN')
+    .option('--table <name>', 'the targets table (default: <function>Targets)')
+    .option('--table-arn <arn>', 'the targets table, by ARN');
+}
+
+export function addSourceOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--source-type <type>', 'the kind of source').choices(['kinesis', 'dynamodb']))
+    .option('--source <name>', 'the source: a Kinesis stream name, or a DynamoDB table name (its stream)')
+    .option('--source-arn <arn>', 'the source, by stream ARN');
+}
+
+/** The options a target row is made of, for register and update. */
+export function addTargetOptions(command: Command): Command {
+  return command
+    .option('--destination <destination>', 'where to deliver: a name (looked up), an ARN, a URL or an endpoint, per type')
+    .option('--index <name>', 'es: the index to write to')
+    .option('--active [bool]', 'whether the target receives records (register: default false)', parseBoolean)
+    .option('--destination-region <region>', 'the region of the destination, when not the function\'s')
+    .option('--destination-role-arn <arn>', 'a role to assume to deliver (a destination in another account)')
+    .option('--external-id <id>', 'the external id the destination role asks for')
+    .addOption(new Option('--collapse <mode>', 'sns, sqs, iot, http: how records are grouped into messages (default JSON)').choices(COLLAPSE_MODES))
+    .option('--parallel [bool]', 'send batches concurrently (default true); false keeps record order', parseBoolean)
+    .option('--convert-ddb [bool]', 'DynamoDB sources: deliver images as plain JSON (default false)', parseBoolean)
+    .option('--deaggregate [bool]', 'Kinesis sources: open KPL aggregated records (default false)', parseBoolean)
+    .option('--authorization-env <variable>', 'http: the function\'s environment variable holding the Authorization header');
+}
+
+export const deploymentOptionsSchema = z.object({
+  function: z.string().optional(),
+  functionArn: z.string().optional(),
+  table: z.string().optional(),
+  tableArn: z.string().optional(),
+});
+
+export const sourceOptionsSchema = z.object({
+  sourceType: z.enum(['kinesis', 'dynamodb']).optional(),
+  source: z.string().optional(),
+  sourceArn: z.string().optional(),
+});
+
+export const targetOptionsSchema = z.object({
+  destination: z.string().min(1).optional(),
+  index: z.string().optional(),
+  active: z.boolean().optional(),
+  destinationRegion: z.string().optional(),
+  destinationRoleArn: z.string().optional(),
+  externalId: z.string().optional(),
+  collapse: z.enum(COLLAPSE_MODES).optional(),
+  parallel: z.boolean().optional(),
+  convertDdb: z.boolean().optional(),
+  deaggregate: z.boolean().optional(),
+  authorizationEnv: z.string().optional(),
+});
+
+export const idOptionSchema = z.object({ id: z.string({ message: 'required; name the target' }).min(1, 'required; name the target') });
+
+/** Parses options with a schema; a problem becomes one UsageError line naming the flag. */
+export function parseOptions<Schema extends z.ZodType>(schema: Schema, options: Record<string, unknown>): z.output<Schema> {
+  const result = schema.safeParse(options);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw new UsageError(`${flagOf(String(issue.path[0] ?? ''))}: ${issue.message}`);
+}
+
+/** The flag of an option or of a target row's field, for messages. */
+export function flagOf(field: string): string {
+  const renamed: Record<string, string> = {
+    role: 'destination-role-arn',
+    region: 'destination-region',
+    convertDDB: 'convert-ddb',
+    sourceArn: 'source-arn',
+    type: 'type',
+  };
+  const name = renamed[field] ?? field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  return field === 'type' ? '<type>' : `--${name}`;
+}

@@ -1,0 +1,26 @@
+import { syncPolicy } from '../aws/policy.js';
+import type { CommandDefinition } from './command.js';
+import { addDeploymentOptions, addSourceOptions, addTargetOptions } from './options.js';
+import { newTargetRow, targetId, targetLine, targetScope, targetType } from './target-rows.js';
+
+export const registerCommand: CommandDefinition = {
+  name: 'register',
+  description: 'register a target of a source (inactive unless --active); TYPE is sns, sqs, es, kinesis, firehose, iot, lambda, redis, memcached or http',
+  configure(command) {
+    command.argument('<type>', 'the target type').requiredOption('--id <id>', 'the target\'s id, unique per source');
+    addTargetOptions(addSourceOptions(addDeploymentOptions(command)));
+  },
+  async run(context, options, args) {
+    const type = targetType(args);
+    const id = targetId(options);
+    const scope = await targetScope(context, options);
+    const target = await newTargetRow(context, scope, type, id, options);
+    await scope.table.create(target);
+    await syncPolicy(context, scope.deployment);
+    const line = targetLine(target);
+    return {
+      text: `registered ${type} target ${id} of ${scope.sourceArn}: ${line.destination} (${target.active ? 'active' : 'inactive'})`,
+      data: target,
+    };
+  },
+};

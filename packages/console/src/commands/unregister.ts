@@ -1,0 +1,23 @@
+import { syncPolicy } from '../aws/policy.js';
+import type { CommandDefinition } from './command.js';
+import { addDeploymentOptions, addSourceOptions } from './options.js';
+import { targetId, targetScope } from './target-rows.js';
+
+export const unregisterCommand: CommandDefinition = {
+  name: 'unregister',
+  description: 'delete a target (asks first in a terminal)',
+  configure(command) {
+    addSourceOptions(addDeploymentOptions(command.requiredOption('--id <id>', 'the target to delete')));
+  },
+  async run(context, options) {
+    const id = targetId(options);
+    const scope = await targetScope(context, options);
+    await scope.table.get(scope.sourceArn, id);
+    if (!(await context.confirm(`Delete target ${id} of ${scope.sourceArn}?`))) {
+      return { text: 'nothing deleted', data: { deleted: false } };
+    }
+    await scope.table.delete(scope.sourceArn, id);
+    await syncPolicy(context, scope.deployment);
+    return { text: `unregistered target ${id} of ${scope.sourceArn}`, data: { deleted: true, sourceArn: scope.sourceArn, id } };
+  },
+};

@@ -1,0 +1,48 @@
+import { createInterface } from 'node:readline/promises';
+import { AwsSession, type AwsOptions } from './aws/session.js';
+import { UsageError } from './errors.js';
+import type { Io, OutputFormat } from './output.js';
+
+/** What every command gets: AWS, how to print, and how to ask. */
+export interface CommandContext {
+  aws: AwsSession;
+  format: OutputFormat;
+  io: Io;
+  /** Asks a yes/no question in a terminal; without one, refuses unless --yes was given. */
+  confirm(question: string): Promise<boolean>;
+}
+
+export interface Terminal {
+  interactive: boolean;
+  ask(question: string): Promise<string>;
+}
+
+export const processTerminal: Terminal = {
+  interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+  ask: async (question) => {
+    const prompt = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return await prompt.question(question);
+    } finally {
+      prompt.close();
+    }
+  },
+};
+
+export interface GlobalOptions extends AwsOptions {
+  yes: boolean;
+  output: OutputFormat;
+}
+
+export function createContext(options: GlobalOptions, io: Io, terminal: Terminal): CommandContext {
+  return {
+    aws: new AwsSession(options),
+    format: options.output,
+    io,
+    confirm: async (question) => {
+      if (options.yes) return true;
+      if (!terminal.interactive) throw new UsageError(`--yes: ${question.replace(/\?$/, '')} needs confirmation; pass --yes to confirm without a terminal`);
+      return /^y(es)?$/i.test((await terminal.ask(`${question} [y/N] `)).trim());
+    },
+  };
+}

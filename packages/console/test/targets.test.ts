@@ -1,0 +1,108 @@
+import { uniqueName } from '@fanout/testbed';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fanoutConsole } from './support/console.js';
+import { createQueue, createStream } from './support/destination-resources.js';
+import { putRow, tableRows } from './support/state.js';
+import type { Terminal } from '../src/context.js';
+
+const functionName = uniqueName('targets');
+const table = `${functionName}Targets`;
+const deployment = ['--function', functionName];
+let stream: string;
+let sourceArn: string;
+let queueUrl: string;
+let queueName: string;
+
+beforeAll(async () => {
+  const deployed = await fanoutConsole(['--yes', 'deploy', ...deployment]);
+  expect(deployed.err).toBe('');
+  ({ name: stream, arn: sourceArn } = await createStream());
+  ({ name: queueName, url: queueUrl } = await createQueue());
+}, 60_000);
+
+const source = () => ['--source-type', 'kinesis', '--source', stream];
+
+/** Runs a command that must be refused: exit 2, one line naming the flag, and the table unchanged. */
+async function expectRefused(args: string[], message: string): Promise<void> {
+  const before = await tableRows(table);
+  const result = await fanoutConsole(args);
+  expect(result.err).toBe(`fanout-console: ${message}`);
+  expect(result.code).toBe(2);
+  expect(await tableRows(table)).toEqual(before);
+}
+
+describe('target rows', () => {
+  it('registers a target by name: the row holds the resolved queue URL, inactive by default', async () => {
+    const result = await fanoutConsole(['--yes', 'register', 'sqs', ...deployment, ...source(), '--id', 'copy', '--destination', queueName]);
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toBe(`registered sqs target copy of ${sourceArn}: ${queueUrl} (inactive)`);
+    expect(await tableRows(table)).toEqual([
+      { sourceArn, id: 'copy', type: 'sqs', destination: queueUrl, active: false, collapse: 'JSON', parallel: true, convertDDB: false, deaggregate: false },
+    ]);
+  });
+
+  it('lists the targets of a source as a table, and as stable JSON', async () => {
+    const text = await fanoutConsole(['list', ...deployment, ...source()]);
+    expect(text.code).toBe(0);
+    expect(text.out.split('\n')).toEqual([
+      `ID    TYPE  DESTINATION${' '.repeat(queueUrl.length - 'DESTINATION'.length)}  ACTIVE  OPTIONS`,
+      `copy  sqs   ${queueUrl}  no`,
+    ]);
+    const json = await fanoutConsole(['--output', 'json', 'list', ...deployment, '--source-arn', sourceArn]);
+    expect(json.json()).toEqual([expect.objectContaining({ sourceArn, id: 'copy', type: 'sqs', destination: queueUrl, active: false })]);
+  });
+
+  it('updates options, activates and deactivates', async () => {
+    expect((await fanoutConsole(['update', ...deployment, ...source(), '--id', 'copy', '--collapse', 'none', '--parallel', 'false'])).code).toBe(0);
+    expect((await fanoutConsole(['activate', ...deployment, ...source(), '--id', 'copy'])).code).toBe(0);
+    expect(await tableRows(table)).toEqual([expect.objectContaining({ id: 'copy', collapse: 'none', parallel: false, active: true })]);
+    expect((await fanoutConsole(['deactivate', ...deployment, ...source(), '--id', 'copy'])).code).toBe(0);
+    expect(await tableRows(table)).toEqual([expect.objectContaining({ id: 'copy', active: false })]);
+  });
+
+  it.each([
+    [['register', 'ftp', '--id', 'x', '--destination', 'q'], '<type>: "ftp" is not a target type; expected one of sns, sqs, es, kinesis, firehose, iot, lambda, redis, memcached, http'],
+    [['register', 'sqs', '--id', 'x'], '--destination: required; pass a queue name or URL'],
+    [['register', 'sqs', '--id', 'copy', '--destination', 'QUEUE'], '--id: target "copy" already exists for SOURCE; change it with update'],
+    [['register', 'redis', '--id', 'x', '--destination', 'cache.example.com:6379', '--destination-role-arn', 'arn:aws:iam::123456789012:role/r'], '--destination-role-arn: not available for redis targets (it applies to AWS services only); remove it'],
+    [['register', 'memcached', '--id', 'x', '--destination', 'cache.example.com:11211', '--destination-region', 'eu-west-1'], '--destination-region: not available for memcached targets (it applies to AWS services only); remove it'],
+    [['register', 'sqs', '--id', 'x', '--destination', 'QUEUE', '--external-id', 'abc'], '--external-id: needs a role; set role too, or remove externalId'],
+    [['register', 'sqs', '--id', 'x', '--destination', 'QUEUE', '--convert-ddb'], '--convert-ddb: applies to DynamoDB sources only; remove it'],
+    [['update', '--id', 'copy'], 'update: nothing to change; pass the options to change, e.g. --active false'],
+    [['update', '--id', 'nope', '--active'], '--id: no target "nope" for SOURCE; see fanout-console list'],
+  ])('refuses %j with exit code 2, one line, and changes nothing', async (args, message) => {
+    const [command, ...rest] = args as string[];
+    const resolved = rest.map((arg) => (arg === 'QUEUE' ? queueName : arg));
+    await expectRefused([command!, ...deployment, ...source(), ...resolved], message.replace('SOURCE', sourceArn));
+  });
+
+  it('refuses a source that does not exist, and an --active that is not a boolean', async () => {
+    const missing = await fanoutConsole(['register', 'sqs', ...deployment, '--source-type', 'kinesis', '--source', 'no-such-stream', '--id', 'x', '--destination', queueName]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^fanout-console: --source: /);
+    const notBoolean = await fanoutConsole(['register', 'sqs', ...deployment, ...source(), '--id', 'x', '--destination', queueName, '--active', 'maybe']);
+    expect(notBoolean.code).toBe(2);
+    expect(notBoolean.err).toContain("option '--active [bool]' argument 'maybe' is invalid. expected true or false.");
+  });
+
+  it('shows a stored row that is broken as INVALID in the list, with what is wrong', async () => {
+    await putRow(table, { sourceArn, id: 'broken', type: 'sqs', destination: 'nowhere', active: true });
+    const { out } = await fanoutConsole(['list', ...deployment, ...source()]);
+    expect(out).toContain('INVALID: destination: "nowhere" is not a URL');
+    const unregistered = await fanoutConsole(['--yes', 'unregister', ...deployment, ...source(), '--id', 'broken']);
+    expect(unregistered.code).toBe(0);
+  });
+
+  it('unregisters only when confirmed: refused without a terminal, kept on "n", deleted with --yes', async () => {
+    await expectRefused(['unregister', ...deployment, ...source(), '--id', 'copy'], `--yes: Delete target copy of ${sourceArn} needs confirmation; pass --yes to confirm without a terminal`);
+
+    const answeringNo: Terminal = { interactive: true, ask: async () => 'n' };
+    const kept = await fanoutConsole(['unregister', ...deployment, ...source(), '--id', 'copy'], { terminal: answeringNo });
+    expect(kept).toMatchObject({ code: 0, out: 'nothing deleted' });
+    expect(await tableRows(table)).toHaveLength(1);
+
+    const deleted = await fanoutConsole(['--yes', 'unregister', ...deployment, ...source(), '--id', 'copy']);
+    expect(deleted).toMatchObject({ code: 0, out: `unregistered target copy of ${sourceArn}` });
+    expect(await tableRows(table)).toEqual([]);
+  });
+});
