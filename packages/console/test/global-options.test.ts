@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { motoRequests, uniqueName } from '@fanout/testbed';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../src/cli.js';
+import { aws } from './support/console.js';
+
+interface Captured {
+  code: number;
+  out: string;
+  err: string;
+}
+
+const noTerminal = { interactive: false, ask: () => Promise.reject(new Error('no terminal')) };
+
+/** Runs the CLI in-process with these environment variables set for the run (and restored after). */
+async function withEnvironment(env: Record<string, string | undefined>, args: string[]): Promise<Captured> {
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete process.env[name];
+  const out: string[] = [];
+  const err: string[] = [];
+  try {
+    const code = await run(args, { out: (text) => out.push(text), err: (text) => err.push(text) }, noTerminal);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** Any command that must reach AWS: listing a table that does not exist answers exit 2 "no table" once it did. */
+const reachesAws = (table: string) => ['list', '--table', table];
+const reachedAws = (result: Captured, table: string) =>
+  expect(result).toMatchObject({ code: 2, err: `fanout-console: --table: no table ${table}; run fanout-console deploy first, or pass --table` });
+
+const workDir = mkdtempSync(join(tmpdir(), 'fanout-console-options-'));
+
+describe('AWS CLI conventions', () => {
+  it('takes the endpoint from AWS_ENDPOINT_URL when --endpoint-url is not given', async () => {
+    const table = uniqueName('viaEnvironment');
+    reachedAws(await withEnvironment({ AWS_ENDPOINT_URL: aws.endpoint, AWS_REGION: aws.regions[0] }, reachesAws(table)), table);
+  });
+
+  it('reads the credentials of --profile from the shared credentials file', async () => {
+    const credentialsFile = join(workDir, 'credentials');
+    const accessKeyId = `AKIAPROFILE${Date.now()}`.slice(0, 20);
+    writeFileSync(credentialsFile, `[fanout-test]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = secret\n`);
+    const table = uniqueName('viaProfile');
+    const result = await withEnvironment(
+      { AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_CONFIG_FILE: join(workDir, 'no-config'), AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+      ['--endpoint-url', aws.endpoint, '--region', aws.regions[0], '--profile', 'fanout-test', ...reachesAws(table)],
+    );
+    reachedAws(result, table);
+    const signedWithProfile = motoRequests(aws, /^\/$/).filter((request) => request.headers.Authorization?.includes(`Credential=${accessKeyId}/`));
+    expect(signedWithProfile.length).toBeGreaterThan(0);
+  });
+
+  it('says in plain words when no credentials can be found, with exit code 1', async () => {
+    const result = await withEnvironment(
+      {
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_SHARED_CREDENTIALS_FILE: join(workDir, 'none'),
+        AWS_CONFIG_FILE: join(workDir, 'none'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+      ['--endpoint-url', aws.endpoint, '--region', aws.regions[0], ...reachesAws('anything')],
+    );
+    expect(result).toEqual({
+      code: 1,
+      out: '',
+      err: 'fanout-console: no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, run `aws sso login`, or pass --profile',
+    });
+  });
+
+  it('says so when no region is set anywhere, with exit code 1', async () => {
+    const result = await withEnvironment(
+      { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_CONFIG_FILE: join(workDir, 'none') },
+      ['--endpoint-url', aws.endpoint, ...reachesAws('anything')],
+    );
+    expect(result).toMatchObject({ code: 1, err: 'fanout-console: no AWS region: pass --region or set AWS_REGION (or a region in your profile)' });
+  });
+
+  describe('--no-verify-ssl', () => {
+    let proxy: Server;
+    let endpoint: string;
+
+    /** An HTTPS endpoint with a self-signed certificate in front of moto, as a local AWS often is. */
+    beforeAll(async () => {
+      await promisify(execFile)('openssl', [
+        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+        '-keyout', join(workDir, 'key.pem'), '-out', join(workDir, 'cert.pem'),
+      ]);
+      const motoUrl = new URL(aws.endpoint);
+      proxy = createServer({ key: readFileSync(join(workDir, 'key.pem')), cert: readFileSync(join(workDir, 'cert.pem')) }, (incoming, outgoing) => {
+        const forwarded = httpRequest(
+          { host: motoUrl.hostname, port: motoUrl.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+          (answer) => {
+            outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(outgoing);
+          },
+        );
+        incoming.pipe(forwarded);
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      endpoint = `https://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    });
+
+    afterAll(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+
+    it('refuses an endpoint whose certificate cannot be verified, and reaches it with --no-verify-ssl', async () => {
+      const table = uniqueName('viaTls');
+      const verified = await withEnvironment({}, ['--endpoint-url', endpoint, '--region', aws.regions[0], ...reachesAws(table)]);
+      expect(verified.code).toBe(1);
+      expect(verified.err).toMatch(/self[- ]signed certificate/i);
+      reachedAws(await withEnvironment({}, ['--endpoint-url', endpoint, '--region', aws.regions[0], '--no-verify-ssl', ...reachesAws(table)]), table);
+    });
+  });
+});
