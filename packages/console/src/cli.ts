@@ -7,9 +7,9 @@ import { print, type Io } from './output.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
-const DESCRIPTION = `Manage a fanout deployment: the function that copies every record of a Kinesis or
-DynamoDB stream to many targets (SNS, SQS, OpenSearch, Kinesis, Firehose, IoT, Lambda,
-Redis, Memcached, HTTP), and the targets it delivers to.`;
+const DESCRIPTION =
+  'Manage a fanout deployment: the function that copies every record of a Kinesis or DynamoDB stream to many targets ' +
+  '(SNS, SQS, OpenSearch, Kinesis, Firehose, IoT, Lambda, Redis, Memcached, HTTP), and the targets it delivers to.';
 
 function program(io: Io, terminal: Terminal, setExitCode: (code: number) => void): Command {
   const root = new Command('fanout-console')
