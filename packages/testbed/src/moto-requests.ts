@@ -17,6 +17,14 @@ interface RecordedLine {
   body_encoded: boolean;
 }
 
+/**
+ * Where one recorded request ends and the next begins on the same line. moto writes a request's
+ * JSON and its newline in two writes, which concurrent requests interleave: a line can then hold
+ * several requests one after the other (and an empty line follows). Inside a request's JSON, `}`
+ * is never directly followed by `{`, and a quote within a string is escaped.
+ */
+const NEXT_REQUEST_ON_THE_LINE = /(?<=\})(?=\{"headers":\s*\{)/;
+
 /** The requests moto received whose URL path (and query) matches, oldest first. */
 export function motoRequests(aws: AwsEndpoints, path: RegExp): MotoRequest[] {
   const log = readFileSync(aws.requestLog, 'utf8');
@@ -25,7 +33,8 @@ export function motoRequests(aws: AwsEndpoints, path: RegExp): MotoRequest[] {
     .slice(0, log.lastIndexOf('\n') + 1)
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as RecordedLine)
+    .flatMap((line) => line.split(NEXT_REQUEST_ON_THE_LINE))
+    .map((entry) => JSON.parse(entry) as RecordedLine)
     .filter((entry) => path.test(new URL(entry.url).pathname + new URL(entry.url).search))
     .map((entry) => ({
       method: entry.method,

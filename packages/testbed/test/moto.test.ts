@@ -2,6 +2,9 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, inject, it } from 'vitest';
 import { awsClientConfig, credentialsForAccount, motoRequests, uniqueName } from '../src/index.js';
@@ -74,6 +77,22 @@ describe('moto', () => {
     const invocations = motoRequests(aws, new RegExp(`/functions/${FunctionName}/invocations`));
     expect(invocations.map((request) => [request.headers['X-Amz-Invocation-Type'], request.body.toString()])).toEqual([
       ['Event', '{"n":1}'],
+    ]);
+  });
+
+  it('reads requests that concurrent writes left on one line of the request log', () => {
+    // as moto's recorder writes them (Python's json.dumps): the JSON, then the newline, in two writes
+    const recorded = (path: string, body: string) =>
+      `{"headers": {"Host": "127.0.0.1", "X-Amz-Target": "{\\"headers\\": {}}"}, "method": "POST", "url": "http://127.0.0.1${path}", "body": "${body}", "body_encoded": false}`;
+    const requestLog = join(mkdtempSync(join(tmpdir(), 'moto-log-')), 'moto-requests.jsonl');
+    writeFileSync(requestLog, `${recorded('/first', 'one')}${recorded('/second', 'two}{')}\n\n${recorded('/third', 'three')}\n`);
+
+    const requests = motoRequests({ ...aws, requestLog }, /^\//);
+
+    expect(requests.map((request) => [new URL(request.url).pathname, request.body.toString()])).toEqual([
+      ['/first', 'one'],
+      ['/second', 'two}{'],
+      ['/third', 'three'],
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-firehose';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { awsClientConfig, uniqueName, type AwsCredentials } from '@fanout/testbed';
+import { awsClientConfig, motoRequests, uniqueName, type AwsCredentials } from '@fanout/testbed';
 import { aws } from './harness.js';
 
 export interface DeliveryStreamOptions {
@@ -57,4 +57,36 @@ export async function objectsIn(bucket: string, options: DeliveryStreamOptions =
       return Buffer.from(await Body!.transformToByteArray());
     }),
   );
+}
+
+/** The PutRecordBatch calls moto received for the delivery stream, oldest first, each as the data of its records. */
+export function putRecordBatchCalls(deliveryStreamName: string): Buffer[][] {
+  return motoRequests(aws, /^\/$/)
+    .filter((request) => request.headers['X-Amz-Target'] === 'Firehose_20150804.PutRecordBatch')
+    .map((request) => JSON.parse(request.body.toString('utf8')) as { DeliveryStreamName: string; Records: Array<{ Data: string }> })
+    .filter((call) => call.DeliveryStreamName === deliveryStreamName)
+    .map((call) => call.Records.map((record) => Buffer.from(record.Data, 'base64')));
+}
+
+export interface DeliveredObject {
+  /** The object's content, as S3 holds it. */
+  object: Buffer;
+  /** The records it is made of: those of the PutRecordBatch call that wrote it. */
+  records: Buffer[];
+}
+
+/**
+ * The bucket's objects in the order they were written. S3 lists objects by key, and moto's keys
+ * carry the time to the second only, so the order comes from the PutRecordBatch calls: moto
+ * writes one object per call, its records' data joined. Throws when an object and the calls do not match.
+ */
+export async function objectsInCallOrder(stream: S3DeliveryStream, options: DeliveryStreamOptions = {}): Promise<DeliveredObject[]> {
+  const unmatched = await objectsIn(stream.bucket, options);
+  const delivered = putRecordBatchCalls(stream.name).map((records) => {
+    const index = unmatched.findIndex((object) => object.equals(Buffer.concat(records)));
+    if (index < 0) throw new Error(`no object in ${stream.bucket} holds the ${records.length} records of a PutRecordBatch call`);
+    return { object: unmatched.splice(index, 1)[0]!, records };
+  });
+  if (unmatched.length > 0) throw new Error(`${unmatched.length} object(s) in ${stream.bucket} that no PutRecordBatch call wrote`);
+  return delivered;
 }

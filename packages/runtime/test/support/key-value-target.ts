@@ -1,6 +1,7 @@
 import { uniqueName } from '@fanout/testbed';
-import { expect, it } from 'vitest';
-import { validateTargetRow } from '../../src/config/schema.js';
+import { Client } from 'memjs';
+import { Redis } from 'ioredis';
+import { expect, inject, it } from 'vitest';
 import { createTargetsTable, dynamodbSourceArn, kinesisSourceArn, putTargets, testFanout } from './harness.js';
 import { dynamodbEvent, kinesisEvent } from './events.js';
 import { recordOutcomeLines } from './logs.js';
@@ -13,6 +14,38 @@ export interface KeyValueStore {
   destination: string;
   /** The value stored under a key; undefined when the key is absent. */
   read(key: string): Promise<Buffer | undefined>;
+}
+
+/** A key-value store of the test bed, with the connection a test reads it through; close it when done. */
+export interface TestbedStore extends KeyValueStore {
+  close(): Promise<void>;
+}
+
+/** The test bed's Redis, database 0, by host:port. */
+export function testbedRedis(): TestbedStore & { client: Redis } {
+  const server = inject('testbed').redis;
+  const client = new Redis(server.url);
+  return {
+    type: 'redis',
+    destination: `${server.host}:${server.port}`,
+    client,
+    read: async (key) => (await client.getBuffer(key)) ?? undefined,
+    close: async () => {
+      await client.quit();
+    },
+  };
+}
+
+/** The test bed's memcached. */
+export function testbedMemcached(): TestbedStore {
+  const server = inject('testbed').memcached;
+  const client = Client.create(server.servers);
+  return {
+    type: 'memcached',
+    destination: server.servers,
+    read: async (key) => (await client.get(key)).value ?? undefined,
+    close: async () => client.close(),
+  };
 }
 
 /** Every byte value, and text that is not ASCII: what must survive the trip unchanged. */
@@ -92,19 +125,5 @@ export function keyValueTargetTests(store: KeyValueStore): void {
     const failures = recordOutcomeLines(fanout, 'failed');
     expect(failures).toHaveLength(2);
     expect(String(failures[0]!.message)).toContain('ECONNREFUSED');
-  });
-
-  it.each(['role', 'region'] as const)('refuses a row with %s, naming the field', (field) => {
-    const validation = validateTargetRow({
-      sourceArn: kinesisSourceArn(),
-      id: 'with-aws-field',
-      type: store.type,
-      destination: store.destination,
-      active: true,
-      [field]: field === 'role' ? 'arn:aws:iam::123456789012:role/fanout-target' : 'eu-west-1',
-    });
-
-    expect(validation.ok).toBe(false);
-    expect(validation.ok ? [] : validation.problems).toEqual([expect.stringMatching(new RegExp(`^${field}: not available for ${store.type} targets`))]);
   });
 }

@@ -12,3 +12,10 @@ export function kplAggregate(records: ReadonlyArray<{ partitionKey: string; data
   for (const record of records) aggregator.addUserRecord({ partitionKey: record.partitionKey, data: Buffer.from(record.data) });
   return aggregator.build();
 }
+
+/** The aggregate's bytes with its MD5 checksum (the last 16 bytes) broken: an aggregate no reader can trust. */
+export function withCorruptedChecksum(aggregate: { data: Buffer }): Buffer {
+  const corrupted = Buffer.from(aggregate.data);
+  corrupted[corrupted.length - 1]! ^= 0xff;
+  return corrupted;
+}

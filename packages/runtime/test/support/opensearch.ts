@@ -22,6 +22,22 @@ export async function createIndex(index: string, properties?: Record<string, unk
   await call('PUT', `/${index}`, properties ? { mappings: { properties } } : {});
 }
 
+/**
+ * An index that keeps any JSON object as it is given: its fields are not mapped (dynamic false),
+ * so that no field's type can refuse a document, e.g. an integer beyond a long.
+ */
+export async function createUnmappedIndex(index: string): Promise<void> {
+  await call('PUT', `/${index}`, { mappings: { dynamic: false } });
+}
+
+/** A document's source exactly as stored (the bytes it was indexed with); undefined when there is no such document. */
+export async function storedSource(index: string, id: string): Promise<Buffer | undefined> {
+  const response = await fetch(`${OPENSEARCH_ENDPOINT}/${index}/_source/${encodeURIComponent(id)}`);
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`OpenSearch GET /${index}/_source/${id}: ${response.status} ${await response.text()}`);
+  return Buffer.from(await response.arrayBuffer());
+}
+
 /** Blocks or allows writes to the index, as an operator (or a full disk) does. */
 export async function setWriteBlock(index: string, blocked: boolean): Promise<void> {
   await call('PUT', `/${index}/_settings`, { 'index.blocks.write': blocked });

@@ -29,3 +29,26 @@ export async function startLocalServer(listener: RequestListener): Promise<Local
 export async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${await closedPort()}`;
 }
+
+/** An HTTP endpoint for an http target with collapse none (one Kinesis record document a request). */
+export interface RecordRefusingEndpoint extends LocalServer {
+  /** The data of the records it took (answered 200), in the order they came. */
+  taken: string[];
+}
+
+/** Answers 500 to the records whose data `refuses` picks, every time they come, and 200 to the others. */
+export async function startRecordRefusingEndpoint(refuses: (data: string) => boolean): Promise<RecordRefusingEndpoint> {
+  const taken: string[] = [];
+  const server = await startLocalServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const { data } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: string };
+      const text = Buffer.from(data, 'base64').toString('utf8');
+      const refused = refuses(text);
+      if (!refused) taken.push(text);
+      response.writeHead(refused ? 500 : 200).end();
+    });
+  });
+  return { ...server, taken };
+}

@@ -12,8 +12,8 @@ export function sqsClient(options: QueueOptions = {}): SQSClient {
   return new SQSClient(awsClientConfig(aws, options));
 }
 
-export async function createQueue(options: QueueOptions = {}): Promise<string> {
-  const name = uniqueName('queue') + (options.fifo ? '.fifo' : '');
+/** A queue in the given account and region; `name` gives it a chosen name, e.g. the name of a queue elsewhere. */
+export async function createQueue(options: QueueOptions = {}, name = uniqueName('queue') + (options.fifo ? '.fifo' : '')): Promise<string> {
   const { QueueUrl } = await sqsClient(options).send(
     new CreateQueueCommand({ QueueName: name, ...(options.fifo ? { Attributes: { FifoQueue: 'true' } } : {}) }),
   );
@@ -37,4 +37,14 @@ export async function drainQueue(queueUrl: string, options: QueueOptions = {}): 
       }),
     );
   }
+}
+
+/** The name of a queue, from its URL. */
+export function queueName(queueUrl: string): string {
+  return queueUrl.split('/').pop()!;
+}
+
+/** The bodies of every message in the queue, sorted (reading empties the queue). */
+export async function bodiesIn(queueUrl: string, options: QueueOptions = {}): Promise<Array<string | undefined>> {
+  return (await drainQueue(queueUrl, options)).map((message) => message.Body).sort();
 }

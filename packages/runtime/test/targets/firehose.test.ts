@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kinesisEvent } from '../support/events.js';
-import { createS3DeliveryStream, objectsIn } from '../support/firehose.js';
+import { createS3DeliveryStream, objectsIn, objectsInCallOrder } from '../support/firehose.js';
 import { OTHER_REGION, createTargetsTable, kinesisSourceArn, putTargets, secondAccountRole, testFanout } from '../support/harness.js';
 
 const records = [
@@ -12,7 +12,7 @@ const records = [
 const joined = (batch: ReadonlyArray<{ data: Buffer | string }>) => Buffer.concat(batch.map(({ data }) => Buffer.from(data)));
 
 describe('firehose target', () => {
-  it('puts every record, byte for byte, in record order', async () => {
+  it('puts every record, byte for byte', async () => {
     const table = await createTargetsTable();
     const sourceArn = kinesisSourceArn();
     const stream = await createS3DeliveryStream();
@@ -21,6 +21,20 @@ describe('firehose target', () => {
     expect(await testFanout(table).process(kinesisEvent(sourceArn, records))).toEqual({ batchItemFailures: [] });
 
     expect(await objectsIn(stream.bucket)).toEqual([joined(records)]);
+  });
+
+  it('keeps record order over several PutRecordBatch calls with parallel false', async () => {
+    const table = await createTargetsTable();
+    const sourceArn = kinesisSourceArn();
+    const stream = await createS3DeliveryStream();
+    await putTargets(table, [{ sourceArn, id: 'ordered', type: 'firehose', destination: stream.name, active: true, parallel: false }]);
+    const ordered = Array.from({ length: 1_234 }, (_, n) => ({ partitionKey: `key-${n % 7}`, data: `record ${n}\n` }));
+
+    expect(await testFanout(table).process(kinesisEvent(sourceArn, ordered))).toEqual({ batchItemFailures: [] });
+
+    // the objects in the order they were written: the calls came one after the other, in record order
+    const calls = [ordered.slice(0, 500), ordered.slice(500, 1_000), ordered.slice(1_000)];
+    expect((await objectsInCallOrder(stream)).map(({ object }) => object.toString('utf8'))).toEqual(calls.map((call) => joined(call).toString('utf8')));
   });
 
   it('puts a large batch in calls of at most 500 records', async () => {

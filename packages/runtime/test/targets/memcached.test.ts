@@ -1,15 +1,9 @@
-import { Client } from 'memjs';
-import { afterAll, describe, inject } from 'vitest';
-import { keyValueTargetTests } from '../support/key-value-target.js';
+import { afterAll, describe } from 'vitest';
+import { keyValueTargetTests, testbedMemcached } from '../support/key-value-target.js';
 
-const server = inject('testbed').memcached;
-const reader = Client.create(server.servers);
-afterAll(() => reader.close());
+const store = testbedMemcached();
+afterAll(() => store.close());
 
 describe('memcached target', () => {
-  keyValueTargetTests({
-    type: 'memcached',
-    destination: server.servers,
-    read: async (key) => (await reader.get(key)).value ?? undefined,
-  });
+  keyValueTargetTests(store);
 });

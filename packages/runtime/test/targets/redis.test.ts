@@ -3,19 +3,16 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createTargetsTable, kinesisSourceArn, putTargets, testFanout } from '../support/harness.js';
 import { kinesisEvent } from '../support/events.js';
-import { keyValueTargetTests } from '../support/key-value-target.js';
+import { keyValueTargetTests, testbedRedis } from '../support/key-value-target.js';
 import { recordOutcomeLines } from '../support/logs.js';
 
 const server = inject('testbed').redis;
-const reader = new Redis(server.url);
-afterAll(() => reader.quit());
+const store = testbedRedis();
+const reader = store.client;
+afterAll(() => store.close());
 
 describe('redis target', () => {
-  keyValueTargetTests({
-    type: 'redis',
-    destination: `${server.host}:${server.port}`,
-    read: async (key) => (await reader.getBuffer(key)) ?? undefined,
-  });
+  keyValueTargetTests(store);
 
   it('writes into the database a redis:// URL names', async () => {
     const table = await createTargetsTable();

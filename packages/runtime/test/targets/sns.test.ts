@@ -12,10 +12,7 @@ import {
   testFanout,
 } from '../support/harness.js';
 import { createSubscribedTopic } from '../support/sns.js';
-import { drainQueue, type QueueOptions } from '../support/sqs.js';
-
-const bodiesIn = async (queueUrl: string, options: QueueOptions = {}) =>
-  (await drainQueue(queueUrl, options)).map((message) => message.Body).sort();
+import { bodiesIn, drainQueue } from '../support/sqs.js';
 
 const topicName = (topicArn: string) => topicArn.split(':').pop()!;
 

@@ -1,4 +1,3 @@
-import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import {
   HOME_REGION,
@@ -11,7 +10,7 @@ import {
 } from '../support/harness.js';
 import { collapsedBodies, jsonRecords as records } from '../support/collapse.js';
 import { kinesisEvent } from '../support/events.js';
-import { createQueue, drainQueue, sqsClient } from '../support/sqs.js';
+import { bodiesIn, createQueue, drainQueue, queueName } from '../support/sqs.js';
 
 describe('sqs target', () => {
   it('delivers every record in each collapse mode, byte for byte', async () => {
@@ -34,7 +33,7 @@ describe('sqs target', () => {
 
     expect(response).toEqual({ batchItemFailures: [] });
     for (const [collapse, queueUrl] of Object.entries(queues)) {
-      const bodies = (await drainQueue(queueUrl)).map((message) => message.Body).sort();
+      const bodies = await bodiesIn(queueUrl);
       expect({ collapse, bodies }).toEqual({ collapse, bodies: collapsedBodies(records, collapse as keyof typeof queues) });
     }
   });
@@ -57,37 +56,33 @@ describe('sqs target', () => {
     expect(new Set(messages.map((message) => message.Attributes?.MessageGroupId))).toEqual(new Set(['one-key']));
   });
 
-  it('delivers into the account of the target role, and nothing into the function account', async () => {
+  it('delivers into the account of the target role, and nothing into the same-named queue of the function account', async () => {
     const table = await createTargetsTable();
     const sourceArn = kinesisSourceArn();
     const { role, credentials } = await secondAccountRole();
     const queueUrl = await createQueue({ credentials });
+    const sameNameAtHome = await createQueue({}, queueName(queueUrl));
     await putTargets(table, [
       { sourceArn, id: 'cross-account', type: 'sqs', destination: queueUrl, active: true, collapse: 'none', role, externalId: 'fanout-test' },
     ]);
 
     expect(await testFanout(table).process(kinesisEvent(sourceArn, records))).toEqual({ batchItemFailures: [] });
 
-    expect((await drainQueue(queueUrl, { credentials })).map((message) => message.Body).sort()).toEqual(
-      records.map((record) => record.data).sort(),
-    );
-    const queueName = queueUrl.split('/').pop()!;
-    const inFunctionAccount = await sqsClient().send(new ListQueuesCommand({ QueueNamePrefix: queueName }));
-    expect(inFunctionAccount.QueueUrls ?? []).toEqual([]);
+    expect(await bodiesIn(queueUrl, { credentials })).toEqual(collapsedBodies(records, 'none'));
+    expect(await bodiesIn(sameNameAtHome)).toEqual([]);
   });
 
-  it('delivers into the region the target names', async () => {
+  it('delivers into the region the target names, and nothing into the same-named queue of the home region', async () => {
     const table = await createTargetsTable();
     const sourceArn = kinesisSourceArn();
     const queueUrl = await createQueue({ region: OTHER_REGION });
+    const sameNameAtHome = await createQueue({ region: HOME_REGION }, queueName(queueUrl));
     await putTargets(table, [{ sourceArn, id: 'other-region', type: 'sqs', destination: queueUrl, active: true, region: OTHER_REGION }]);
 
     expect(await testFanout(table).process(kinesisEvent(sourceArn, records))).toEqual({ batchItemFailures: [] });
 
-    expect(await drainQueue(queueUrl, { region: OTHER_REGION })).toHaveLength(1);
-    const queueName = queueUrl.split('/').pop()!;
-    const inHome = await sqsClient({ region: HOME_REGION }).send(new ListQueuesCommand({ QueueNamePrefix: queueName }));
-    expect(inHome.QueueUrls ?? []).toEqual([]);
+    expect(await bodiesIn(queueUrl, { region: OTHER_REGION })).toEqual(collapsedBodies(records, 'JSON'));
+    expect(await bodiesIn(sameNameAtHome, { region: HOME_REGION })).toEqual([]);
   });
 
   it('rejects what SQS cannot take (binary data uncollapsed, a record over 1 MiB) and delivers the rest', async () => {
