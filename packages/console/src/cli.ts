@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import { createContext, processTerminal, type GlobalOptions, type Terminal } from './context.js';
 import { EXIT_AWS_ERROR, EXIT_OK, EXIT_USAGE, UsageError, describeAwsError } from './errors.js';
+import { deploymentOf } from './aws/names.js';
 import { print, type Io } from './output.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -37,6 +38,16 @@ function program(io: Io, terminal: Terminal, setExitCode: (code: number) => void
       setExitCode(EXIT_OK);
     });
   }
+
+  // no command: the interactive app (of the default deployment) in a terminal, the help elsewhere
+  root.action(async () => {
+    if (!terminal.interactive) {
+      root.outputHelp();
+      return;
+    }
+    const { runApp } = await import('./ui/run.js');
+    await runApp(createContext(root.opts<GlobalOptions>(), io, terminal), deploymentOf({}));
+  });
   return root;
 }
 

@@ -3,9 +3,13 @@ import { AwsSession, type AwsOptions } from './aws/session.js';
 import { UsageError } from './errors.js';
 import type { Io, OutputFormat } from './output.js';
 
-/** What every command gets: AWS, how to print, and how to ask. */
-export interface CommandContext {
+/** What acting on AWS needs: the commands and the interactive app alike. */
+export interface AwsContext {
   aws: AwsSession;
+}
+
+/** What every command gets: AWS, how to print, and how to ask. */
+export interface CommandContext extends AwsContext {
   format: OutputFormat;
   io: Io;
   /** Asks a yes/no question in a terminal; without one, refuses unless --yes was given. */

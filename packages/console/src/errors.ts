@@ -21,3 +21,8 @@ export function describeAwsError(error: unknown): string {
   if ('code' in error && error.code === 'ECONNREFUSED') return `cannot reach the AWS endpoint: ${error.message}`;
   return `${name}: ${error.message}`;
 }
+
+/** What went wrong, as one line: bad input as it was said, an AWS error in plain words. */
+export function describeError(error: unknown): string {
+  return error instanceof UsageError ? error.message : describeAwsError(error);
+}

@@ -1,29 +1,14 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { uniqueName } from '@fanout/testbed';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aws, fanoutConsole } from './support/console.js';
 import { createQueue, createStream, createTopic } from './support/destination-resources.js';
-import { dynamodb, mappingsOf, policyResources, rolePolicy, useFreshRuntimeZip } from './support/deployment.js';
+import { mappingsOf, policyResources, rolePolicy, useFreshRuntimeZip } from './support/deployment.js';
+import { createSourceTable } from './support/sources.js';
 import { putRow } from './support/state.js';
 
 useFreshRuntimeZip();
 const [region] = aws.regions;
 const [account] = aws.accounts;
-
-/** A DynamoDB table, with a stream unless told otherwise; returns its name and its stream's ARN. */
-async function createSourceTable(withStream = true): Promise<{ name: string; streamArn: string }> {
-  const name = uniqueName('users');
-  const { TableDescription } = await dynamodb.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-      ...(withStream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } } : {}),
-    }),
-  );
-  return { name, streamArn: TableDescription!.LatestStreamArn ?? '' };
-}
 
 interface MappingView {
   uuid: string;

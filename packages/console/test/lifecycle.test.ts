@@ -1,4 +1,3 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { ListEventSourceMappingsCommand, type EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import { DescribeDomainCommand, OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -15,7 +14,8 @@ import {
   createStream,
   createTopic,
 } from './support/destination-resources.js';
-import { dynamodb, functionConfiguration, lambda, mappingsOf, role, rolePolicy, table, useFreshRuntimeZip } from './support/deployment.js';
+import { functionConfiguration, lambda, mappingsOf, role, rolePolicy, table, useFreshRuntimeZip } from './support/deployment.js';
+import { createSourceTable } from './support/sources.js';
 import { tableRows } from './support/state.js';
 
 /*
@@ -44,21 +44,6 @@ async function script(args: string[]): Promise<ConsoleRun> {
   expect(result.err).toBe('');
   expect(result.code).toBe(0);
   return result;
-}
-
-/** A DynamoDB table with a stream of new and old images; its name and its stream's ARN. */
-async function createSourceTable(): Promise<{ name: string; streamArn: string }> {
-  const name = uniqueName('users');
-  const { TableDescription } = await dynamodb.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    }),
-  );
-  return { name, streamArn: TableDescription!.LatestStreamArn! };
 }
 
 /** The queue's ARN as SQS itself reports it (not derived from the URL as the console does). */

@@ -32,7 +32,7 @@ import {
   waitUntilFunctionUpdatedV2,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
-import type { CommandContext } from '../context.js';
+import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { retryWhileIamPropagates } from './iam-propagation.js';
 
@@ -77,7 +77,7 @@ async function deletion(action: () => Promise<unknown>): Promise<Outcome> {
   }
 }
 
-export async function ensureRole(context: CommandContext, roleName: string): Promise<Step> {
+export async function ensureRole(context: AwsContext, roleName: string): Promise<Step> {
   const iam = context.aws.client(IAMClient);
   try {
     const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
@@ -91,7 +91,7 @@ export async function ensureRole(context: CommandContext, roleName: string): Pro
   return { resource: 'role', name: roleName, outcome: 'created', arn: Role!.Arn };
 }
 
-async function describeTable(context: CommandContext, tableName: string): Promise<TableDescription | undefined> {
+export async function describeTable(context: AwsContext, tableName: string): Promise<TableDescription | undefined> {
   try {
     return (await context.aws.client(DynamoDBClient).send(new DescribeTableCommand({ TableName: tableName }))).Table;
   } catch (error) {
@@ -106,7 +106,7 @@ function hasTargetsKeys(table: TableDescription): boolean {
 }
 
 /** The targets table: hash key sourceArn, range key id, billed per request. Returns once it is ACTIVE. */
-export async function ensureTable(context: CommandContext, tableName: string): Promise<Step> {
+export async function ensureTable(context: AwsContext, tableName: string): Promise<Step> {
   const dynamodb = context.aws.client(DynamoDBClient);
   const existing = await describeTable(context, tableName);
   if (existing && !hasTargetsKeys(existing)) {
@@ -133,7 +133,7 @@ export async function ensureTable(context: CommandContext, tableName: string): P
   return { resource: 'table', name: tableName, outcome: existing ? 'unchanged' : 'created', arn: table.TableArn };
 }
 
-export async function functionConfiguration(context: CommandContext, functionName: string): Promise<FunctionConfiguration | undefined> {
+export async function functionConfiguration(context: AwsContext, functionName: string): Promise<FunctionConfiguration | undefined> {
   try {
     return await context.aws.client(LambdaClient).send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
   } catch (error) {
@@ -201,7 +201,7 @@ function configurationChanges(current: FunctionConfiguration, settings: Function
  * code goes up), then its code when the zip differs. Waits for each change to settle, as Lambda
  * refuses a change while the previous one is in progress.
  */
-export async function ensureFunction(context: CommandContext, settings: FunctionSettings): Promise<Step> {
+export async function ensureFunction(context: AwsContext, settings: FunctionSettings): Promise<Step> {
   const lambda = context.aws.client(LambdaClient);
   const { functionName } = settings;
   const zip = settings.code;
@@ -243,12 +243,12 @@ export async function ensureFunction(context: CommandContext, settings: Function
   return { resource: 'function', name: functionName, outcome: codeChanged || configurationChanged ? 'updated' : 'unchanged', arn: current.FunctionArn };
 }
 
-export async function deleteFunction(context: CommandContext, functionName: string): Promise<Step> {
+export async function deleteFunction(context: AwsContext, functionName: string): Promise<Step> {
   const outcome = await deletion(() => context.aws.client(LambdaClient).send(new DeleteFunctionCommand({ FunctionName: functionName })));
   return { resource: 'function', name: functionName, outcome };
 }
 
-export async function deleteTable(context: CommandContext, tableName: string): Promise<Step> {
+export async function deleteTable(context: AwsContext, tableName: string): Promise<Step> {
   const dynamodb = context.aws.client(DynamoDBClient);
   const outcome = await deletion(() => dynamodb.send(new DeleteTableCommand({ TableName: tableName })));
   if (outcome === 'deleted') await waitUntilTableNotExists({ client: dynamodb, ...WAIT }, { TableName: tableName });
@@ -256,7 +256,7 @@ export async function deleteTable(context: CommandContext, tableName: string): P
 }
 
 /** Deletes the role: IAM refuses to while it has inline or attached policies, so those go first. */
-export async function deleteRole(context: CommandContext, roleName: string): Promise<Step> {
+export async function deleteRole(context: AwsContext, roleName: string): Promise<Step> {
   const iam = context.aws.client(IAMClient);
   const outcome = await deletion(async () => {
     for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) {

@@ -16,22 +16,32 @@ import { DescribeDomainCommand, OpenSearchClient, ResourceNotFoundException as D
 import { GetTopicAttributesCommand, NotFoundException as TopicNotFound, SNSClient, paginateListTopics } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs';
 import { TARGET_TYPES, type TargetTypeName } from '@fanout/runtime/config';
-import type { CommandContext } from '../context.js';
+import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { AwsSession, ClientScope } from './session.js';
 
-export interface DestinationRequest {
+/** Where destinations are looked for, when not in the caller's own account and region. */
+export interface DestinationPlace {
+  /** --destination-region. */
+  region?: string | undefined;
+  /** --destination-role-arn: destinations are looked up with this role's credentials. */
+  role?: string | undefined;
+  /** --external-id, for assuming `role`. */
+  externalId?: string | undefined;
+}
+
+export interface DestinationRequest extends DestinationPlace {
   type: TargetTypeName;
   /** What the user typed for --destination: a name to look up, or the destination as stored. */
   destination: string;
   /** --index, for es. */
   index?: string | undefined;
-  /** --destination-region. */
-  region?: string | undefined;
-  /** --destination-role-arn: the destination is looked up with this role's credentials. */
-  role?: string | undefined;
-  /** --external-id, for assuming `role`. */
-  externalId?: string | undefined;
+}
+
+/** The client scope of a place: its region (else `fallbackRegion`, else the session's) and the role's credentials. */
+export function destinationScope(context: AwsContext, place: DestinationPlace): (fallbackRegion?: string) => ClientScope {
+  const credentials = place.role ? context.aws.assumedRole(place.role, place.externalId) : undefined;
+  return (fallbackRegion) => ({ region: place.region ?? fallbackRegion, credentials });
 }
 
 /**
@@ -39,7 +49,7 @@ export interface DestinationRequest {
  * resolved; an ARN, URL or endpoint is kept once AWS confirms it exists (where an API can tell).
  * The result always passes the runtime's own check of the row.
  */
-export async function resolveDestination(context: CommandContext, request: DestinationRequest): Promise<string> {
+export async function resolveDestination(context: AwsContext, request: DestinationRequest): Promise<string> {
   const destination = await RESOLVERS[request.type](lookupFor(context, request));
   storedForm(request.type, destination);
   return destination;
@@ -70,8 +80,7 @@ interface Missing {
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
-function lookupFor(context: CommandContext, request: DestinationRequest): Lookup {
-  const credentials = request.role ? context.aws.assumedRole(request.role, request.externalId) : undefined;
+function lookupFor(context: AwsContext, request: DestinationRequest): Lookup {
   const notFound = async ({ resource, scope, fix }: Missing): Promise<never> => {
     const region = scope.region ?? (await context.aws.region());
     const account = request.role ? accountOfArn(request.role) : await context.aws.accountId();
@@ -81,7 +90,7 @@ function lookupFor(context: CommandContext, request: DestinationRequest): Lookup
     destination: request.destination,
     index: request.index,
     aws: context.aws,
-    scope: (regionOfDestination) => ({ region: request.region ?? regionOfDestination, credentials }),
+    scope: destinationScope(context, request),
     require: async (call, notFoundError, missing) => (await ifExists(call, notFoundError)) ?? notFound(missing),
     notFound,
   };
@@ -98,7 +107,7 @@ const ENDPOINT = /[.:]/;
 /** A function name, partial ARN or ARN followed by a version or alias. */
 const LAMBDA_QUALIFIER = /^(?:arn:[^:]+:lambda:[^:]+:\d{12}:function:|\d{12}:function:)?[^:]+:([^:]+)$/;
 /** ElastiCache engines that speak the Redis protocol. */
-const REDIS_ENGINES = ['redis', 'valkey'];
+export const REDIS_ENGINES = ['redis', 'valkey'];
 
 const snsTopic: Resolver = async (lookup) => {
   const form = nameOrStored<{ region: string }>('sns', lookup.destination, { pattern: TOPIC_NAME, description: 'a topic name' });
@@ -208,11 +217,15 @@ const openSearchIndex: Resolver = async (lookup) => {
   return `https://${endpoint}#${index}`;
 };
 
+/** The account's IoT data endpoint (ATS), where iot targets publish. */
+export async function iotDataEndpoint(aws: AwsSession, scope: ClientScope): Promise<string> {
+  const { endpointAddress } = await aws.client(IoTClient, scope).send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
+  return endpointAddress!;
+}
+
 const iotTopic: Resolver = async (lookup) => {
   if (lookup.destination.includes('#')) return lookup.destination;
-  const iot = lookup.aws.client(IoTClient, lookup.scope());
-  const { endpointAddress } = await iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
-  return `${endpointAddress}#${lookup.destination}`;
+  return `${await iotDataEndpoint(lookup.aws, lookup.scope())}#${lookup.destination}`;
 };
 
 const redisServer: Resolver = async (lookup) => {

@@ -9,7 +9,7 @@ import {
   paginateListEventSourceMappings,
   type EventSourceMappingConfiguration,
 } from '@aws-sdk/client-lambda';
-import type { CommandContext } from '../context.js';
+import type { AwsContext } from '../context.js';
 import { retryWhileIamPropagates } from './iam-propagation.js';
 
 export const STARTING_POSITIONS = ['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'] as const;
@@ -35,8 +35,9 @@ export const DEFAULT_STARTING_POSITION: StartingPosition = 'TRIM_HORIZON';
 /** The handler answers with batchItemFailures; without this Lambda would ignore them and retry whole batches. */
 const FUNCTION_RESPONSE_TYPES = ['ReportBatchItemFailures' as const];
 
-/** A state a mapping leaves by itself; calls that change it are refused until it has. */
-const TRANSITIONAL_STATES = new Set(['Creating', 'Enabling', 'Disabling', 'Updating']);
+/** The states a mapping leaves by itself; calls that change it are refused until it has. */
+export const TRANSITIONAL_STATES = ['Creating', 'Enabling', 'Disabling', 'Updating'] as const;
+export type TransitionalState = (typeof TRANSITIONAL_STATES)[number];
 const SETTLE_TIMEOUT_MS = 120_000;
 const SETTLE_POLL_MS = 2_000;
 
@@ -55,7 +56,7 @@ function changeableSettings(settings: MappingSettings) {
 }
 
 /** The function's event source mappings (those being deleted left out). */
-export async function functionMappings(context: CommandContext, functionName: string, sourceArn?: string): Promise<EventSourceMappingConfiguration[]> {
+export async function functionMappings(context: AwsContext, functionName: string, sourceArn?: string): Promise<EventSourceMappingConfiguration[]> {
   const mappings: EventSourceMappingConfiguration[] = [];
   const pages = paginateListEventSourceMappings(
     { client: context.aws.client(LambdaClient) },
@@ -70,23 +71,23 @@ export async function functionMappings(context: CommandContext, functionName: st
   return mappings.filter((mapping) => mapping.State !== 'Deleting');
 }
 
-export async function findMapping(context: CommandContext, functionName: string, sourceArn: string): Promise<EventSourceMappingConfiguration | undefined> {
+export async function findMapping(context: AwsContext, functionName: string, sourceArn: string): Promise<EventSourceMappingConfiguration | undefined> {
   return (await functionMappings(context, functionName, sourceArn))[0];
 }
 
 /** Waits until the mapping is in a state that accepts changes again, and returns it. */
-async function settled(context: CommandContext, uuid: string): Promise<EventSourceMappingConfiguration> {
+async function settled(context: AwsContext, uuid: string): Promise<EventSourceMappingConfiguration> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
   for (;;) {
     const mapping = await context.aws.client(LambdaClient).send(new GetEventSourceMappingCommand({ UUID: uuid }));
-    if (!TRANSITIONAL_STATES.has(mapping.State ?? '')) return mapping;
+    if (!(TRANSITIONAL_STATES as readonly (string | undefined)[]).includes(mapping.State)) return mapping;
     if (Date.now() > deadline) throw new Error(`event source mapping ${uuid} is still ${mapping.State} after ${SETTLE_TIMEOUT_MS / 1000} s; try again later`);
     await sleep(SETTLE_POLL_MS);
   }
 }
 
 export async function createMapping(
-  context: CommandContext,
+  context: AwsContext,
   functionName: string,
   sourceArn: string,
   settings: MappingSettings,
@@ -107,20 +108,20 @@ export async function createMapping(
   return settled(context, created.UUID!);
 }
 
-export async function updateMapping(context: CommandContext, uuid: string, settings: MappingSettings): Promise<EventSourceMappingConfiguration> {
+export async function updateMapping(context: AwsContext, uuid: string, settings: MappingSettings): Promise<EventSourceMappingConfiguration> {
   await settled(context, uuid);
   const lambda = context.aws.client(LambdaClient);
   await retryWhileIamPropagates(() => lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, ...changeableSettings(settings) })));
   return settled(context, uuid);
 }
 
-export async function setMappingEnabled(context: CommandContext, uuid: string, enabled: boolean): Promise<EventSourceMappingConfiguration> {
+export async function setMappingEnabled(context: AwsContext, uuid: string, enabled: boolean): Promise<EventSourceMappingConfiguration> {
   await settled(context, uuid);
   await context.aws.client(LambdaClient).send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: enabled }));
   return settled(context, uuid);
 }
 
-export async function deleteMapping(context: CommandContext, uuid: string): Promise<void> {
+export async function deleteMapping(context: AwsContext, uuid: string): Promise<void> {
   await settled(context, uuid);
   await context.aws.client(LambdaClient).send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
 }

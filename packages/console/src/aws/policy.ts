@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { GetRolePolicyCommand, IAMClient, NoSuchEntityException, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { sourceKind, type SourceKind, type TargetConfig } from '@fanout/runtime/config';
-import type { CommandContext } from '../context.js';
+import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { functionConfiguration, type Outcome } from './deployment.js';
 import { functionMappings } from './mappings.js';
@@ -210,7 +210,7 @@ export function fanoutPolicy({ scope, mappings, targets }: PolicyInputs): Policy
 
 const TABLE_ARN = /^arn:([a-z-]+):dynamodb:([a-z0-9-]+):(\d{12}):table\//;
 
-async function tableArnOf(context: CommandContext, tableName: string): Promise<string> {
+async function tableArnOf(context: AwsContext, tableName: string): Promise<string> {
   try {
     const { Table } = await context.aws.client(DynamoDBClient).send(new DescribeTableCommand({ TableName: tableName }));
     return Table!.TableArn!;
@@ -237,7 +237,7 @@ async function currentPolicy(iam: IAMClient, roleName: string): Promise<unknown>
  * stream (and send to the on-failure destination) before it accepts the mapping.
  * Returns `absent` when there is no role to write to.
  */
-export async function syncPolicy(context: CommandContext, deployment: Deployment, pending?: MappingGrant): Promise<Outcome> {
+export async function syncPolicy(context: AwsContext, deployment: Deployment, pending?: MappingGrant): Promise<Outcome> {
   const tableArn = await tableArnOf(context, deployment.tableName);
   const [, partition, region, accountId] = TABLE_ARN.exec(tableArn)!;
   const configuration = await functionConfiguration(context, deployment.functionName);

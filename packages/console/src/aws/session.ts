@@ -54,6 +54,11 @@ export class AwsSession {
     return this.client(STSClient).config.region();
   }
 
+  /** Where requests go when not to AWS itself: --endpoint-url, else AWS_ENDPOINT_URL (which the SDK honours too). */
+  endpoint(): string | undefined {
+    return this.options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+  }
+
   /** The account of the caller's credentials. */
   accountId(): Promise<string> {
     this.account ??= this.client(STSClient)

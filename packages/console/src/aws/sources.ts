@@ -1,8 +1,9 @@
-import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException as TableNotFoundException } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamSummaryCommand, KinesisClient, ResourceNotFoundException as StreamNotFoundException } from '@aws-sdk/client-kinesis';
+import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException as TableNotFoundException, type TableDescription } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamSummaryCommand, KinesisClient, ResourceNotFoundException as StreamNotFoundException, paginateListStreams } from '@aws-sdk/client-kinesis';
 import { sourceKind, type SourceKind } from '@fanout/runtime/config';
-import type { CommandContext } from '../context.js';
+import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
+import type { AwsSession, ClientScope } from './session.js';
 
 export interface SourceFlags {
   sourceType?: string | undefined;
@@ -16,7 +17,7 @@ const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const SOURCE_ARN_FORMS =
   'a Kinesis stream ARN (arn:aws:kinesis:REGION:ACCOUNT:stream/NAME) or a DynamoDB stream ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL)';
 
-async function kinesisStreamArn(context: CommandContext, name: string): Promise<string> {
+async function kinesisStreamArn(context: AwsContext, name: string): Promise<string> {
   if (!STREAM_NAME.test(name)) throw new UsageError(`--source: "${name}" is not a Kinesis stream name (letters, digits, _ . -)`);
   try {
     const { StreamDescriptionSummary } = await context.aws.client(KinesisClient).send(new DescribeStreamSummaryCommand({ StreamName: name }));
@@ -28,14 +29,17 @@ async function kinesisStreamArn(context: CommandContext, name: string): Promise<
 }
 
 /** A table's stream: the latest one, and only while the table has streams enabled. */
-async function dynamodbStreamArn(context: CommandContext, name: string): Promise<string> {
+export function tableStreamArn(table: TableDescription): string | undefined {
+  return table.StreamSpecification?.StreamEnabled === false ? undefined : table.LatestStreamArn;
+}
+
+async function dynamodbStreamArn(context: AwsContext, name: string): Promise<string> {
   if (!TABLE_NAME.test(name)) throw new UsageError(`--source: "${name}" is not a DynamoDB table name (3 to 255 letters, digits, _ . -)`);
   try {
     const { Table } = await context.aws.client(DynamoDBClient).send(new DescribeTableCommand({ TableName: name }));
-    if (!Table?.LatestStreamArn || Table.StreamSpecification?.StreamEnabled === false) {
-      throw new UsageError(`--source: table "${name}" has no stream; enable DynamoDB Streams on it (e.g. with NEW_AND_OLD_IMAGES) first`);
-    }
-    return Table.LatestStreamArn;
+    const streamArn = Table && tableStreamArn(Table);
+    if (!streamArn) throw new UsageError(`--source: table "${name}" has no stream; enable DynamoDB Streams on it (e.g. with NEW_AND_OLD_IMAGES) first`);
+    return streamArn;
   } catch (error) {
     if (error instanceof TableNotFoundException) throw new UsageError(`--source: no DynamoDB table "${name}" in ${await context.aws.region()}`);
     throw error;
@@ -47,7 +51,7 @@ async function dynamodbStreamArn(context: CommandContext, name: string): Promise
  * in another account can be named), or --source looked up by --source-type: a Kinesis stream's
  * ARN, or a DynamoDB table's latest stream ARN.
  */
-export async function resolveSourceArn(context: CommandContext, { sourceType, source, sourceArn }: SourceFlags): Promise<string> {
+export async function resolveSourceArn(context: AwsContext, { sourceType, source, sourceArn }: SourceFlags): Promise<string> {
   if (sourceType !== undefined && !(SOURCE_TYPES as readonly string[]).includes(sourceType)) {
     throw new UsageError(`--source-type: "${sourceType}" is not a source type; expected kinesis or dynamodb`);
   }
@@ -61,4 +65,13 @@ export async function resolveSourceArn(context: CommandContext, { sourceType, so
   if (source === undefined) throw new UsageError('--source: required; give --source-type and --source NAME, or --source-arn ARN');
   if (sourceType === undefined) throw new UsageError('--source-type: required with --source; expected kinesis or dynamodb');
   return sourceType === 'kinesis' ? kinesisStreamArn(context, source) : dynamodbStreamArn(context, source);
+}
+
+/** Every Kinesis stream of the scope's account and region, by name and ARN. */
+export async function listKinesisStreams(aws: AwsSession, scope: ClientScope = {}): Promise<Array<{ name: string; arn: string }>> {
+  const streams: Array<{ name: string; arn: string }> = [];
+  for await (const page of paginateListStreams({ client: aws.client(KinesisClient, scope) }, {})) {
+    for (const { StreamName, StreamARN } of page.StreamSummaries ?? []) streams.push({ name: StreamName!, arn: StreamARN! });
+  }
+  return streams;
 }

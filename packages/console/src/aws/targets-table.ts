@@ -1,8 +1,13 @@
 import { ConditionalCheckFailedException, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { validateTargetRow, type TargetConfig } from '@fanout/runtime/config';
-import type { CommandContext } from '../context.js';
+import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
+
+/** The deployment's targets table does not exist (not deployed yet, or another --table was meant). */
+export class MissingTableError extends UsageError {
+  override name = 'MissingTableError';
+}
 
 /** A row as stored, with what is wrong with it (nothing, for a valid row). */
 export interface StoredTarget {
@@ -16,7 +21,7 @@ export class TargetsTable {
   private readonly documents: DynamoDBDocumentClient;
 
   constructor(
-    context: CommandContext,
+    context: AwsContext,
     readonly tableName: string,
   ) {
     this.documents = DynamoDBDocumentClient.from(context.aws.client(DynamoDBClient), {
@@ -87,7 +92,7 @@ export class TargetsTable {
       await action();
     } catch (error) {
       if (error instanceof ResourceNotFoundException) {
-        throw new UsageError(`--table: no table ${this.tableName}; run fanout-console deploy first, or pass --table`);
+        throw new MissingTableError(`--table: no table ${this.tableName}; run fanout-console deploy first, or pass --table`);
       }
       throw error;
     }

@@ -1,7 +1,7 @@
+import { setActive } from '../app/targets.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentOptions, addSourceOptions } from './options.js';
 import { targetId, targetScope } from './target-rows.js';
-import { storedTarget } from './stored-target.js';
 
 function activationCommand(active: boolean): CommandDefinition {
   const verb = active ? 'activate' : 'deactivate';
@@ -14,8 +14,7 @@ function activationCommand(active: boolean): CommandDefinition {
     async run(context, options) {
       const id = targetId(options);
       const scope = await targetScope(context, options);
-      const target = { ...(await storedTarget(scope, id)), active };
-      await scope.table.replace(target);
+      const target = await setActive(context, scope.deployment, scope.sourceArn, id, active);
       return { text: `${verb}d target ${id} of ${scope.sourceArn}`, data: target };
     },
   };

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { FUNCTION_DEFAULTS, NODE_RUNTIMES, ensureFunction, ensureRole, ensureTable, type Step } from '../aws/deployment.js';
-import { POLICY_NAME, syncPolicy } from '../aws/policy.js';
-import { runtimeZip } from '../aws/runtime-zip.js';
+import { deployFanout } from '../app/deploy.js';
+import { FUNCTION_DEFAULTS, NODE_RUNTIMES } from '../aws/deployment.js';
 import { formatTable } from '../output.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentWithRoleOptions, deploymentWithRoleOf, integerOption } from './deployment-options.js';
@@ -44,27 +43,18 @@ export const deployCommand: CommandDefinition = {
   async run(context, options) {
     const deployment = deploymentWithRoleOf(options);
     const flags = parseOptions(deployOptionsSchema, options);
-    const code = runtimeZip();
-    const role = await ensureRole(context, deployment.roleName);
-    const table = await ensureTable(context, deployment.tableName);
-    const deployed = await ensureFunction(context, {
-      functionName: deployment.functionName,
-      roleArn: role.arn!,
-      tableName: deployment.tableName,
-      code,
+    const deployed = await deployFanout(context, deployment, {
       runtime: flags.runtime,
       memory: flags.memory,
       timeout: flags.timeout,
       vpc: flags.subnet.length > 0 ? { subnetIds: flags.subnet, securityGroupIds: flags.securityGroup } : undefined,
     });
-    const policy: Step = { resource: 'policy', name: `${deployment.roleName}/${POLICY_NAME}`, outcome: await syncPolicy(context, deployment) };
-    const steps = [role, table, deployed, policy];
     return {
       text: formatTable(
-        steps.map((step) => ({ resource: step.resource, name: step.name, outcome: step.outcome, arn: step.arn ?? '' })),
+        deployed.steps.map((step) => ({ resource: step.resource, name: step.name, outcome: step.outcome, arn: step.arn ?? '' })),
         ['resource', 'name', 'outcome', 'arn'],
       ),
-      data: { functionArn: deployed.arn, tableArn: table.arn, roleArn: role.arn, steps },
+      data: deployed,
     };
   },
 };

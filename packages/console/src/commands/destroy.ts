@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { deleteFunction, deleteRole, deleteTable, type Step } from '../aws/deployment.js';
-import { deleteMapping, functionMappings } from '../aws/mappings.js';
+import { destroyFanout } from '../app/deploy.js';
 import { formatTable } from '../output.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentWithRoleOptions, deploymentWithRoleOf } from './deployment-options.js';
@@ -23,14 +22,7 @@ export const destroyCommand: CommandDefinition = {
     const question = `Delete the function ${deployment.functionName} and its event source mappings${also.filter(Boolean).map((what) => `, ${what}`).join('')}?`;
     if (!(await context.confirm(question))) return { text: 'nothing deleted', data: { steps: [] } };
 
-    const steps: Step[] = [];
-    for (const mapping of await functionMappings(context, deployment.functionName)) {
-      await deleteMapping(context, mapping.UUID!);
-      steps.push({ resource: 'mapping', name: mapping.EventSourceArn!, outcome: 'deleted' });
-    }
-    steps.push(await deleteFunction(context, deployment.functionName));
-    if (flags.deleteTable) steps.push(await deleteTable(context, deployment.tableName));
-    if (flags.deleteRole) steps.push(await deleteRole(context, deployment.roleName));
+    const steps = await destroyFanout(context, deployment, flags);
     return {
       text: formatTable(
         steps.map((step) => ({ resource: step.resource, name: step.name, outcome: step.outcome })),

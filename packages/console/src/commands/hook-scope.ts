@@ -1,7 +1,5 @@
-import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import { functionConfiguration } from '../aws/deployment.js';
-import { findMapping } from '../aws/mappings.js';
 import { deploymentOf, type Deployment } from '../aws/names.js';
 import { resolveSourceArn } from '../aws/sources.js';
 import type { CommandContext } from '../context.js';
@@ -26,11 +24,4 @@ export async function hookScope(context: CommandContext, options: Record<string,
     throw new UsageError(`--function: no function ${deployment.functionName} in ${await context.aws.region()}; run fanout-console deploy first`);
   }
   return { deployment, sourceArn };
-}
-
-/** The mapping from the source to the function; pause and resume need one. */
-export async function existingHook(context: CommandContext, { deployment, sourceArn }: HookScope): Promise<EventSourceMappingConfiguration> {
-  const mapping = await findMapping(context, deployment.functionName, sourceArn);
-  if (!mapping) throw new UsageError(`--source: ${deployment.functionName} is not hooked to ${sourceArn}; run fanout-console hook first`);
-  return mapping;
 }

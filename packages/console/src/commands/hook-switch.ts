@@ -1,10 +1,10 @@
-import { mappingView, setMappingEnabled } from '../aws/mappings.js';
+import { setHookEnabled } from '../app/hooks.js';
+import { mappingView } from '../aws/mappings.js';
 import type { CommandDefinition } from './command.js';
-import { addHookScopeOptions, existingHook, hookScope } from './hook-scope.js';
+import { addHookScopeOptions, hookScope } from './hook-scope.js';
 
 /** pause and resume: the same command, switching the mapping off or on. */
 export function hookSwitchCommand({ name, description, enabled }: { name: string; description: string; enabled: boolean }): CommandDefinition {
-  const state = enabled ? 'Enabled' : 'Disabled';
   const done = enabled ? 'resumed' : 'paused';
   return {
     name,
@@ -14,9 +14,8 @@ export function hookSwitchCommand({ name, description, enabled }: { name: string
     },
     async run(context, options) {
       const scope = await hookScope(context, options);
-      const existing = await existingHook(context, scope);
-      const unchanged = existing.State === state;
-      const mapping = unchanged ? existing : await setMappingEnabled(context, existing.UUID!, enabled);
+      const { mapping, outcome } = await setHookEnabled(context, scope.deployment, scope.sourceArn, enabled);
+      const unchanged = outcome === 'unchanged';
       const view = mappingView(mapping);
       return {
         text: unchanged

@@ -1,8 +1,6 @@
-import { sourceKind } from '@fanout/runtime/config';
 import { z } from 'zod';
-import { createMapping, findMapping, mappingView, STARTING_POSITIONS, updateMapping } from '../aws/mappings.js';
-import { syncPolicy } from '../aws/policy.js';
-import { UsageError } from '../errors.js';
+import { hookSource } from '../app/hooks.js';
+import { mappingView, STARTING_POSITIONS } from '../aws/mappings.js';
 import type { CommandDefinition } from './command.js';
 import { integerOption } from './deployment-options.js';
 import { addHookScopeOptions, hookScope } from './hook-scope.js';
@@ -65,32 +63,11 @@ export const hookCommand: CommandDefinition = {
   async run(context, options) {
     const settings = parseOptions(hookOptionsSchema, options);
     const { deployment, sourceArn } = await hookScope(context, options);
-    if (settings.startingPosition === 'AT_TIMESTAMP' && sourceKind(sourceArn) === 'dynamodb') {
-      throw new UsageError('--starting-position: AT_TIMESTAMP applies to Kinesis streams only; DynamoDB streams start at TRIM_HORIZON or LATEST');
-    }
-    const existing = await findMapping(context, deployment.functionName, sourceArn);
-    if (existing && settings.startingPosition !== undefined) {
-      throw new UsageError(`--starting-position: the hook on ${sourceArn} exists and keeps its starting position; unhook, then hook again to change it`);
-    }
-    // Lambda checks that the role can read the stream before it accepts the mapping: the policy comes first
-    await syncPolicy(context, deployment, {
-      sourceArn,
-      onFailureDestination: settings.onFailureDestination ?? existing?.DestinationConfig?.OnFailure?.Destination,
-    });
-    let mapping;
-    try {
-      mapping = existing
-        ? await updateMapping(context, existing.UUID!, settings)
-        : await createMapping(context, deployment.functionName, sourceArn, settings);
-    } catch (error) {
-      // take back the rights granted for a mapping that was not made; the error that stopped it is the one to report
-      await syncPolicy(context, deployment).catch(() => undefined);
-      throw error;
-    }
+    const { mapping, outcome } = await hookSource(context, deployment, sourceArn, settings);
     const view = mappingView(mapping);
     return {
       text:
-        `${existing ? 'updated the hook of' : 'hooked'} ${deployment.functionName} on ${sourceArn}: mapping ${view.uuid}, ${view.state}, ` +
+        `${outcome === 'updated' ? 'updated the hook of' : 'hooked'} ${deployment.functionName} on ${sourceArn}: mapping ${view.uuid}, ${view.state}, ` +
         `batch size ${view.batchSize}, starting position ${view.startingPosition}`,
       data: view,
     };

@@ -1,7 +1,7 @@
-import { syncPolicy } from '../aws/policy.js';
+import { registerTarget } from '../app/targets.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentOptions, addSourceOptions, addTargetOptions } from './options.js';
-import { newTargetRow, targetId, targetLine, targetScope, targetType } from './target-rows.js';
+import { targetId, targetInputOf, targetLine, targetScope, targetType } from './target-rows.js';
 
 export const registerCommand: CommandDefinition = {
   name: 'register',
@@ -14,9 +14,7 @@ export const registerCommand: CommandDefinition = {
     const type = targetType(args);
     const id = targetId(options);
     const scope = await targetScope(context, options);
-    const target = await newTargetRow(context, scope, type, id, options);
-    await scope.table.create(target);
-    await syncPolicy(context, scope.deployment);
+    const target = await registerTarget(context, scope.deployment, { sourceArn: scope.sourceArn, id, type, ...targetInputOf(options) });
     const line = targetLine(target);
     return {
       text: `registered ${type} target ${id} of ${scope.sourceArn}: ${line.destination} (${target.active ? 'active' : 'inactive'})`,

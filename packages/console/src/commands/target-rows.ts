@@ -1,10 +1,9 @@
-import { TARGET_TYPE_NAMES, validateTargetRow, type TargetConfig, type TargetTypeName } from '@fanout/runtime/config';
-import type { z } from 'zod';
+import { TARGET_TYPE_NAMES, validateTargetRow, type CollapseMode, type TargetConfig, type TargetTypeName } from '@fanout/runtime/config';
 import { resolveDestination } from '../aws/destinations.js';
 import { deploymentOf, type Deployment } from '../aws/names.js';
 import { resolveSourceArn } from '../aws/sources.js';
 import { TargetsTable } from '../aws/targets-table.js';
-import type { CommandContext } from '../context.js';
+import type { AwsContext, CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { deploymentOptionsSchema, flagOf, idOptionSchema, parseOptions, sourceOptionsSchema, targetOptionsSchema } from './options.js';
 
@@ -33,61 +32,91 @@ export function targetType(args: readonly string[]): TargetTypeName {
   return type as TargetTypeName;
 }
 
-type TargetOptions = z.output<typeof targetOptionsSchema>;
+/**
+ * A target's fields as the user gives them: the row's own fields, except that the destination is
+ * as typed (a name is looked up, see resolveDestination) and an es destination may come with its index.
+ */
+export interface TargetInput {
+  destination?: string | undefined;
+  index?: string | undefined;
+  active?: boolean | undefined;
+  role?: string | undefined;
+  externalId?: string | undefined;
+  region?: string | undefined;
+  collapse?: CollapseMode | undefined;
+  parallel?: boolean | undefined;
+  convertDDB?: boolean | undefined;
+  deaggregate?: boolean | undefined;
+  authorizationEnv?: string | undefined;
+}
 
-/** The row fields the target options set (only those given). */
-async function fieldsFromOptions(context: CommandContext, type: TargetTypeName, options: TargetOptions): Promise<Record<string, unknown>> {
-  const fields: Record<string, unknown> = {
-    active: options.active,
-    role: options.destinationRoleArn,
-    externalId: options.externalId,
-    region: options.destinationRegion,
-    collapse: options.collapse,
-    parallel: options.parallel,
-    convertDDB: options.convertDdb,
-    deaggregate: options.deaggregate,
-    authorizationEnv: options.authorizationEnv,
+/** A target to register: where it belongs, what it is, and its fields (the destination is required). */
+export interface NewTargetInput extends TargetInput {
+  sourceArn: string;
+  id: string;
+  type: TargetTypeName;
+}
+
+/** The target fields of register's and update's flags. */
+export function targetInputOf(options: Record<string, unknown>): TargetInput {
+  const flags = parseOptions(targetOptionsSchema, options);
+  return {
+    destination: flags.destination,
+    index: flags.index,
+    active: flags.active,
+    role: flags.destinationRoleArn,
+    externalId: flags.externalId,
+    region: flags.destinationRegion,
+    collapse: flags.collapse,
+    parallel: flags.parallel,
+    convertDDB: flags.convertDdb,
+    deaggregate: flags.deaggregate,
+    authorizationEnv: flags.authorizationEnv,
   };
-  if (options.destination !== undefined) {
-    fields.destination = await resolveDestination(context, {
+}
+
+/** The row fields the input sets (only those given), its destination resolved to what the row stores. */
+async function resolvedFields(context: AwsContext, type: TargetTypeName, { destination, index, ...fields }: TargetInput): Promise<Record<string, unknown>> {
+  const resolved: Record<string, unknown> = { ...fields };
+  if (destination !== undefined) {
+    resolved.destination = await resolveDestination(context, {
       type,
-      destination: options.destination,
-      index: options.index,
-      region: options.destinationRegion,
-      role: options.destinationRoleArn,
-      externalId: options.externalId,
+      destination,
+      index,
+      region: fields.region,
+      role: fields.role,
+      externalId: fields.externalId,
     });
-  } else if (options.index !== undefined) {
+  } else if (index !== undefined) {
     throw new UsageError('--index: goes with --destination; pass the destination again with its new index');
   }
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  return Object.fromEntries(Object.entries(resolved).filter(([, value]) => value !== undefined));
+}
+
+/** A problem of the runtime's validateTargetRow, "FIELD: MESSAGE", in its parts. */
+export function problemParts(problem: string): { field: string; message: string } {
+  const separator = problem.indexOf(': ');
+  return { field: problem.slice(0, separator), message: problem.slice(separator + 2) };
 }
 
 /** A row checked by the runtime's own schema; its first problem becomes one line naming the flag. */
 function validRow(row: Record<string, unknown>): TargetConfig {
   const validation = validateTargetRow(row);
   if (validation.ok) return validation.target;
-  const [field, ...message] = validation.problems[0]!.split(': ');
-  throw new UsageError(`${flagOf(field!)}: ${message.join(': ')}`);
+  const { field, message } = problemParts(validation.problems[0]!);
+  throw new UsageError(`${flagOf(field)}: ${message}`);
 }
 
-/** A new row from the register options: inactive unless --active. */
-export async function newTargetRow(
-  context: CommandContext,
-  scope: TargetScope,
-  type: TargetTypeName,
-  id: string,
-  options: Record<string, unknown>,
-): Promise<TargetConfig> {
-  const targetOptions = parseOptions(targetOptionsSchema, options);
-  if (targetOptions.destination === undefined) throw new UsageError(`--destination: required; ${destinationHelp(type)}`);
-  const fields = await fieldsFromOptions(context, type, targetOptions);
-  return validRow({ sourceArn: scope.sourceArn, id, type, active: false, ...fields });
+/** A new row, its destination looked up and the whole checked: inactive unless the input says otherwise. */
+export async function newTargetRow(context: AwsContext, { sourceArn, id, type, ...input }: NewTargetInput): Promise<TargetConfig> {
+  if (input.destination === undefined) throw new UsageError(`--destination: required; ${destinationHelp(type)}`);
+  const fields = await resolvedFields(context, type, input);
+  return validRow({ sourceArn, id, type, active: false, ...fields });
 }
 
-/** The stored row with the update options applied. */
-export async function updatedTargetRow(context: CommandContext, stored: TargetConfig, options: Record<string, unknown>): Promise<TargetConfig> {
-  const fields = await fieldsFromOptions(context, stored.type, parseOptions(targetOptionsSchema, options));
+/** The stored row with the changes applied, a new destination looked up, and the whole checked. */
+export async function updatedTargetRow(context: AwsContext, stored: TargetConfig, changes: TargetInput): Promise<TargetConfig> {
+  const fields = await resolvedFields(context, stored.type, changes);
   if (Object.keys(fields).length === 0) throw new UsageError('update: nothing to change; pass the options to change, e.g. --active false');
   return validRow({ ...stored, ...fields });
 }
@@ -108,8 +137,16 @@ function destinationHelp(type: TargetTypeName): string {
   return `pass ${forms[type]}`;
 }
 
-/** How a target looks in a table for people. */
-export function targetLine(target: TargetConfig): Record<string, string> {
+/** A target as a line of a table for people. */
+export interface TargetLine {
+  id: string;
+  type: string;
+  destination: string;
+  active: string;
+  options: string;
+}
+
+export function targetLine(target: TargetConfig): TargetLine {
   const options = [
     target.collapse !== undefined && target.collapse !== 'JSON' ? `collapse=${target.collapse}` : '',
     target.parallel ? '' : 'parallel=false',

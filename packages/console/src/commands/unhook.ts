@@ -1,5 +1,4 @@
-import { deleteMapping, findMapping } from '../aws/mappings.js';
-import { syncPolicy } from '../aws/policy.js';
+import { unhookSource } from '../app/hooks.js';
 import type { CommandDefinition } from './command.js';
 import { addHookScopeOptions, hookScope } from './hook-scope.js';
 
@@ -11,18 +10,10 @@ export const unhookCommand: CommandDefinition = {
   },
   async run(context, options) {
     const { deployment, sourceArn } = await hookScope(context, options);
-    const mapping = await findMapping(context, deployment.functionName, sourceArn);
-    if (!mapping) {
-      return {
-        text: `${deployment.functionName} is not hooked to ${sourceArn}; nothing to do`,
-        data: { sourceArn, functionName: deployment.functionName, outcome: 'absent' },
-      };
-    }
-    await deleteMapping(context, mapping.UUID!);
-    await syncPolicy(context, deployment);
-    return {
-      text: `unhooked ${deployment.functionName} from ${sourceArn} (mapping ${mapping.UUID} deleted)`,
-      data: { sourceArn, functionName: deployment.functionName, uuid: mapping.UUID, outcome: 'deleted' },
-    };
+    const { uuid, outcome } = await unhookSource(context, deployment, sourceArn);
+    const data = { sourceArn, functionName: deployment.functionName, ...(uuid ? { uuid } : {}), outcome };
+    return outcome === 'absent'
+      ? { text: `${deployment.functionName} is not hooked to ${sourceArn}; nothing to do`, data }
+      : { text: `unhooked ${deployment.functionName} from ${sourceArn} (mapping ${uuid} deleted)`, data };
   },
 };

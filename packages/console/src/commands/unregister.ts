@@ -1,4 +1,4 @@
-import { syncPolicy } from '../aws/policy.js';
+import { unregisterTarget } from '../app/targets.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentOptions, addSourceOptions } from './options.js';
 import { targetId, targetScope } from './target-rows.js';
@@ -16,8 +16,7 @@ export const unregisterCommand: CommandDefinition = {
     if (!(await context.confirm(`Delete target ${id} of ${scope.sourceArn}?`))) {
       return { text: 'nothing deleted', data: { deleted: false } };
     }
-    await scope.table.delete(scope.sourceArn, id);
-    await syncPolicy(context, scope.deployment);
+    await unregisterTarget(context, scope.deployment, scope.sourceArn, id);
     return { text: `unregistered target ${id} of ${scope.sourceArn}`, data: { deleted: true, sourceArn: scope.sourceArn, id } };
   },
 };

@@ -1,8 +1,7 @@
-import { syncPolicy } from '../aws/policy.js';
+import { updateTarget } from '../app/targets.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentOptions, addSourceOptions, addTargetOptions } from './options.js';
-import { targetId, targetScope, updatedTargetRow } from './target-rows.js';
-import { storedTarget } from './stored-target.js';
+import { targetId, targetInputOf, targetScope } from './target-rows.js';
 
 export const updateCommand: CommandDefinition = {
   name: 'update',
@@ -14,9 +13,7 @@ export const updateCommand: CommandDefinition = {
   async run(context, options) {
     const id = targetId(options);
     const scope = await targetScope(context, options);
-    const updated = await updatedTargetRow(context, await storedTarget(scope, id), options);
-    await scope.table.replace(updated);
-    await syncPolicy(context, scope.deployment);
+    const updated = await updateTarget(context, scope.deployment, scope.sourceArn, id, targetInputOf(options));
     return { text: `updated target ${id} of ${scope.sourceArn}`, data: updated };
   },
 };

@@ -1,0 +1,108 @@
+import { CloudWatchClient, paginateGetMetricData, type Dimension, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { METRICS_NAMESPACE } from '../aws/policy.js';
+import type { AwsContext } from '../context.js';
+
+const MINUTE_MS = 60_000;
+/** GetMetricData takes at most 500 queries per request. */
+const QUERIES_PER_REQUEST = 500;
+const BLOCKS = '▁▂▃▄▅▆▇█';
+
+/** A time window of whole minutes: `minutes` of them, the last one holding `until`. */
+export interface MinuteWindow {
+  minutes?: number;
+  until?: Date;
+}
+
+/** A target's records per minute, oldest first. */
+export interface TargetActivity {
+  delivered: number[];
+  failed: number[];
+}
+
+export interface TargetSparklinesRequest extends MinuteWindow {
+  functionName: string;
+  sourceArn: string;
+  targetIds: readonly string[];
+  /** The function's METRICS_NAMESPACE, when it is not the default Custom/FanOut. */
+  namespace?: string;
+}
+
+/**
+ * The runtime's Delivered and Failed counters of each target of a source, per minute over the
+ * window (the last hour by default), in one GetMetricData call for up to 250 targets.
+ */
+export async function targetSparklines(
+  context: AwsContext,
+  { functionName, sourceArn, targetIds, namespace = METRICS_NAMESPACE, ...window }: TargetSparklinesRequest,
+): Promise<Record<string, TargetActivity>> {
+  // the dimensions the runtime publishes its per-target counters with (runtime/src/metrics)
+  const query = (id: string, metricName: string, target: string): MetricDataQuery => ({
+    Id: id,
+    MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: dimensions({ Function: functionName, Source: sourceArn, Target: target }) }, Period: 60, Stat: 'Sum' },
+  });
+  const series = await minuteSeries(
+    context,
+    targetIds.flatMap((target, index) => [query(`delivered${index}`, 'Delivered', target), query(`failed${index}`, 'Failed', target)]),
+    window,
+  );
+  return Object.fromEntries(targetIds.map((target, index) => [target, { delivered: series.get(`delivered${index}`)!, failed: series.get(`failed${index}`)! }]));
+}
+
+export interface IteratorAgeRequest extends MinuteWindow {
+  functionName: string;
+}
+
+/**
+ * The function's AWS/Lambda IteratorAge per minute, in milliseconds: the age of the last record of
+ * a batch when the function finished it, the largest of the minute. Lambda publishes it per
+ * function (dimension FunctionName; per version or alias with Resource), not per event source
+ * mapping, so for a function hooked to several streams it is the largest over all of them.
+ */
+export async function iteratorAgeSeries(context: AwsContext, { functionName, ...window }: IteratorAgeRequest): Promise<number[]> {
+  const series = await minuteSeries(
+    context,
+    [{ Id: 'iteratorAge', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Dimensions: dimensions({ FunctionName: functionName }) }, Period: 60, Stat: 'Maximum' } }],
+    window,
+  );
+  return series.get('iteratorAge')!;
+}
+
+/**
+ * The values of `values` that fit in `width` characters (the last ones), as block characters
+ * scaled to the largest of them: zero is ▁ (so is anything but a positive number), the largest █,
+ * any other value at least ▂.
+ */
+export function sparkline(values: readonly number[], width: number): string {
+  const shown = (Math.floor(width) > 0 ? values.slice(-Math.floor(width)) : []).map((value) => (Number.isFinite(value) && value > 0 ? value : 0));
+  const largest = Math.max(0, ...shown);
+  return shown.map((value) => BLOCKS[value === 0 ? 0 : Math.max(1, Math.round((value / largest) * (BLOCKS.length - 1)))]).join('');
+}
+
+function dimensions(values: Record<string, string>): Dimension[] {
+  return Object.entries(values).map(([Name, Value]) => ({ Name, Value }));
+}
+
+/** Each query's values per minute of the window, oldest first; a minute without data is 0. */
+async function minuteSeries(context: AwsContext, queries: MetricDataQuery[], { minutes = 60, until = new Date() }: MinuteWindow): Promise<Map<string, number[]>> {
+  const end = (Math.floor(until.getTime() / MINUTE_MS) + 1) * MINUTE_MS;
+  const start = end - minutes * MINUTE_MS;
+  const series = new Map(queries.map((query) => [query.Id!, new Array<number>(minutes).fill(0)]));
+  const cloudwatch = context.aws.client(CloudWatchClient);
+  const requests: MetricDataQuery[][] = [];
+  for (let first = 0; first < queries.length; first += QUERIES_PER_REQUEST) requests.push(queries.slice(first, first + QUERIES_PER_REQUEST));
+  await Promise.all(
+    requests.map(async (batch) => {
+      const pages = paginateGetMetricData({ client: cloudwatch }, { MetricDataQueries: batch, StartTime: new Date(start), EndTime: new Date(end) });
+      for await (const page of pages) {
+        for (const { Id, Timestamps = [], Values = [] } of page.MetricDataResults ?? []) {
+          const values = series.get(Id!)!;
+          Timestamps.forEach((timestamp, index) => {
+            const minute = Math.floor((timestamp.getTime() - start) / MINUTE_MS);
+            if (minute >= 0 && minute < minutes) values[minute] = Values[index] ?? 0;
+          });
+        }
+      }
+    }),
+  );
+  return series;
+}

@@ -1,0 +1,238 @@
+import { Box, useApp, useInput, useStdout } from 'ink';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Header as HeaderInfo } from '../app/header.js';
+import type { TargetActivity } from '../app/metrics.js';
+import type { DiscoveredSource } from '../app/sources.js';
+import type { StoredTarget } from '../aws/targets-table.js';
+import { describeAwsError, UsageError } from '../errors.js';
+import { Header } from './components/Header.js';
+import { HelpScreen } from './components/HelpScreen.js';
+import { StatusLine, type Status } from './components/StatusLine.js';
+import { NoCredentialsScreen } from './screens/NoCredentialsScreen.js';
+import { SourcesScreen } from './screens/SourcesScreen.js';
+import { TargetsScreen } from './screens/TargetsScreen.js';
+import type { AppServices } from './services.js';
+
+export interface AppProps {
+  services: AppServices;
+  /** How often the open source's targets are read again. */
+  refreshMs?: number;
+  /** How often their metrics are read again (CloudWatch has one point a minute). */
+  metricsRefreshMs?: number;
+  /** False under NO_COLOR. */
+  colors?: boolean;
+}
+
+type Screen = 'sources' | 'targets';
+
+/** Lines the header, the column titles and the status line take. */
+const CHROME_LINES = 5;
+
+function messageOf(error: unknown): string {
+  return error instanceof UsageError ? error.message : describeAwsError(error);
+}
+
+export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, colors = true }: AppProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const [header, setHeader] = useState<HeaderInfo>();
+  const [sources, setSources] = useState<DiscoveredSource[]>([]);
+  const [iteratorAge, setIteratorAge] = useState<number[]>();
+  const [screen, setScreen] = useState<Screen>('sources');
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [sourceIndex, setSourceIndex] = useState(0);
+  const [filter, setFilter] = useState<string>();
+  const [filtering, setFiltering] = useState(false);
+  const [openSource, setOpenSource] = useState<DiscoveredSource>();
+  const [targets, setTargets] = useState<StoredTarget[]>([]);
+  const [targetIndex, setTargetIndex] = useState(0);
+  const [activity, setActivity] = useState<Record<string, TargetActivity>>({});
+  const [status, setStatus] = useState<Status>();
+  const [pending, setPending] = useState(0);
+  const [noCredentials, setNoCredentials] = useState(false);
+
+  useEffect(() => {
+    const onResize = () => setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+
+  /** Runs an AWS call with a visible loading state; its error goes to the status line and the app goes on. */
+  const attempt = useCallback(async <Result,>(action: () => Promise<Result>): Promise<Result | undefined> => {
+    setPending((count) => count + 1);
+    try {
+      return await action();
+    } catch (error) {
+      const message = messageOf(error);
+      if (message.startsWith('no AWS credentials found')) setNoCredentials(true);
+      setStatus({ kind: 'error', text: message });
+      return undefined;
+    } finally {
+      setPending((count) => count - 1);
+    }
+  }, []);
+
+  const loadSources = useCallback(async () => {
+    const [loadedHeader, loadedSources, age] = await Promise.all([
+      attempt(services.header),
+      attempt(services.sources),
+      attempt(services.iteratorAge),
+    ]);
+    if (loadedHeader) setHeader(loadedHeader);
+    if (loadedSources) setSources(loadedSources);
+    if (age) setIteratorAge(age);
+  }, [attempt, services]);
+
+  const loadTargets = useCallback(
+    async (source: DiscoveredSource) => {
+      const loaded = await attempt(() => services.targets(source.arn));
+      if (loaded) setTargets(loaded);
+      return loaded;
+    },
+    [attempt, services],
+  );
+
+  const loadActivity = useCallback(
+    async (source: DiscoveredSource, ids: readonly string[]) => {
+      if (ids.length === 0) return;
+      const loaded = await attempt(() => services.activity(source.arn, ids));
+      if (loaded) setActivity(loaded);
+    },
+    [attempt, services],
+  );
+
+  useEffect(() => {
+    void loadSources();
+  }, [loadSources]);
+
+  const targetIds = useMemo(() => targets.map((stored) => String(stored.row.id)), [targets]);
+  const targetIdsKey = targetIds.join('\n');
+
+  useEffect(() => {
+    if (!openSource) return;
+    const timer = setInterval(() => void loadTargets(openSource), refreshMs);
+    return () => clearInterval(timer);
+  }, [openSource, refreshMs, loadTargets]);
+
+  useEffect(() => {
+    if (!openSource) return;
+    void loadActivity(openSource, targetIdsKey ? targetIdsKey.split('\n') : []);
+    const timer = setInterval(() => void loadActivity(openSource, targetIdsKey ? targetIdsKey.split('\n') : []), metricsRefreshMs);
+    return () => clearInterval(timer);
+  }, [openSource, targetIdsKey, metricsRefreshMs, loadActivity]);
+
+  const shownSources = useMemo(
+    () => (filter ? sources.filter((source) => source.name.toLowerCase().includes(filter.toLowerCase())) : sources),
+    [sources, filter],
+  );
+
+  const open = (source: DiscoveredSource | undefined) => {
+    if (!source) return;
+    setOpenSource(source);
+    setTargets([]);
+    setActivity({});
+    setTargetIndex(0);
+    setScreen('targets');
+    void loadTargets(source);
+  };
+
+  /** Switches the selected target on or off: shown at once, written at once, rolled back if the write fails. */
+  const toggleSelectedTarget = async () => {
+    const stored = targets[targetIndex];
+    if (!openSource || !stored?.target) return;
+    const { id, active } = stored.target;
+    const withActive = (value: boolean) => (list: StoredTarget[]) =>
+      list.map((item) => (item === stored || item.target?.id === id ? { ...item, row: { ...item.row, active: value }, target: { ...item.target!, active: value } } : item));
+    setTargets(withActive(!active));
+    const written = await attempt(() => services.setActive(openSource.arn, id, !active));
+    if (written) setStatus({ kind: 'info', text: `${id} ${written.active ? 'activated' : 'deactivated'}` });
+    else setTargets(withActive(active));
+  };
+
+  /** Pauses a hooked source, resumes a paused one. */
+  const switchHook = async (source: DiscoveredSource | undefined) => {
+    if (!source) return;
+    if (source.hook !== 'enabled' && source.hook !== 'paused') {
+      setStatus({ kind: 'error', text: `${source.name} is not hooked to ${services.deployment.functionName}: hook it first (fanout-console hook)` });
+      return;
+    }
+    const resumed = source.hook === 'paused';
+    const result = await attempt(() => services.setHookEnabled(source.arn, resumed));
+    if (!result) return;
+    setStatus({ kind: 'info', text: `${source.name} ${resumed ? 'resumed' : 'paused'}` });
+    const hook = resumed ? 'enabled' : 'paused';
+    setSources((list) => list.map((item) => (item.arn === source.arn ? { ...item, hook } : item)));
+    if (openSource?.arn === source.arn) setOpenSource({ ...source, hook });
+  };
+
+  useInput((input, key) => {
+    if (filtering) {
+      if (key.escape) {
+        setFilter(undefined);
+        setFiltering(false);
+      } else if (key.return) setFiltering(false);
+      else if (key.backspace || key.delete) setFilter((text) => (text ?? '').slice(0, -1));
+      else if (input && !key.ctrl && !key.meta) {
+        setFilter((text) => (text ?? '') + input);
+        setSourceIndex(0);
+      }
+      return;
+    }
+    if (input === 'q') return exit();
+    if (input === '?') return setHelpOpen((opened) => !opened);
+    if (helpOpen) {
+      if (key.escape) setHelpOpen(false);
+      return;
+    }
+    if (noCredentials) return;
+    const move = key.upArrow || input === 'k' ? -1 : key.downArrow || input === 'j' ? 1 : 0;
+    if (screen === 'sources') {
+      if (move) setSourceIndex((index) => Math.min(Math.max(index + move, 0), Math.max(shownSources.length - 1, 0)));
+      else if (key.return) open(shownSources[sourceIndex]);
+      else if (input === '/') {
+        setFilter('');
+        setFiltering(true);
+      } else if (key.escape && filter !== undefined) setFilter(undefined);
+      else if (input === 'r') void loadSources();
+      else if (input === 'p') void switchHook(shownSources[sourceIndex]);
+      return;
+    }
+    if (move) setTargetIndex((index) => Math.min(Math.max(index + move, 0), Math.max(targets.length - 1, 0)));
+    else if (input === ' ') void toggleSelectedTarget();
+    else if (input === 'p') void switchHook(openSource);
+    else if (input === 'r' && openSource) {
+      void loadTargets(openSource).then((loaded) => loaded && loadActivity(openSource, loaded.map((stored) => String(stored.row.id))));
+    } else if (key.escape) {
+      setScreen('sources');
+      setOpenSource(undefined);
+      void loadSources();
+    }
+  });
+
+  const listHeight = size.rows - CHROME_LINES;
+  return (
+    <Box flexDirection="column" width={size.columns}>
+      <Header
+        account={header?.account}
+        region={header?.region}
+        endpoint={header?.endpoint}
+        functionName={services.deployment.functionName}
+        functionState={header?.functionState}
+        tableName={services.deployment.tableName}
+      />
+      {noCredentials ? (
+        <NoCredentialsScreen />
+      ) : helpOpen ? (
+        <HelpScreen />
+      ) : screen === 'targets' && openSource ? (
+        <TargetsScreen source={openSource} targets={targets} selected={targetIndex} activity={activity} width={size.columns} height={listHeight} colors={colors} />
+      ) : (
+        <SourcesScreen sources={shownSources} selected={sourceIndex} filter={filter} iteratorAge={iteratorAge} width={size.columns} height={listHeight} colors={colors} />
+      )}
+      <StatusLine status={status} loading={pending > 0} />
+    </Box>
+  );
+}

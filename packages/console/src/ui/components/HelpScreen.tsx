@@ -1,0 +1,30 @@
+import { Box, Text } from 'ink';
+
+/** Every key of the app, by screen. */
+const KEYS: ReadonlyArray<{ keys: string; does: string; where: string }> = [
+  { keys: '↑ ↓  j k', does: 'move', where: 'everywhere' },
+  { keys: 'Enter', does: 'open', where: 'everywhere' },
+  { keys: 'Esc', does: 'go back; clear the filter', where: 'everywhere' },
+  { keys: '/', does: 'filter by name as you type (Enter keeps it)', where: 'sources' },
+  { keys: 'r', does: 'refresh now', where: 'everywhere' },
+  { keys: '?', does: 'this help', where: 'everywhere' },
+  { keys: 'q', does: 'quit', where: 'everywhere' },
+  { keys: 'space', does: 'switch the target on or off', where: 'targets' },
+  { keys: 'p', does: 'pause or resume the source\'s hook', where: 'sources, targets' },
+];
+
+export function HelpScreen() {
+  const keyWidth = Math.max(...KEYS.map((key) => key.keys.length));
+  const whereWidth = Math.max(...KEYS.map((key) => key.where.length));
+  return (
+    <Box flexDirection="column">
+      <Text bold>Keys</Text>
+      {KEYS.map((key) => (
+        <Text key={`${key.keys}-${key.where}`}>
+          {key.keys.padEnd(keyWidth)}  {key.where.padEnd(whereWidth)}  {key.does}
+        </Text>
+      ))}
+      <Text dimColor>Esc or ? to close</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,13 @@
+import { Text } from 'ink';
+
+export interface Status {
+  kind: 'info' | 'error';
+  text: string;
+}
+
+/** The last thing that happened, one line: errors in plain words, the app goes on. */
+export function StatusLine({ status, loading }: { status?: Status | undefined; loading: boolean }) {
+  if (status?.kind === 'error') return <Text color="red" wrap="truncate-end">✗ {status.text}</Text>;
+  if (loading) return <Text dimColor>loading…</Text>;
+  return <Text dimColor wrap="truncate-end">{status?.text ?? '? for keys · q to quit'}</Text>;
+}

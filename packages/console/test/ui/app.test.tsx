@@ -1,0 +1,107 @@
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { awsClientConfig, uniqueName } from '@fanout/testbed';
+import { render } from 'ink-testing-library';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deploymentOf } from '../../src/aws/names.js';
+import { App } from '../../src/ui/App.js';
+import { appServices } from '../../src/ui/services.js';
+import { appContext } from '../support/app.js';
+import { aws, fanoutConsole } from '../support/console.js';
+import { createQueue, createStream } from '../support/destination-resources.js';
+import { tableRows } from '../support/state.js';
+
+const functionName = uniqueName('app');
+const deployment = deploymentOf({ function: functionName });
+let stream: { name: string; arn: string };
+
+const KEYS = { enter: '\r', down: '\u001B[B', escape: '\u001B' };
+
+/** Types into the app as a person does: one key, then the app draws. */
+async function press(app: { stdin: { write(data: string): void } }, ...keys: string[]): Promise<void> {
+  for (const key of keys) {
+    app.stdin.write(key);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits until the app's last frame satisfies the check (the app loads from AWS as it goes). */
+async function frameWhere(lastFrame: () => string | undefined, check: (frame: string) => boolean, what: string): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const frame = lastFrame() ?? '';
+    if (check(frame)) return frame;
+    if (Date.now() > deadline) throw new Error(`the app never showed ${what}; last frame:\n${frame}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(async () => {
+  expect((await fanoutConsole(['--yes', 'deploy', '--function', functionName])).code).toBe(0);
+  stream = await createStream();
+  const source = ['--function', functionName, '--source-arn', stream.arn];
+  for (const id of ['alpha', 'beta']) {
+    const { url } = await createQueue();
+    expect((await fanoutConsole(['--yes', 'register', 'sqs', ...source, '--id', id, '--destination', url, '--active'])).code).toBe(0);
+  }
+  expect((await fanoutConsole(['--yes', 'hook', ...source])).code).toBe(0);
+  // what the runtime would have published: alpha delivered records a few minutes ago
+  await new CloudWatchClient(awsClientConfig(aws)).send(
+    new PutMetricDataCommand({
+      Namespace: 'Custom/FanOut',
+      MetricData: [5, 20, 40].map((value, minutesAgo) => ({
+        MetricName: 'Delivered',
+        Value: value,
+        Unit: 'Count',
+        Timestamp: new Date(Date.now() - (minutesAgo + 2) * 60_000),
+        Dimensions: [
+          { Name: 'Function', Value: functionName },
+          { Name: 'Source', Value: stream.arn },
+          { Name: 'Target', Value: 'alpha' },
+        ],
+      })),
+    }),
+  );
+}, 60_000);
+
+describe('the interactive app', () => {
+  it('finds the source, opens its targets with sparklines, and switches a target off in DynamoDB', async () => {
+    const app = render(<App services={appServices(appContext(), deployment)} colors={false} />);
+    try {
+      // the shared moto holds many other tests' sources: wait until they are all read, then filter
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`function ${functionName} (Active)`) && !frame.includes('loading…'), 'the sources');
+
+      await press(app, '/', stream.name, KEYS.enter);
+      const filtered = await frameWhere(app.lastFrame, (frame) => frame.includes(`/${stream.name}`), 'the filter');
+      expect(filtered).toMatch(new RegExp(`› ${stream.name}\\s+kinesis\\s+enabled\\s+2/2`));
+
+      await press(app, KEYS.enter);
+      const targets = await frameWhere(app.lastFrame, (frame) => frame.includes('beta') && /[▂▃▄▅▆▇█]/.test(frame), 'the targets with sparklines');
+      expect(targets).toMatch(/› alpha\s+sqs\s+http\S+\s+yes/);
+      expect(targets).toMatch(/beta\s+sqs\s+http\S+\s+yes/);
+      // alpha delivered 5, 20 and 40 records in three recent minutes: its sparkline rises to a full block
+      expect(targets.split('\n').find((line) => line.includes('alpha'))).toMatch(/█/);
+
+      await press(app, ' ');
+      await frameWhere(app.lastFrame, (frame) => /› alpha\s+sqs\s+http\S+\s+no/.test(frame), 'alpha switched off');
+      await expect.poll(async () => (await tableRows(deployment.tableName)).find((row) => row.id === 'alpha')?.active, { timeout: 5_000 }).toBe(false);
+
+      await press(app, KEYS.down, ' ');
+      await expect.poll(async () => (await tableRows(deployment.tableName)).find((row) => row.id === 'beta')?.active, { timeout: 5_000 }).toBe(false);
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('shows an AWS error in the status line and keeps running', async () => {
+    const unreachable = appContext({ endpointUrl: 'http://127.0.0.1:9' });
+    const app = render(<App services={appServices(unreachable, deployment)} colors={false} />);
+    try {
+      const frame = await frameWhere(app.lastFrame, (text) => text.includes('✗'), 'an error');
+      expect(frame).toMatch(/✗ .*(ECONNREFUSED|connect)/);
+      await press(app, '?');
+      await frameWhere(app.lastFrame, (text) => text.includes('Keys'), 'the help after the error');
+    } finally {
+      app.unmount();
+    }
+  });
+});
