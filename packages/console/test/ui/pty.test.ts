@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsole, type ConsoleBuild } from '../../scripts/build.js';
+import { aws, fanoutConsole } from '../support/console.js';
+import { createStream } from '../support/destination-resources.js';
+
+const packageDir = resolve(import.meta.dirname, '../..');
+const installDir = mkdtempSync(join(tmpdir(), 'fanout-console-pty-'));
+let built: ConsoleBuild;
+
+/** The bundled console as installed (its dependencies beside it), so that the real binary runs. */
+beforeAll(async () => {
+  copyFileSync(join(packageDir, 'package.json'), join(installDir, 'package.json'));
+  symlinkSync(join(packageDir, 'node_modules'), join(installDir, 'node_modules'));
+  built = await buildConsole(join(installDir, 'dist'), join(installDir, 'runtime'));
+}, 120_000);
+
+afterAll(() => rmSync(installDir, { recursive: true, force: true }));
+
+/**
+ * Runs the console in a pseudo-terminal made by util-linux's `script`, as a person at a terminal
+ * would: keys go in through the terminal, the screen comes out of it.
+ */
+function inTerminal(args: readonly string[]) {
+  const command = [process.execPath, built.cliFile, ...args].map((part) => `'${part}'`).join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    env: { PATH: process.env.PATH, TERM: 'xterm-256color', NO_COLOR: '1', AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let screen = '';
+  child.stdout.on('data', (chunk: Buffer) => (screen += stripVTControlCharacters(chunk.toString('utf8'))));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    /** Types keys one read at a time, as a person does (keys that arrive together are one input). */
+    type: async (...keys: string[]) => {
+      for (const key of keys) {
+        child.stdin.write(key);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+    /** Waits until the screen shows `text` (after `from`, the screen's length when the step began). */
+    shows: async (text: string, from = 0) => {
+      const deadline = Date.now() + 15_000;
+      while (!screen.slice(from).includes(text)) {
+        if (Date.now() > deadline) throw new Error(`the terminal never showed "${text}"; it showed:\n${screen.slice(-6_000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return screen.length;
+    },
+    exited,
+    kill: () => child.kill(),
+  };
+}
+
+describe('fanout-console in a terminal', () => {
+  it('opens the app with no command, finds the hooked source, shows the keys on ?, and quits on q with exit code 0', async () => {
+    const functionName = 'fanout';
+    const stream = await createStream();
+    expect((await fanoutConsole(['--yes', 'deploy', '--function', functionName])).code).toBe(0);
+    expect((await fanoutConsole(['--yes', 'hook', '--function', functionName, '--source-arn', stream.arn])).code).toBe(0);
+    const terminal = inTerminal(['--endpoint-url', aws.endpoint, '--region', aws.regions[0]]);
+    try {
+      const loaded = await terminal.shows(`function ${functionName} (Active)`);
+      // the shared moto holds other tests' sources too: find this one by its name
+      await terminal.type('/', stream.name, '\r');
+      const filtered = await terminal.shows(`› ${stream.name}`, loaded);
+      await terminal.type('?');
+      await terminal.shows('pause or resume the source\'s hook', filtered);
+      await terminal.type('q');
+      expect(await terminal.exited).toBe(0);
+    } finally {
+      terminal.kill();
+    }
+  }, 60_000);
+});
