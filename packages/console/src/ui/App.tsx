@@ -51,6 +51,8 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
   const [status, setStatus] = useState<Status>();
   const [pending, setPending] = useState(0);
   const [noCredentials, setNoCredentials] = useState(false);
+  /** A question waiting for y (any other key says no), and what a yes does. */
+  const [confirmation, setConfirmation] = useState<{ question: string; onYes: () => Promise<void> }>();
 
   useEffect(() => {
     const onResize = () => setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
@@ -168,7 +170,53 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
     if (openSource?.arn === source.arn) setOpenSource({ ...source, hook });
   };
 
+  /** Unregisters the selected target once the user says yes. */
+  const unregisterSelectedTarget = () => {
+    const id = targets[targetIndex]?.row.id;
+    if (!openSource || typeof id !== 'string') return;
+    setConfirmation({
+      question: `Unregister target ${id} of ${openSource.name}?`,
+      onYes: async () => {
+        if ((await attempt(() => services.unregister(openSource.arn, id))) === undefined) return;
+        setStatus({ kind: 'info', text: `${id} unregistered` });
+        setTargetIndex((index) => Math.max(0, Math.min(index, targets.length - 2)));
+        await loadTargets(openSource);
+      },
+    });
+  };
+
+  /** Hooks an unhooked source at once; unhooks a hooked one once the user says yes. */
+  const switchHooked = (source: DiscoveredSource | undefined) => {
+    if (!source) return;
+    const update = (hook: DiscoveredSource['hook']) => {
+      setSources((list) => list.map((item) => (item.arn === source.arn ? { ...item, hook } : item)));
+      if (openSource?.arn === source.arn) setOpenSource({ ...source, hook });
+    };
+    if (source.hook === 'none') {
+      void attempt(() => services.hook(source.arn)).then((result) => {
+        if (!result) return;
+        update('enabled');
+        setStatus({ kind: 'info', text: `${source.name} hooked to ${services.deployment.functionName}` });
+      });
+      return;
+    }
+    setConfirmation({
+      question: `Unhook ${source.name} from ${services.deployment.functionName}?`,
+      onYes: async () => {
+        if ((await attempt(() => services.unhook(source.arn))) === undefined) return;
+        update('none');
+        setStatus({ kind: 'info', text: `${source.name} unhooked` });
+      },
+    });
+  };
+
   useInput((input, key) => {
+    if (confirmation) {
+      setConfirmation(undefined);
+      if (input === 'y' || input === 'Y') void confirmation.onYes();
+      else setStatus({ kind: 'info', text: 'nothing changed' });
+      return;
+    }
     if (filtering) {
       if (key.escape) {
         setFilter(undefined);
@@ -198,11 +246,14 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
       } else if (key.escape && filter !== undefined) setFilter(undefined);
       else if (input === 'r') void loadSources();
       else if (input === 'p') void switchHook(shownSources[sourceIndex]);
+      else if (input === 'h') switchHooked(shownSources[sourceIndex]);
       return;
     }
     if (move) setTargetIndex((index) => Math.min(Math.max(index + move, 0), Math.max(targets.length - 1, 0)));
     else if (input === ' ') void toggleSelectedTarget();
     else if (input === 'p') void switchHook(openSource);
+    else if (input === 'h') switchHooked(openSource);
+    else if (input === 'x') unregisterSelectedTarget();
     else if (input === 'r' && openSource) {
       void loadTargets(openSource).then((loaded) => loaded && loadActivity(openSource, loaded.map((stored) => String(stored.row.id))));
     } else if (key.escape) {
@@ -232,7 +283,7 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
       ) : (
         <SourcesScreen sources={shownSources} selected={sourceIndex} filter={filter} iteratorAge={iteratorAge} width={size.columns} height={listHeight} colors={colors} />
       )}
-      <StatusLine status={status} loading={pending > 0} />
+      <StatusLine status={status} loading={pending > 0} question={confirmation?.question} />
     </Box>
   );
 }

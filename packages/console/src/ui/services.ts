@@ -1,10 +1,10 @@
 import type { AwsContext } from '../context.js';
 import type { Deployment } from '../aws/names.js';
 import { loadHeader } from '../app/header.js';
-import { setHookEnabled } from '../app/hooks.js';
+import { hookSource, setHookEnabled, unhookSource } from '../app/hooks.js';
 import { iteratorAgeSeries, targetSparklines } from '../app/metrics.js';
 import { discoverSources } from '../app/sources.js';
-import { listTargets, setActive } from '../app/targets.js';
+import { listTargets, setActive, unregisterTarget } from '../app/targets.js';
 
 /** What the app can ask of AWS: the app layer's functions, bound to one deployment. Components get these, never clients. */
 export function appServices(context: AwsContext, deployment: Deployment) {
@@ -17,7 +17,13 @@ export function appServices(context: AwsContext, deployment: Deployment) {
     targets: (sourceArn: string) => listTargets(context, deployment, sourceArn),
     activity: (sourceArn: string, targetIds: readonly string[]) => targetSparklines(context, { functionName, sourceArn, targetIds }),
     setActive: (sourceArn: string, id: string, active: boolean) => setActive(context, deployment, sourceArn, id, active),
+    unregister: async (sourceArn: string, id: string) => {
+      await unregisterTarget(context, deployment, sourceArn, id);
+      return { unregistered: id };
+    },
     setHookEnabled: (sourceArn: string, enabled: boolean) => setHookEnabled(context, deployment, sourceArn, enabled),
+    hook: (sourceArn: string) => hookSource(context, deployment, sourceArn),
+    unhook: (sourceArn: string) => unhookSource(context, deployment, sourceArn),
   };
 }
 

@@ -8,6 +8,7 @@ import { appServices } from '../../src/ui/services.js';
 import { appContext } from '../support/app.js';
 import { aws, fanoutConsole } from '../support/console.js';
 import { createQueue, createStream } from '../support/destination-resources.js';
+import { mappingsOf } from '../support/deployment.js';
 import { tableRows } from '../support/state.js';
 
 const functionName = uniqueName('app');
@@ -87,6 +88,35 @@ describe('the interactive app', () => {
 
       await press(app, KEYS.down, ' ');
       await expect.poll(async () => (await tableRows(deployment.tableName)).find((row) => row.id === 'beta')?.active, { timeout: 5_000 }).toBe(false);
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('unregisters a target only on y, and unhooks and hooks the source again', async () => {
+    const app = render(<App services={appServices(appContext(), deployment)} colors={false} />);
+    try {
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`function ${functionName} (Active)`) && !frame.includes('loading…'), 'the sources');
+      await press(app, '/', stream.name, KEYS.enter, KEYS.enter);
+      await frameWhere(app.lastFrame, (frame) => frame.includes('beta'), 'the targets');
+
+      await press(app, KEYS.down, 'x');
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`Unregister target beta of ${stream.name}? [y/N]`), 'the question');
+      await press(app, 'n');
+      await frameWhere(app.lastFrame, (frame) => frame.includes('nothing changed'), 'the answer no');
+      expect((await tableRows(deployment.tableName)).map((row) => row.id)).toEqual(['alpha', 'beta']);
+      await press(app, 'x', 'y');
+      await frameWhere(app.lastFrame, (frame) => frame.includes('beta unregistered') && !/beta\s+sqs/.test(frame), 'beta gone');
+      expect((await tableRows(deployment.tableName)).map((row) => row.id)).toEqual(['alpha']);
+
+      await press(app, 'h');
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`Unhook ${stream.name} from ${functionName}? [y/N]`), 'the unhook question');
+      await press(app, 'y');
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`${stream.name} unhooked`) && frame.includes('hook none'), 'unhooked');
+      expect(await mappingsOf(functionName)).toEqual([]);
+      await press(app, 'h');
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`${stream.name} hooked to ${functionName}`) && frame.includes('hook enabled'), 'hooked again');
+      expect((await mappingsOf(functionName)).map((mapping) => [mapping.EventSourceArn, mapping.State])).toEqual([[stream.arn, 'Enabled']]);
     } finally {
       app.unmount();
     }
