@@ -78,6 +78,12 @@ export function validateTargetDraft(draft: TargetDraft): DraftProblems {
   return problems;
 }
 
+/** The row a complete draft will write, the runtime's defaults filled in; undefined while the draft is not a valid row. */
+export function previewTargetRow(draft: TargetDraft): TargetConfig | undefined {
+  const validation = validateTargetRow(draft);
+  return validation.ok ? validation.target : undefined;
+}
+
 export type DestinationCheck = { ok: true; destination: string } | { ok: false; problem: string };
 
 /** The destination as the row will store it (a name looked up), or why registerTarget would refuse it. */

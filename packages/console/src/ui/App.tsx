@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Header as HeaderInfo } from '../app/header.js';
 import type { TargetActivity } from '../app/metrics.js';
 import type { DiscoveredSource } from '../app/sources.js';
+import type { TargetConfig } from '@fanout/runtime/config';
 import type { StoredTarget } from '../aws/targets-table.js';
 import { describeAwsError, UsageError } from '../errors.js';
 import { Header } from './components/Header.js';
@@ -12,6 +13,7 @@ import { NoCredentialsScreen } from './screens/NoCredentialsScreen.js';
 import { SourcesScreen } from './screens/SourcesScreen.js';
 import { TargetsScreen } from './screens/TargetsScreen.js';
 import type { AppServices } from './services.js';
+import { Wizard } from './wizard/Wizard.js';
 
 export interface AppProps {
   services: AppServices;
@@ -52,6 +54,7 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
   const [pending, setPending] = useState(0);
   const [noCredentials, setNoCredentials] = useState(false);
   /** A question waiting for y (any other key says no), and what a yes does. */
+  const [wizardOpen, setWizardOpen] = useState(false);
   const [confirmation, setConfirmation] = useState<{ question: string; onYes: () => Promise<void> }>();
 
   useEffect(() => {
@@ -210,7 +213,18 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
     });
   };
 
+  /** The wizard registered a target: back to the targets, the new one selected. */
+  const registered = async (target: TargetConfig) => {
+    setWizardOpen(false);
+    setStatus({ kind: 'info', text: `${target.id} registered (${target.type} → ${target.destination})` });
+    if (!openSource) return;
+    const loaded = await loadTargets(openSource);
+    const index = loaded?.findIndex((stored) => stored.row.id === target.id) ?? -1;
+    if (index >= 0) setTargetIndex(index);
+  };
+
   useInput((input, key) => {
+    if (wizardOpen) return;
     if (confirmation) {
       setConfirmation(undefined);
       if (input === 'y' || input === 'Y') void confirmation.onYes();
@@ -254,6 +268,7 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
     else if (input === 'p') void switchHook(openSource);
     else if (input === 'h') switchHooked(openSource);
     else if (input === 'x') unregisterSelectedTarget();
+    else if (input === 'n' && openSource) setWizardOpen(true);
     else if (input === 'r' && openSource) {
       void loadTargets(openSource).then((loaded) => loaded && loadActivity(openSource, loaded.map((stored) => String(stored.row.id))));
     } else if (key.escape) {
@@ -278,6 +293,17 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
         <NoCredentialsScreen />
       ) : helpOpen ? (
         <HelpScreen />
+      ) : screen === 'targets' && openSource && wizardOpen ? (
+        <Wizard
+          services={services}
+          sourceArn={openSource.arn}
+          sourceName={openSource.name}
+          existingIds={targetIds}
+          attempt={attempt}
+          onRegistered={(target) => void registered(target)}
+          onClose={() => setWizardOpen(false)}
+          height={listHeight}
+        />
       ) : screen === 'targets' && openSource ? (
         <TargetsScreen source={openSource} targets={targets} selected={targetIndex} activity={activity} width={size.columns} height={listHeight} colors={colors} />
       ) : (

@@ -4,7 +4,11 @@ import { loadHeader } from '../app/header.js';
 import { hookSource, setHookEnabled, unhookSource } from '../app/hooks.js';
 import { iteratorAgeSeries, targetSparklines } from '../app/metrics.js';
 import { discoverSources } from '../app/sources.js';
-import { listTargets, setActive, unregisterTarget } from '../app/targets.js';
+import type { TargetTypeName } from '@fanout/runtime/config';
+import type { DestinationRequest } from '../aws/destinations.js';
+import type { NewTargetInput } from '../commands/target-rows.js';
+import { discoverDestinations } from '../app/destination-discovery.js';
+import { checkDestination, listTargets, previewTargetRow, registerTarget, setActive, unregisterTarget, validateTargetDraft } from '../app/targets.js';
 
 /** What the app can ask of AWS: the app layer's functions, bound to one deployment. Components get these, never clients. */
 export function appServices(context: AwsContext, deployment: Deployment) {
@@ -21,6 +25,11 @@ export function appServices(context: AwsContext, deployment: Deployment) {
       await unregisterTarget(context, deployment, sourceArn, id);
       return { unregistered: id };
     },
+    destinations: (type: TargetTypeName) => discoverDestinations(context, type),
+    checkDestination: (request: DestinationRequest) => checkDestination(context, request),
+    validateDraft: validateTargetDraft,
+    previewRow: previewTargetRow,
+    register: (input: NewTargetInput) => registerTarget(context, deployment, input),
     setHookEnabled: (sourceArn: string, enabled: boolean) => setHookEnabled(context, deployment, sourceArn, enabled),
     hook: (sourceArn: string) => hookSource(context, deployment, sourceArn),
     unhook: (sourceArn: string) => unhookSource(context, deployment, sourceArn),

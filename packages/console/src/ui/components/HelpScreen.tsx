@@ -10,6 +10,7 @@ const KEYS: ReadonlyArray<{ keys: string; does: string; where: string }> = [
   { keys: '?', does: 'this help', where: 'everywhere' },
   { keys: 'q', does: 'quit', where: 'everywhere' },
   { keys: 'space', does: 'switch the target on or off', where: 'targets' },
+  { keys: 'n', does: 'register a new target, step by step (Esc goes back a step)', where: 'targets' },
   { keys: 'x', does: 'unregister the target (asks first)', where: 'targets' },
   { keys: 'p', does: 'pause or resume the source\'s hook', where: 'sources, targets' },
   { keys: 'h', does: 'hook the source to the function, or unhook it (asks first)', where: 'sources, targets' },

@@ -49,7 +49,7 @@ export function TargetsScreen({ source, targets, selected, activity, width, heig
           </Text>
         );
       })}
-      {targets.length === 0 ? <Text dimColor>no targets yet: register one with fanout-console register</Text> : null}
+      {targets.length === 0 ? <Text dimColor>no targets yet: press n to register one</Text> : null}
     </Box>
   );
 }
