@@ -192,10 +192,10 @@ export class Fanout {
         target,
         log,
         awsClient: (constructor, destinationRegion) => this.clients.get(constructor, scope(destinationRegion)),
-        awsScope: (destinationRegion) => ({
-          region: scope(destinationRegion).region,
-          credentials: this.clients.credentials(scope(destinationRegion)),
-        }),
+        awsScope: (destinationRegion) => {
+          const targetScope = scope(destinationRegion);
+          return { region: targetScope.region, credentials: this.clients.credentials(targetScope) };
+        },
       }),
     );
     sender.catch(() => this.senders.delete(targetKey));
