@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { COMMANDS } from './commands/index.js';
+import { uiCommand } from './commands/ui.js';
 import { createContext, processTerminal, type GlobalOptions, type Terminal } from './context.js';
 import { EXIT_AWS_ERROR, EXIT_OK, EXIT_USAGE, UsageError, describeAwsError } from './errors.js';
-import { deploymentOf } from './aws/names.js';
 import { print, type Io } from './output.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -34,19 +34,18 @@ function program(io: Io, terminal: Terminal, setExitCode: (code: number) => void
       const globals = root.opts<GlobalOptions>();
       const context = createContext(globals, io, terminal);
       const result = await definition.run(context, command.opts(), command.args);
-      print(result, globals.output, io);
+      if (result) print(result, globals.output, io);
       setExitCode(EXIT_OK);
     });
   }
 
-  // no command: the interactive app (of the default deployment) in a terminal, the help elsewhere
+  // no command: `ui` with its defaults in a terminal, the help elsewhere
   root.action(async () => {
     if (!terminal.interactive) {
       root.outputHelp();
       return;
     }
-    const { runApp } = await import('./ui/run.js');
-    await runApp(createContext(root.opts<GlobalOptions>(), io, terminal), deploymentOf({}));
+    await uiCommand.run(createContext(root.opts<GlobalOptions>(), io, terminal), {}, []);
   });
   return root;
 }

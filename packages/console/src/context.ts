@@ -14,6 +14,8 @@ export interface CommandContext extends AwsContext {
   io: Io;
   /** Asks a yes/no question in a terminal; without one, refuses unless --yes was given. */
   confirm(question: string): Promise<boolean>;
+  /** Whether a person is at a terminal: the interactive app can open. */
+  interactive: boolean;
 }
 
 export interface Terminal {
@@ -43,6 +45,7 @@ export function createContext(options: GlobalOptions, io: Io, terminal: Terminal
     aws: new AwsSession(options),
     format: options.output,
     io,
+    interactive: terminal.interactive,
     confirm: async (question) => {
       if (options.yes) return true;
       if (!terminal.interactive) throw new UsageError(`--yes: ${question.replace(/\?$/, '')} needs confirmation; pass --yes to confirm without a terminal`);

@@ -68,12 +68,17 @@ export async function iteratorAgeSeries(context: AwsContext, { functionName, ...
 }
 
 /**
- * The values of `values` that fit in `width` characters (the last ones), as block characters
- * scaled to the largest of them: zero is ▁ (so is anything but a positive number), the largest █,
- * any other value at least ▂.
+ * `values` (oldest first) as block characters, scaled to the largest: zero is ▁ (so is anything
+ * but a positive number), the largest █, any other value at least ▂. More values than `width` are
+ * squeezed into it, each character the largest of its run of values, so that the whole window
+ * stays in view and a spike never disappears.
  */
 export function sparkline(values: readonly number[], width: number): string {
-  const shown = (Math.floor(width) > 0 ? values.slice(-Math.floor(width)) : []).map((value) => (Number.isFinite(value) && value > 0 ? value : 0));
+  const columns = Math.min(values.length, Math.max(0, Math.floor(width)));
+  const shown = Array.from({ length: columns }, (_, column) => {
+    const run = values.slice(Math.floor((column * values.length) / columns), Math.floor(((column + 1) * values.length) / columns));
+    return Math.max(0, ...run.map((value) => (Number.isFinite(value) && value > 0 ? value : 0)));
+  });
   const largest = Math.max(0, ...shown);
   return shown.map((value) => BLOCKS[value === 0 ? 0 : Math.max(1, Math.round((value / largest) * (BLOCKS.length - 1)))]).join('');
 }

@@ -17,9 +17,27 @@ export function listTargets(context: AwsContext, deployment: Deployment, sourceA
  * destination looked up, the row checked by the runtime's schema; then the function's policy
  * grants the send. Throws a UsageError naming the flag of the first problem.
  */
-export async function registerTarget(context: AwsContext, deployment: Deployment, input: NewTargetInput): Promise<TargetConfig> {
+export function registerTarget(context: AwsContext, deployment: Deployment, input: NewTargetInput): Promise<TargetConfig> {
+  return writeTarget(context, deployment, input, (table, target) => table.create(target));
+}
+
+/**
+ * Writes a target whole over its stored row (which must exist): every field is the input's, so a
+ * field the input leaves out is removed, as an edit in the app expects. Its type and id are the key
+ * the caller keeps.
+ */
+export function replaceTarget(context: AwsContext, deployment: Deployment, input: NewTargetInput): Promise<TargetConfig> {
+  return writeTarget(context, deployment, input, (table, target) => table.replace(target));
+}
+
+async function writeTarget(
+  context: AwsContext,
+  deployment: Deployment,
+  input: NewTargetInput,
+  write: (table: TargetsTable, target: TargetConfig) => Promise<void>,
+): Promise<TargetConfig> {
   const target = await newTargetRow(context, input);
-  await new TargetsTable(context, deployment.tableName).create(target);
+  await write(new TargetsTable(context, deployment.tableName), target);
   await syncPolicy(context, deployment);
   return target;
 }

@@ -7,6 +7,9 @@ export interface CommandDefinition {
   name: string;
   description: string;
   configure(command: Command): void;
-  /** Validates the options (throwing UsageError), acts, and says what it did. */
-  run(context: CommandContext, options: Record<string, unknown>, args: readonly string[]): Promise<CommandResult>;
+  /**
+   * Validates the options (throwing UsageError), acts, and says what it did; undefined when it has
+   * nothing to print (the interactive app drew on the terminal instead).
+   */
+  run(context: CommandContext, options: Record<string, unknown>, args: readonly string[]): Promise<CommandResult | undefined>;
 }

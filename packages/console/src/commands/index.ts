@@ -7,12 +7,14 @@ import { listCommand } from './list.js';
 import { pauseCommand } from './pause.js';
 import { registerCommand } from './register.js';
 import { resumeCommand } from './resume.js';
+import { uiCommand } from './ui.js';
 import { unhookCommand } from './unhook.js';
 import { unregisterCommand } from './unregister.js';
 import { updateCommand } from './update.js';
 
 /** Every command of the console, in the order --help lists them. */
 export const COMMANDS: readonly CommandDefinition[] = [
+  uiCommand,
   deployCommand,
   destroyCommand,
   registerCommand,

@@ -9,6 +9,7 @@ import { describeAwsError, UsageError } from '../errors.js';
 import { Header } from './components/Header.js';
 import { HelpScreen } from './components/HelpScreen.js';
 import { StatusLine, type Status } from './components/StatusLine.js';
+import { DeploymentFlow, type DeploymentAction } from './screens/DeploymentFlow.js';
 import { NoCredentialsScreen } from './screens/NoCredentialsScreen.js';
 import { SourcesScreen } from './screens/SourcesScreen.js';
 import { TargetsScreen } from './screens/TargetsScreen.js';
@@ -54,8 +55,11 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
   const [pending, setPending] = useState(0);
   const [noCredentials, setNoCredentials] = useState(false);
   /** A question waiting for y (any other key says no), and what a yes does. */
-  const [wizardOpen, setWizardOpen] = useState(false);
+  /** The register wizard when open, with the target it changes when it edits one. */
+  const [wizard, setWizard] = useState<{ editing?: TargetConfig }>();
   const [confirmation, setConfirmation] = useState<{ question: string; onYes: () => Promise<void> }>();
+  /** The deploy or destroy screen when open: it takes the keys until it is closed. */
+  const [deploymentAction, setDeploymentAction] = useState<DeploymentAction>();
 
   useEffect(() => {
     const onResize = () => setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
@@ -188,6 +192,14 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
     });
   };
 
+  /** Opens the wizard on the selected target; a row the runtime refuses cannot be edited field by field. */
+  const editSelectedTarget = () => {
+    const stored = targets[targetIndex];
+    if (!openSource || !stored) return;
+    if (stored.target) return setWizard({ editing: stored.target });
+    setStatus({ kind: 'error', text: `${String(stored.row.id)} is invalid (${stored.problems.join('; ')}): fix it with fanout-console update, or unregister it` });
+  };
+
   /** Hooks an unhooked source at once; unhooks a hooked one once the user says yes. */
   const switchHooked = (source: DiscoveredSource | undefined) => {
     if (!source) return;
@@ -213,18 +225,32 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
     });
   };
 
-  /** The wizard registered a target: back to the targets, the new one selected. */
-  const registered = async (target: TargetConfig) => {
-    setWizardOpen(false);
-    setStatus({ kind: 'info', text: `${target.id} registered (${target.type} → ${target.destination})` });
+  /** The wizard wrote a target: back to the targets, that one selected. */
+  const saved = async (target: TargetConfig) => {
+    setStatus({ kind: 'info', text: `${target.id} ${wizard?.editing ? 'changed' : 'registered'} (${target.type} → ${target.destination})` });
+    setWizard(undefined);
     if (!openSource) return;
     const loaded = await loadTargets(openSource);
     const index = loaded?.findIndex((stored) => stored.row.id === target.id) ?? -1;
     if (index >= 0) setTargetIndex(index);
   };
 
+  /** Deploys once the user says yes; the steps show on their own screen. */
+  const askDeploy = () =>
+    setConfirmation({
+      question: `Deploy ${services.deployment.functionName} (create or update its role, table, function and policy)?`,
+      onYes: async () => setDeploymentAction('deploy'),
+    });
+
+  /** Back from deploy or destroy: the function's state and the hooks have changed. */
+  const closeDeployment = () => {
+    setDeploymentAction(undefined);
+    void loadSources();
+  };
+
   useInput((input, key) => {
-    if (wizardOpen) return;
+    if (deploymentAction) return;
+    if (wizard) return;
     if (confirmation) {
       setConfirmation(undefined);
       if (input === 'y' || input === 'Y') void confirmation.onYes();
@@ -261,6 +287,8 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
       else if (input === 'r') void loadSources();
       else if (input === 'p') void switchHook(shownSources[sourceIndex]);
       else if (input === 'h') switchHooked(shownSources[sourceIndex]);
+      else if (input === 'd') askDeploy();
+      else if (input === 'X') setDeploymentAction('destroy');
       return;
     }
     if (move) setTargetIndex((index) => Math.min(Math.max(index + move, 0), Math.max(targets.length - 1, 0)));
@@ -268,7 +296,8 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
     else if (input === 'p') void switchHook(openSource);
     else if (input === 'h') switchHooked(openSource);
     else if (input === 'x') unregisterSelectedTarget();
-    else if (input === 'n' && openSource) setWizardOpen(true);
+    else if (input === 'n' && openSource) setWizard({});
+    else if (input === 'e') editSelectedTarget();
     else if (input === 'r' && openSource) {
       void loadTargets(openSource).then((loaded) => loaded && loadActivity(openSource, loaded.map((stored) => String(stored.row.id))));
     } else if (key.escape) {
@@ -289,19 +318,31 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
         functionState={header?.functionState}
         tableName={services.deployment.tableName}
       />
-      {noCredentials ? (
+      {deploymentAction ? (
+        <DeploymentFlow
+          services={services}
+          action={deploymentAction}
+          attempt={attempt}
+          onStatus={setStatus}
+          onClose={closeDeployment}
+          width={size.columns}
+          height={listHeight}
+          colors={colors}
+        />
+      ) : noCredentials ? (
         <NoCredentialsScreen />
       ) : helpOpen ? (
         <HelpScreen />
-      ) : screen === 'targets' && openSource && wizardOpen ? (
+      ) : screen === 'targets' && openSource && wizard ? (
         <Wizard
           services={services}
           sourceArn={openSource.arn}
           sourceName={openSource.name}
           existingIds={targetIds}
+          editing={wizard.editing}
           attempt={attempt}
-          onRegistered={(target) => void registered(target)}
-          onClose={() => setWizardOpen(false)}
+          onSaved={(target) => void saved(target)}
+          onClose={() => setWizard(undefined)}
           height={listHeight}
         />
       ) : screen === 'targets' && openSource ? (

@@ -1,14 +1,16 @@
 import type { AwsContext } from '../context.js';
 import type { Deployment } from '../aws/names.js';
+import { deployFanout, destroyFanout, type DestroyOptions } from '../app/deploy.js';
 import { loadHeader } from '../app/header.js';
+import type { OnStep } from '../app/steps.js';
 import { hookSource, setHookEnabled, unhookSource } from '../app/hooks.js';
 import { iteratorAgeSeries, targetSparklines } from '../app/metrics.js';
 import { discoverSources } from '../app/sources.js';
 import type { TargetTypeName } from '@fanout/runtime/config';
-import type { DestinationRequest } from '../aws/destinations.js';
+import type { DestinationPlace, DestinationRequest } from '../aws/destinations.js';
 import type { NewTargetInput } from '../commands/target-rows.js';
 import { discoverDestinations } from '../app/destination-discovery.js';
-import { checkDestination, listTargets, previewTargetRow, registerTarget, setActive, unregisterTarget, validateTargetDraft } from '../app/targets.js';
+import { checkDestination, listTargets, previewTargetRow, registerTarget, replaceTarget, setActive, unregisterTarget, validateTargetDraft } from '../app/targets.js';
 
 /** What the app can ask of AWS: the app layer's functions, bound to one deployment. Components get these, never clients. */
 export function appServices(context: AwsContext, deployment: Deployment) {
@@ -25,14 +27,18 @@ export function appServices(context: AwsContext, deployment: Deployment) {
       await unregisterTarget(context, deployment, sourceArn, id);
       return { unregistered: id };
     },
-    destinations: (type: TargetTypeName) => discoverDestinations(context, type),
+    destinations: (type: TargetTypeName, place: DestinationPlace) => discoverDestinations(context, type, place),
     checkDestination: (request: DestinationRequest) => checkDestination(context, request),
     validateDraft: validateTargetDraft,
     previewRow: previewTargetRow,
     register: (input: NewTargetInput) => registerTarget(context, deployment, input),
+    replace: (input: NewTargetInput) => replaceTarget(context, deployment, input),
     setHookEnabled: (sourceArn: string, enabled: boolean) => setHookEnabled(context, deployment, sourceArn, enabled),
     hook: (sourceArn: string) => hookSource(context, deployment, sourceArn),
     unhook: (sourceArn: string) => unhookSource(context, deployment, sourceArn),
+    /** Creates or brings up to date the role, the table, the function and the policy, with the function's own settings. */
+    deploy: (onStep: OnStep) => deployFanout(context, deployment, {}, onStep),
+    destroy: (options: DestroyOptions, onStep: OnStep) => destroyFanout(context, deployment, options, onStep),
   };
 }
 

@@ -5,11 +5,13 @@ export function fit(text: string, width: number): string {
   return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
 }
 
-/** Widths for columns that share `total` characters: fixed ones first, the rest split among the flexible ones. */
-export function columnWidths(total: number, columns: ReadonlyArray<{ width?: number; min?: number }>, gap = 1): number[] {
+/**
+ * Widths for columns that share `total` characters: fixed ones first, the rest split among the
+ * flexible ones by their weight (1 unless told).
+ */
+export function columnWidths(total: number, columns: ReadonlyArray<{ width?: number; min?: number; weight?: number }>, gap = 1): number[] {
   const fixed = columns.reduce((sum, column) => sum + (column.width ?? 0), 0);
-  const flexible = columns.filter((column) => column.width === undefined);
+  const weights = columns.reduce((sum, column) => sum + (column.width === undefined ? (column.weight ?? 1) : 0), 0);
   const left = Math.max(0, total - fixed - gap * (columns.length - 1));
-  const share = flexible.length > 0 ? Math.floor(left / flexible.length) : 0;
-  return columns.map((column) => column.width ?? Math.max(column.min ?? 0, share));
+  return columns.map((column) => column.width ?? Math.max(column.min ?? 0, Math.floor((left * (column.weight ?? 1)) / Math.max(1, weights))));
 }

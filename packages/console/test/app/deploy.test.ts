@@ -1,4 +1,3 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { uniqueName } from '@fanout/testbed';
 import { describe, expect, it } from 'vitest';
 import { deployFanout, destroyFanout } from '../../src/app/deploy.js';
@@ -8,7 +7,7 @@ import { deploymentOf } from '../../src/aws/names.js';
 import { appContext } from '../support/app.js';
 import { aws } from '../support/console.js';
 import { createStream } from '../support/destination-resources.js';
-import { dynamodb, functionConfiguration, mappingsOf, role, table, useFreshRuntimeZip } from '../support/deployment.js';
+import { createTableWithOtherKeys, functionConfiguration, mappingsOf, role, table, useFreshRuntimeZip } from '../support/deployment.js';
 
 useFreshRuntimeZip();
 const [region] = aws.regions;
@@ -63,14 +62,7 @@ describe('deployFanout', () => {
 
   it('reports the step that fails with its error, stops there, and throws', async () => {
     const functionName = uniqueName('app-deploy-fails');
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: `${functionName}Targets`,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createTableWithOtherKeys(`${functionName}Targets`);
     const message = `--table: table ${functionName}Targets exists with other keys; a targets table has hash key sourceArn (S) and range key id (S)`;
     const { events, onStep } = recorder();
     await expect(deployFanout(context, deploymentOf({ function: functionName }), {}, onStep)).rejects.toThrow(message);

@@ -134,8 +134,16 @@ describe('sparkline', () => {
     expect(sparkline([0, 1, 1000], 3)).toBe('▁▂█');
   });
 
-  it('keeps the last values that fit in the width, scaled among themselves', () => {
-    expect(sparkline([9, 0, 0, 1], 2)).toBe('▁█');
+  it('squeezes more values than the width into it, each character the largest of its run', () => {
+    expect(sparkline([9, 0, 0, 1], 2)).toBe('█▂');
+    expect(sparkline([0, 0, 0, 0, 0, 7], 3)).toBe('▁▁█');
+    // an hour in 10 characters: a one-minute spike of failures stays in view
+    const hour = new Array<number>(60).fill(0);
+    hour[31] = 4;
+    expect(sparkline(hour, 10)).toBe('▁▁▁▁▁█▁▁▁▁');
+  });
+
+  it('draws fewer values than the width as they are', () => {
     expect(sparkline([1, 2], 10)).toBe('▅█');
   });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException as TableNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException as TableNotFoundException } from '@aws-sdk/client-dynamodb';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 import {
   GetFunctionConfigurationCommand,
@@ -46,6 +46,18 @@ async function orUndefined<Result>(request: Promise<Result>): Promise<Result | u
 export const functionConfiguration = (functionName: string) => orUndefined(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })));
 export const role = async (roleName: string) => (await orUndefined(iam.send(new GetRoleCommand({ RoleName: roleName }))))?.Role;
 export const table = async (tableName: string) => (await orUndefined(dynamodb.send(new DescribeTableCommand({ TableName: tableName }))))?.Table;
+
+/** A table with a hash key `pk` only: not a targets table, so that deploy refuses it (a real failure). */
+export async function createTableWithOtherKeys(tableName: string): Promise<void> {
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}
 
 /** The role's `fanout` policy, parsed. */
 export async function rolePolicy(roleName: string): Promise<PolicyDocument | undefined> {

@@ -10,31 +10,11 @@ import { aws, fanoutConsole } from '../support/console.js';
 import { createQueue, createStream } from '../support/destination-resources.js';
 import { mappingsOf } from '../support/deployment.js';
 import { tableRows } from '../support/state.js';
+import { KEYS, frameWhere, press } from '../support/ui.js';
 
 const functionName = uniqueName('app');
 const deployment = deploymentOf({ function: functionName });
 let stream: { name: string; arn: string };
-
-const KEYS = { enter: '\r', down: '\u001B[B', escape: '\u001B' };
-
-/** Types into the app as a person does: one key, then the app draws. */
-async function press(app: { stdin: { write(data: string): void } }, ...keys: string[]): Promise<void> {
-  for (const key of keys) {
-    app.stdin.write(key);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Waits until the app's last frame satisfies the check (the app loads from AWS as it goes). */
-async function frameWhere(lastFrame: () => string | undefined, check: (frame: string) => boolean, what: string): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const frame = lastFrame() ?? '';
-    if (check(frame)) return frame;
-    if (Date.now() > deadline) throw new Error(`the app never showed ${what}; last frame:\n${frame}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 beforeAll(async () => {
   expect((await fanoutConsole(['--yes', 'deploy', '--function', functionName])).code).toBe(0);
@@ -117,6 +97,45 @@ describe('the interactive app', () => {
       await press(app, 'h');
       await frameWhere(app.lastFrame, (frame) => frame.includes(`${stream.name} hooked to ${functionName}`) && frame.includes('hook enabled'), 'hooked again');
       expect((await mappingsOf(functionName)).map((mapping) => [mapping.EventSourceArn, mapping.State])).toEqual([[stream.arn, 'Enabled']]);
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('fits an 80×24 terminal, follows its resizes, and cuts long names with an ellipsis', async () => {
+    const app = render(<App services={appServices(appContext(), deployment)} colors={false} />);
+    const resize = (columns: number, rows: number) => {
+      Object.defineProperty(app.stdout, 'columns', { value: columns, configurable: true });
+      Object.defineProperty(app.stdout, 'rows', { value: rows, configurable: true });
+      app.stdout.emit('resize');
+    };
+    const fits = (frame: string, columns: number, rows: number) => {
+      const lines = frame.split('\n');
+      expect(lines.length).toBeLessThanOrEqual(rows);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
+    };
+    try {
+      resize(80, 24);
+      // the shared moto holds many sources: more than 24 lines of them, so the list must be windowed
+      const sources = await frameWhere(app.lastFrame, (frame) => frame.includes(`function ${functionName} (Active)`) && !frame.includes('loading…'), 'the sources');
+      fits(sources, 80, 24);
+      await press(app, '/', stream.name, KEYS.enter, KEYS.enter);
+      const wide = await frameWhere(app.lastFrame, (frame) => /› alpha\s+sqs/.test(frame), 'the targets');
+      fits(wide, 80, 24);
+
+      resize(160, 30);
+      const wider = await frameWhere(app.lastFrame, (frame) => frame.split('\n').some((line) => line.length > 100), 'the app at 160 columns');
+      fits(wider, 160, 30);
+      // wide enough for the whole queue URL
+      const queueUrl = /› alpha\s+sqs\s+(\S+)/.exec(wider)![1]!;
+      expect(queueUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\d{12}\/queue-\w+$/);
+
+      resize(50, 12);
+      const narrow = await frameWhere(app.lastFrame, (frame) => frame.split('\n').every((line) => line.length <= 50), 'the app at 50 columns');
+      fits(narrow, 50, 12);
+      const alpha = narrow.split('\n').find((line) => line.includes('› alpha'))!;
+      expect(alpha).toMatch(/http\S*…/);
+      expect(alpha).not.toContain(queueUrl);
     } finally {
       app.unmount();
     }

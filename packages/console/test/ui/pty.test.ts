@@ -3,10 +3,11 @@ import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { uniqueName } from '@fanout/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole, type ConsoleBuild } from '../../scripts/build.js';
 import { aws, fanoutConsole } from '../support/console.js';
-import { createStream } from '../support/destination-resources.js';
+import { createQueue, createStream } from '../support/destination-resources.js';
 
 const packageDir = resolve(import.meta.dirname, '../..');
 const installDir = mkdtempSync(join(tmpdir(), 'fanout-console-pty-'));
@@ -70,6 +71,30 @@ describe('fanout-console in a terminal', () => {
       const filtered = await terminal.shows(`› ${stream.name}`, loaded);
       await terminal.type('?');
       await terminal.shows('pause or resume the source\'s hook', filtered);
+      await terminal.type('q');
+      expect(await terminal.exited).toBe(0);
+    } finally {
+      terminal.kill();
+    }
+  }, 60_000);
+
+  it('opens `ui --function NAME --refresh 1` on that deployment and reads the targets again every second', async () => {
+    const functionName = uniqueName('pty-ui');
+    const stream = await createStream();
+    expect((await fanoutConsole(['--yes', 'deploy', '--function', functionName])).code).toBe(0);
+    const terminal = inTerminal(['--endpoint-url', aws.endpoint, '--region', aws.regions[0], 'ui', '--function', functionName, '--refresh', '1']);
+    try {
+      const loaded = await terminal.shows(`function ${functionName} (Active)`);
+      await terminal.type('/', stream.name, '\r', '\r');
+      const opened = await terminal.shows('DESTINATION', loaded);
+      // a target registered elsewhere shows without a key pressed, within the refresh
+      const { url } = await createQueue();
+      const registered = ['--yes', 'register', 'sqs', '--function', functionName, '--source-arn', stream.arn, '--id', 'late', '--destination', url];
+      expect((await fanoutConsole(registered)).code).toBe(0);
+      const since = Date.now();
+      // (a short id: the terminal of `script` is 80 columns wide)
+      await terminal.shows('› late', opened);
+      expect(Date.now() - since).toBeLessThan(4_000);
       await terminal.type('q');
       expect(await terminal.exited).toBe(0);
     } finally {

@@ -11,9 +11,12 @@ const KEYS: ReadonlyArray<{ keys: string; does: string; where: string }> = [
   { keys: 'q', does: 'quit', where: 'everywhere' },
   { keys: 'space', does: 'switch the target on or off', where: 'targets' },
   { keys: 'n', does: 'register a new target, step by step (Esc goes back a step)', where: 'targets' },
+  { keys: 'e', does: 'change the target: where, destination, options (Esc goes back a step)', where: 'targets' },
   { keys: 'x', does: 'unregister the target (asks first)', where: 'targets' },
   { keys: 'p', does: 'pause or resume the source\'s hook', where: 'sources, targets' },
   { keys: 'h', does: 'hook the source to the function, or unhook it (asks first)', where: 'sources, targets' },
+  { keys: 'd', does: 'deploy the function: role, table, function, policy (asks first)', where: 'sources' },
+  { keys: 'X', does: 'destroy the function; asks what else to delete (table, role)', where: 'sources' },
 ];
 
 export function HelpScreen() {

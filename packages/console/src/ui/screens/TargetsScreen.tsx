@@ -19,8 +19,10 @@ export interface TargetsScreenProps {
 
 /** The targets of one source, live: what they are, whether they are on, and delivered/failed records per minute. */
 export function TargetsScreen({ source, targets, selected, activity, width, height, colors }: TargetsScreenProps) {
+  // narrow terminals get shorter sparklines: the destination is what a person reads
+  const sparkline = width >= 110 ? 16 : 10;
   const [id, type, destination, active, options, delivered, failed] = columnWidths(width - 2, [
-    { min: 6 }, { width: 9 }, { min: 12 }, { width: 6 }, { min: 6 }, { width: 12 }, { width: 12 },
+    { min: 6, weight: 3 }, { width: 9 }, { min: 12, weight: 6 }, { width: 6 }, { min: 6, weight: 2 }, { width: sparkline }, { width: sparkline },
   ]);
   const { first, rows } = visibleWindow(targets, selected, height);
   return (
@@ -31,7 +33,7 @@ export function TargetsScreen({ source, targets, selected, activity, width, heig
       <Text bold>
         {'  '}
         {fit('ID', id!)} {fit('TYPE', type!)} {fit('DESTINATION', destination!)} {fit('ACTIVE', active!)} {fit('OPTIONS', options!)}{' '}
-        {fit('DELIVERED/m', delivered!)} {fit('FAILED/m', failed!)}
+        {fit('DELIVERED', delivered!)} {fit('FAILED', failed!)}
       </Text>
       {rows.map((stored, offset) => {
         const isSelected = first + offset === selected;

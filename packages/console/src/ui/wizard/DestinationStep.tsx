@@ -83,7 +83,7 @@ export function DestinationStep(props: DestinationStepProps) {
       ) : null}
       {checking ? <Text dimColor>checking the destination…</Text> : null}
       {problem ? <Text color="red">✗ {problem}</Text> : null}
-      <Text dimColor>Enter to choose · Esc to go back</Text>
+      <Text dimColor>{phase === 'manual' ? 'Enter to check it · Esc for the list' : 'Enter to choose · Esc to go back'}</Text>
     </Box>
   );
 }

@@ -1,17 +1,30 @@
-import { COLLAPSE_MODES, TARGET_TYPES, type CollapseMode, type TargetConfig, type TargetTypeName } from '@fanout/runtime/config';
+import type { TargetConfig, TargetTypeName } from '@fanout/runtime/config';
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import type { DestinationChoice } from '../../app/destination-discovery.js';
 import type { TargetDraft } from '../../app/targets.js';
+import type { DestinationPlace } from '../../aws/destinations.js';
 import type { AppServices } from '../services.js';
 import { BY_HAND, DestinationStep, type DestinationPhase } from './DestinationStep.js';
+import { NEW_TARGET_VALUES, PLACE_FIELDS, asksPlace, formFields, stepValue, targetInputOf, valuesOf, type WizardValueName, type WizardValues } from './fields.js';
+import { FormStep } from './FormStep.js';
 import { IdStep } from './IdStep.js';
-import { OptionsStep, type OptionField } from './OptionsStep.js';
 import { ReviewStep } from './ReviewStep.js';
 import { TypeStep } from './TypeStep.js';
 
-type Step = 'type' | 'destination' | 'id' | 'options' | 'review';
-const STEPS: readonly Step[] = ['type', 'destination', 'id', 'options', 'review'];
+type Step = 'type' | 'place' | 'destination' | 'id' | 'options' | 'review';
+
+/** The steps of a wizard: a new target asks its type and id; an edit keeps them. Where applies to AWS destinations only. */
+function stepsOf(type: TargetTypeName | undefined, editing: boolean): Step[] {
+  return [
+    ...(editing ? [] : (['type'] as const)),
+    ...(type && asksPlace(type) ? (['place'] as const) : []),
+    'destination',
+    ...(editing ? [] : (['id'] as const)),
+    'options',
+    'review',
+  ];
+}
 
 export interface WizardProps {
   services: AppServices;
@@ -19,49 +32,50 @@ export interface WizardProps {
   sourceName: string;
   /** The ids the source's targets have already. */
   existingIds: readonly string[];
+  /** The stored target to change; none to register a new one. */
+  editing?: TargetConfig | undefined;
   /** Runs an AWS call the way the app does: loading shown, an error in the status line and undefined. */
   attempt: <Result>(action: () => Promise<Result>) => Promise<Result | undefined>;
-  onRegistered: (target: TargetConfig) => void;
+  onSaved: (target: TargetConfig) => void;
   onClose: () => void;
   height: number;
 }
 
-/** Registers a target step by step; every step's state lives here, so Esc goes back without losing anything. */
-export function Wizard({ services, sourceArn, sourceName, existingIds, attempt, onRegistered, onClose, height }: WizardProps) {
-  const [step, setStep] = useState<Step>('type');
-  const [type, setType] = useState<TargetTypeName>();
+/** Registers a target, or changes one, step by step; every step's state lives here, so Esc goes back without losing anything. */
+export function Wizard({ services, sourceArn, sourceName, existingIds, editing, attempt, onSaved, onClose, height }: WizardProps) {
+  const [type, setType] = useState<TargetTypeName | undefined>(editing?.type);
+  const steps = stepsOf(type, editing !== undefined);
+  const [step, setStep] = useState<Step>(steps[0]!);
+  const [values, setValues] = useState<WizardValues>(editing ? valuesOf(editing) : NEW_TARGET_VALUES);
+  /** The place the destinations are listed and looked up in: the place step's values once it is passed. */
+  const [place, setPlace] = useState<DestinationPlace>(editing ? { region: editing.region, role: editing.role, externalId: editing.externalId } : {});
   const [choices, setChoices] = useState<DestinationChoice[]>();
   const [filter, setFilter] = useState('');
   const [cursor, setCursor] = useState(0);
-  const [phase, setPhase] = useState<DestinationPhase>('pick');
-  const [byHand, setByHand] = useState(false);
+  const [phase, setPhase] = useState<DestinationPhase>(editing ? 'manual' : 'pick');
+  const [byHand, setByHand] = useState(editing !== undefined);
   const [picked, setPicked] = useState('');
-  const [manual, setManual] = useState('');
+  const [manual, setManual] = useState(editing?.destination ?? '');
   const [extra, setExtra] = useState('');
   const [checking, setChecking] = useState(false);
   const [destinationProblem, setDestinationProblem] = useState<string>();
-  const [destination, setDestination] = useState<string>();
-  const [id, setId] = useState('');
+  const [destination, setDestination] = useState<string | undefined>(editing?.destination);
+  const [id, setId] = useState(editing?.id ?? '');
   const [idProblem, setIdProblem] = useState<string>();
-  const [active, setActiveOption] = useState(false);
-  const [collapse, setCollapse] = useState<CollapseMode>('JSON');
-  const [parallel, setParallel] = useState(true);
-  const [optionCursor, setOptionCursor] = useState(0);
-  const [registering, setRegistering] = useState(false);
-
-  const collapsible = type !== undefined && TARGET_TYPES[type].collapsible;
+  const [fieldCursor, setFieldCursor] = useState(0);
+  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     if (!type) return;
     let current = true;
     setChoices(undefined);
-    void attempt(() => services.destinations(type)).then((found) => {
+    void attempt(() => services.destinations(type, place)).then((found) => {
       if (current) setChoices(found ?? []);
     });
     return () => {
       current = false;
     };
-  }, [type, attempt, services]);
+  }, [type, place, attempt, services]);
 
   const items = useMemo(() => {
     if (!choices) return undefined;
@@ -69,15 +83,16 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, attempt, 
     return [...choices.filter((choice) => choice.label.toLowerCase().includes(wanted) || choice.value.toLowerCase().includes(wanted)), BY_HAND];
   }, [choices, filter]);
 
-  const draft: TargetDraft = {
-    sourceArn,
-    type,
-    destination,
-    id: id.trim() || undefined,
-    active,
-    parallel,
-    ...(collapsible ? { collapse } : {}),
+  const input = type ? targetInputOf(values, type, sourceArn) : {};
+  const draft: TargetDraft = { sourceArn, type, destination, id: id.trim() || undefined, ...input };
+  const problems = step === 'place' || step === 'options' || step === 'review' ? services.validateDraft(draft) : {};
+  const fields = type && (step === 'place' || step === 'options') ? formFields(step, values, type, sourceArn, problems) : [];
+
+  const goTo = (next: Step) => {
+    setFieldCursor(0);
+    setStep(next);
   };
+  const forward = () => goTo(steps[steps.indexOf(step) + 1]!);
 
   const chooseType = (chosen: TargetTypeName) => {
     if (chosen !== type) {
@@ -91,22 +106,28 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, attempt, 
       setExtra('');
       setDestination(undefined);
       setDestinationProblem(undefined);
-      setOptionCursor(0);
     }
-    setStep('destination');
+    goTo(stepsOf(chosen, false)[1]!);
   };
 
-  /** Looks the destination up; a problem stays on the step, beside what was typed. */
+  const submitPlace = () => {
+    if (PLACE_FIELDS.some((name) => problems[name])) return;
+    const { region, role, externalId } = input;
+    if (region !== place.region || role !== place.role || externalId !== place.externalId) setPlace({ region, role, externalId });
+    forward();
+  };
+
+  /** Looks the destination up in the place; a problem stays on the step, beside what was typed. */
   const check = async (typed: string, index?: string) => {
     if (!type) return;
     setChecking(true);
     setDestinationProblem(undefined);
-    const result = await attempt(() => services.checkDestination({ type, destination: typed, index }));
+    const result = await attempt(() => services.checkDestination({ type, destination: typed, index, ...place }));
     setChecking(false);
     if (!result) return;
     if (!result.ok) return setDestinationProblem(result.problem);
     setDestination(result.destination);
-    setStep('id');
+    forward();
   };
 
   /** The destination is chosen or typed: es asks its index, iot its topic, unless it names them after #. */
@@ -143,53 +164,56 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, attempt, 
         ? `${sourceName} has a target "${wanted}" already`
         : services.validateDraft({ id: wanted }).id?.join('; ');
     setIdProblem(problem);
-    if (!problem) setStep('options');
+    if (!problem) forward();
   };
 
-  const problems = step === 'options' || step === 'review' ? services.validateDraft(draft) : {};
-  const fields: OptionField[] = [
-    { name: 'active', value: active ? 'yes' : 'no', problems: problems.active },
-    ...(collapsible ? [{ name: 'collapse', value: collapse, problems: problems.collapse }] : []),
-    { name: 'parallel', value: parallel ? 'yes' : 'no', problems: problems.parallel },
-  ];
-
-  const changeOption = (name: string, by: 1 | -1) => {
-    if (name === 'active') setActiveOption((value) => !value);
-    else if (name === 'parallel') setParallel((value) => !value);
-    else if (name === 'collapse') setCollapse((mode) => COLLAPSE_MODES[(COLLAPSE_MODES.indexOf(mode) + by + COLLAPSE_MODES.length) % COLLAPSE_MODES.length]!);
-  };
-
-  const register = async () => {
+  const save = async () => {
     if (!type || destination === undefined) return;
-    setRegistering(true);
-    const target = await attempt(() =>
-      services.register({ sourceArn, id: id.trim(), type, destination, active, parallel, ...(collapsible ? { collapse } : {}) }),
-    );
-    setRegistering(false);
-    if (target) onRegistered(target);
+    setSaving(true);
+    const write = editing ? services.replace : services.register;
+    const target = await attempt(() => write({ ...input, sourceArn, id: id.trim(), type, destination }));
+    setSaving(false);
+    if (target) onSaved(target);
   };
 
   useInput((_input, key) => {
-    if (!key.escape || checking || registering) return;
-    if (step === 'type') return onClose();
-    if (step === 'destination') {
+    if (!key.escape || checking || saving) return;
+    if (step === 'destination' && phase !== 'pick') {
       setDestinationProblem(undefined);
-      if (phase === 'index' || phase === 'topic') return setPhase(byHand ? 'manual' : 'pick');
-      if (phase === 'manual') return setPhase('pick');
-      return setStep('type');
+      return setPhase(phase === 'manual' || !byHand ? 'pick' : 'manual');
     }
+    setDestinationProblem(undefined);
     setIdProblem(undefined);
-    setStep(STEPS[STEPS.indexOf(step) - 1]!);
+    const index = steps.indexOf(step);
+    if (index === 0) return onClose();
+    goTo(steps[index - 1]!);
   });
+
+  const formStep = (title: string, onSubmit: () => void, footer: string) => (
+    <FormStep
+      title={title}
+      fields={fields}
+      cursor={Math.min(fieldCursor, fields.length - 1)}
+      onCursor={setFieldCursor}
+      onStep={(name, by) => setValues((current) => stepValue(current, name, by))}
+      onText={(name: WizardValueName, text) => setValues((current) => ({ ...current, [name]: text }))}
+      onSubmit={onSubmit}
+      footer={footer}
+    />
+  );
 
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text bold>New target of {sourceName}</Text> — step {STEPS.indexOf(step) + 1} of {STEPS.length}
+        <Text bold>{editing ? `Change target ${editing.id} of ${sourceName}` : `New target of ${sourceName}`}</Text> — step {steps.indexOf(step) + 1} of{' '}
+        {steps.length}
         {type ? ` · ${type}` : ''}
         {destination && step !== 'destination' ? ` · ${destination}` : ''}
       </Text>
       {step === 'type' ? <TypeStep type={type} onSelect={chooseType} /> : null}
+      {step === 'place'
+        ? formStep('Where the destination is', submitPlace, '↑ ↓ to move · Enter to go on · Esc to go back')
+        : null}
       {step === 'destination' && type ? (
         <DestinationStep
           type={type}
@@ -226,18 +250,18 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, attempt, 
           onSubmit={submitId}
         />
       ) : null}
-      {step === 'options' ? (
-        <OptionsStep
-          fields={fields}
-          cursor={Math.min(optionCursor, fields.length - 1)}
-          onCursor={setOptionCursor}
-          onChange={changeOption}
-          onSubmit={() => {
-            if (Object.keys(problems).length === 0) setStep('review');
-          }}
-        />
+      {step === 'options'
+        ? formStep(
+            'Options',
+            () => {
+              if (Object.keys(problems).length === 0) forward();
+            },
+            'space or ← → to change · Enter to review · Esc to go back',
+          )
+        : null}
+      {step === 'review' ? (
+        <ReviewStep row={services.previewRow(draft)} saving={saving} action={editing ? 'save the change' : 'register'} onConfirm={() => void save()} />
       ) : null}
-      {step === 'review' ? <ReviewStep row={services.previewRow(draft)} registering={registering} onConfirm={() => void register()} /> : null}
     </Box>
   );
 }

@@ -1,0 +1,29 @@
+import { deploymentOf } from '../aws/names.js';
+import { UsageError } from '../errors.js';
+import type { CommandDefinition } from './command.js';
+import { integerOption } from './deployment-options.js';
+import { addDeploymentOptions, deploymentOptionsSchema, parseOptions } from './options.js';
+
+/** How often the open source's targets are read again, unless --refresh says otherwise. */
+export const DEFAULT_REFRESH_SECONDS = 5;
+
+const uiOptionsSchema = deploymentOptionsSchema.extend({ refresh: integerOption(1, 3_600, 'seconds') });
+
+export const uiCommand: CommandDefinition = {
+  name: 'ui',
+  description: 'open the interactive app on a deployment (what fanout-console with no command does, in a terminal)',
+  configure(command) {
+    addDeploymentOptions(command).option('--refresh <seconds>', `how often the targets table is read again (default: ${DEFAULT_REFRESH_SECONDS})`);
+  },
+  async run(context, options) {
+    const flags = parseOptions(uiOptionsSchema, options);
+    const deployment = deploymentOf(flags);
+    if (!context.interactive) {
+      throw new UsageError('ui: the interactive app needs a terminal; in scripts use the commands (list, register, activate, hook, deploy, …; see --help)');
+    }
+    // Ink and React load only when the app opens
+    const { runApp } = await import('../ui/run.js');
+    await runApp(context, deployment, { refreshMs: (flags.refresh ?? DEFAULT_REFRESH_SECONDS) * 1_000 });
+    return undefined;
+  },
+};

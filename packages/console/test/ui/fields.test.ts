@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { NEW_TARGET_VALUES, formFields, stepValue, targetInputOf } from '../../src/ui/wizard/fields.js';
+
+const KINESIS_SOURCE = 'arn:aws:kinesis:us-east-1:123456789012:stream/orders';
+const DYNAMODB_SOURCE = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-11-22T00:00:00.000';
+
+const names = (fields: ReadonlyArray<{ name: string }>) => fields.map((field) => field.name);
+
+describe('the wizard fields', () => {
+  it('asks only the options the runtime takes for the type and the source', () => {
+    expect(names(formFields('options', NEW_TARGET_VALUES, 'sns', DYNAMODB_SOURCE, {}))).toEqual(['active', 'collapse', 'parallel', 'convertDDB']);
+    expect(names(formFields('options', NEW_TARGET_VALUES, 'kinesis', KINESIS_SOURCE, {}))).toEqual(['active', 'parallel', 'deaggregate']);
+    expect(names(formFields('options', NEW_TARGET_VALUES, 'http', KINESIS_SOURCE, {}))).toEqual(['active', 'collapse', 'parallel', 'deaggregate', 'authorizationEnv']);
+    expect(names(formFields('place', NEW_TARGET_VALUES, 'sqs', KINESIS_SOURCE, {}))).toEqual(['region', 'role', 'externalId']);
+    expect(names(formFields('place', NEW_TARGET_VALUES, 'redis', KINESIS_SOURCE, {}))).toEqual([]);
+  });
+
+  it('gives the row fields that apply, blank text as no value', () => {
+    const values = { ...NEW_TARGET_VALUES, region: ' eu-west-1 ', role: '  ', authorizationEnv: 'TOKEN', convertDDB: true };
+    expect(targetInputOf(values, 'sqs', KINESIS_SOURCE)).toEqual({
+      region: 'eu-west-1',
+      role: undefined,
+      externalId: undefined,
+      active: false,
+      collapse: 'JSON',
+      parallel: true,
+      deaggregate: false,
+    });
+    expect(targetInputOf(values, 'http', DYNAMODB_SOURCE)).toEqual({ active: false, collapse: 'JSON', parallel: true, convertDDB: true, authorizationEnv: 'TOKEN' });
+  });
+
+  it('flips toggles and moves the collapse mode both ways, wrapping', () => {
+    expect(stepValue(NEW_TARGET_VALUES, 'parallel', 1).parallel).toBe(false);
+    expect(stepValue(NEW_TARGET_VALUES, 'collapse', 1).collapse).toBe('concat');
+    expect(stepValue(NEW_TARGET_VALUES, 'collapse', -1).collapse).toBe('none');
+    expect(stepValue({ ...NEW_TARGET_VALUES, collapse: 'none' }, 'collapse', -1).collapse).toBe('concat-b64');
+  });
+
+  it('shows each field with what the schema finds wrong with it', () => {
+    const [region] = formFields('place', { ...NEW_TARGET_VALUES, region: 'mars' }, 'sns', KINESIS_SOURCE, { region: ['expected an AWS region such as us-east-1'] });
+    expect(region).toMatchObject({ name: 'region', kind: 'text', value: 'mars', problems: ['expected an AWS region such as us-east-1'] });
+  });
+});
