@@ -1,5 +1,5 @@
 import { render } from 'ink-testing-library';
-import type { DiscoveredSource } from '../src/app/sources.js';
+import { sourcesMatching, type DiscoveredSource } from '../src/app/sources.js';
 import { SourcesScreen } from '../src/ui/screens/SourcesScreen.js';
 import { heapUsed, median, percentile, since } from './measure.js';
 
@@ -34,11 +34,6 @@ function screen(sources: readonly DiscoveredSource[], filter?: string) {
   return <SourcesScreen sources={sources} selected={0} filter={filter} iteratorAge={ITERATOR_AGE} width={WIDTH} height={LIST_HEIGHT} colors />;
 }
 
-/** What the App shows while filtering: the sources whose name holds the filter, whatever the case. */
-function filtered(sources: readonly DiscoveredSource[], filter: string): DiscoveredSource[] {
-  const wanted = filter.toLowerCase();
-  return sources.filter((source) => source.name.toLowerCase().includes(wanted));
-}
 
 /** One first draw of the screen, from nothing: milliseconds, and the frame it drew. */
 function drawOnce(sources: readonly DiscoveredSource[]): { ms: number; frame: string } {
@@ -86,7 +81,7 @@ export function measureDrawing(smallCount: number, largeCount: number): DrawingR
     for (let typed = 1; typed <= TYPED.length; typed += 1) {
       const filter = TYPED.slice(0, typed);
       const start = performance.now();
-      app.rerender(screen(filtered(large, filter), filter));
+      app.rerender(screen(sourcesMatching(large, filter), filter));
       if (typing > 0) keystrokes.push(since(start));
     }
     if (!app.lastFrame()?.includes(TYPED)) throw new Error(`the filtered screen does not show "${TYPED}":\n${app.lastFrame()}`);

@@ -41,7 +41,7 @@ function program(io: Io, terminal: Terminal, setExitCode: (code: number) => void
 
   // no command: `ui` with its defaults in a terminal, the help elsewhere
   root.action(async () => {
-    if (!terminal.interactive) {
+    if (!terminal.canDraw) {
       root.outputHelp();
       return;
     }

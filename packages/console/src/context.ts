@@ -14,17 +14,21 @@ export interface CommandContext extends AwsContext {
   io: Io;
   /** Asks a yes/no question in a terminal; without one, refuses unless --yes was given. */
   confirm(question: string): Promise<boolean>;
-  /** Whether a person is at a terminal: the interactive app can open. */
-  interactive: boolean;
+  /** Whether the interactive app can open: it reads keys from stdin and draws on stdout. */
+  canDraw: boolean;
 }
 
 export interface Terminal {
+  /** Whether a person can answer questions: stdin and stderr (where questions go) are a terminal. */
   interactive: boolean;
+  /** Whether the interactive app can run: stdin and stdout are a terminal. */
+  canDraw: boolean;
   ask(question: string): Promise<string>;
 }
 
 export const processTerminal: Terminal = {
   interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+  canDraw: Boolean(process.stdin.isTTY && process.stdout.isTTY),
   ask: async (question) => {
     const prompt = createInterface({ input: process.stdin, output: process.stderr });
     try {
@@ -45,7 +49,7 @@ export function createContext(options: GlobalOptions, io: Io, terminal: Terminal
     aws: new AwsSession(options),
     format: options.output,
     io,
-    interactive: terminal.interactive,
+    canDraw: terminal.canDraw,
     confirm: async (question) => {
       if (options.yes) return true;
       if (!terminal.interactive) throw new UsageError(`--yes: ${question.replace(/\?$/, '')} needs confirmation; pass --yes to confirm without a terminal`);

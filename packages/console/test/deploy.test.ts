@@ -211,7 +211,7 @@ describe('destroy', () => {
   it('asks in a terminal, and deletes nothing when the answer is no', async () => {
     const name = await deployedAndHooked();
     const questions: string[] = [];
-    const terminal = { interactive: true, ask: async (question: string) => (questions.push(question), 'n') };
+    const terminal = { interactive: true, canDraw: true, ask: async (question: string) => (questions.push(question), 'n') };
     const result = await fanoutConsole(['destroy', '--function', name], { terminal });
     expect(result).toMatchObject({ code: 0, out: 'nothing deleted' });
     expect(questions).toEqual([`Delete the function ${name} and its event source mappings? [y/N] `]);

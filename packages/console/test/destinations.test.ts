@@ -22,7 +22,7 @@ const [account, otherAccount] = aws.accounts;
 /** moto's page size for ListTopics (AWS's is 100 too). */
 const TOPICS_PER_PAGE = 100;
 
-const noTerminal: Terminal = { interactive: false, ask: () => Promise.reject(new Error('no terminal')) };
+const noTerminal: Terminal = { interactive: false, canDraw: false, ask: () => Promise.reject(new Error('no terminal')) };
 
 function contextFor(endpointUrl: string): CommandContext {
   return createContext(

@@ -17,7 +17,7 @@ interface Captured {
   err: string;
 }
 
-const noTerminal = { interactive: false, ask: () => Promise.reject(new Error('no terminal')) };
+const noTerminal = { interactive: false, canDraw: false, ask: () => Promise.reject(new Error('no terminal')) };
 
 /** Runs the CLI in-process with these environment variables set for the run (and restored after). */
 async function withEnvironment(env: Record<string, string | undefined>, args: string[]): Promise<Captured> {

@@ -96,7 +96,7 @@ describe('target rows', () => {
   it('unregisters only when confirmed: refused without a terminal, kept on "n", deleted with --yes', async () => {
     await expectRefused(['unregister', ...deployment, ...source(), '--id', 'copy'], `--yes: Delete target copy of ${sourceArn} needs confirmation; pass --yes to confirm without a terminal`);
 
-    const answeringNo: Terminal = { interactive: true, ask: async () => 'n' };
+    const answeringNo: Terminal = { interactive: true, canDraw: true, ask: async () => 'n' };
     const kept = await fanoutConsole(['unregister', ...deployment, ...source(), '--id', 'copy'], { terminal: answeringNo });
     expect(kept).toMatchObject({ code: 0, out: 'nothing deleted' });
     expect(await tableRows(table)).toHaveLength(1);

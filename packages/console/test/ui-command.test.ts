@@ -3,7 +3,7 @@ import type { Terminal } from '../src/context.js';
 import { fanoutConsole } from './support/console.js';
 
 /** A terminal that must never be reached: bad input is refused before the app opens. */
-const terminal: Terminal = { interactive: true, ask: () => Promise.reject(new Error('asked')) };
+const terminal: Terminal = { interactive: true, canDraw: true, ask: () => Promise.reject(new Error('asked')) };
 
 describe('fanout-console ui', () => {
   it.each(['0', '3601', '1.5', 'soon'])('refuses --refresh %s with exit code 2 and one line naming the flag and its range', async (refresh) => {
@@ -19,13 +19,17 @@ describe('fanout-console ui', () => {
     expect(err).toBe('fanout-console: --function: "no such function" is not a Lambda function name (letters, digits, - and _) or ARN');
   });
 
-  it('needs a terminal: without one it exits 2 pointing at the commands', async () => {
-    const { code, out, err } = await fanoutConsole(['ui', '--function', 'orders', '--refresh', '1']);
-    expect(code).toBe(2);
-    expect(out).toBe('');
-    expect(err.split('\n')).toEqual([
-      'fanout-console: ui: the interactive app needs a terminal; in scripts use the commands (list, register, activate, hook, deploy, …; see --help)',
-    ]);
+  it('needs a terminal: without one, or with stdout sent elsewhere, it exits 2 pointing at the commands', async () => {
+    // `fanout-console ui > file`: a person can answer questions, but the app cannot draw
+    const redirected: Terminal = { interactive: true, canDraw: false, ask: () => Promise.reject(new Error('asked')) };
+    for (const options of [{}, { terminal: redirected }]) {
+      const { code, out, err } = await fanoutConsole(['ui', '--function', 'orders', '--refresh', '1'], options);
+      expect(code).toBe(2);
+      expect(out).toBe('');
+      expect(err.split('\n')).toEqual([
+        'fanout-console: ui: the interactive app needs a terminal (stdin and stdout); in scripts use the commands (list, register, activate, hook, deploy, …; see --help)',
+      ]);
+    }
   });
 
   it('is listed in the help with its flags; with no command and no terminal, the help is printed', async () => {

@@ -35,6 +35,12 @@ export interface DiscoveredSource {
 
 type SourceRef = Pick<DiscoveredSource, 'kind' | 'name' | 'arn'>;
 
+/** The sources whose name holds `filter`, whatever the case: what the sources screen shows as you type. */
+export function sourcesMatching(sources: readonly DiscoveredSource[], filter: string): DiscoveredSource[] {
+  const wanted = filter.toLowerCase();
+  return sources.filter((source) => source.name.toLowerCase().includes(wanted));
+}
+
 /** DescribeTable calls at once: enough to list thousands of tables in seconds, few enough not to be throttled. */
 const DESCRIBE_CONCURRENCY = 16;
 

@@ -22,9 +22,9 @@ export function registerTarget(context: AwsContext, deployment: Deployment, inpu
 }
 
 /**
- * Writes a target whole over its stored row (which must exist): every field is the input's, so a
- * field the input leaves out is removed, as an edit in the app expects. Its type and id are the key
- * the caller keeps.
+ * Writes a target whole over its stored row, the one of the same source and id, which must exist:
+ * every field is the input's, so a field the input leaves out is removed, as an edit in the app
+ * expects. The row is checked as register checks a new one.
  */
 export function replaceTarget(context: AwsContext, deployment: Deployment, input: NewTargetInput): Promise<TargetConfig> {
   return writeTarget(context, deployment, input, (table, target) => table.replace(target));

@@ -1,11 +1,10 @@
 import { deploymentOf } from '../aws/names.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_REFRESH_SECONDS } from '../ui/refresh.js';
 import type { CommandDefinition } from './command.js';
 import { integerOption } from './deployment-options.js';
 import { addDeploymentOptions, deploymentOptionsSchema, parseOptions } from './options.js';
 
-/** How often the open source's targets are read again, unless --refresh says otherwise. */
-export const DEFAULT_REFRESH_SECONDS = 5;
 
 const uiOptionsSchema = deploymentOptionsSchema.extend({ refresh: integerOption(1, 3_600, 'seconds') });
 
@@ -18,8 +17,8 @@ export const uiCommand: CommandDefinition = {
   async run(context, options) {
     const flags = parseOptions(uiOptionsSchema, options);
     const deployment = deploymentOf(flags);
-    if (!context.interactive) {
-      throw new UsageError('ui: the interactive app needs a terminal; in scripts use the commands (list, register, activate, hook, deploy, …; see --help)');
+    if (!context.canDraw) {
+      throw new UsageError('ui: the interactive app needs a terminal (stdin and stdout); in scripts use the commands (list, register, activate, hook, deploy, …; see --help)');
     }
     // Ink and React load only when the app opens
     const { runApp } = await import('../ui/run.js');

@@ -2,12 +2,13 @@ import { Box, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Header as HeaderInfo } from '../app/header.js';
 import type { TargetActivity } from '../app/metrics.js';
-import type { DiscoveredSource } from '../app/sources.js';
+import { sourcesMatching, type DiscoveredSource } from '../app/sources.js';
 import type { TargetConfig } from '@fanout/runtime/config';
 import type { StoredTarget } from '../aws/targets-table.js';
 import { describeAwsError, UsageError } from '../errors.js';
 import { Header } from './components/Header.js';
 import { HelpScreen } from './components/HelpScreen.js';
+import { DEFAULT_REFRESH_SECONDS } from './refresh.js';
 import { StatusLine, type Status } from './components/StatusLine.js';
 import { DeploymentFlow, type DeploymentAction } from './screens/DeploymentFlow.js';
 import { NoCredentialsScreen } from './screens/NoCredentialsScreen.js';
@@ -35,7 +36,7 @@ function messageOf(error: unknown): string {
   return error instanceof UsageError ? error.message : describeAwsError(error);
 }
 
-export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, colors = true }: AppProps) {
+export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, metricsRefreshMs = 60_000, colors = true }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
@@ -134,7 +135,7 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
   }, [openSource, targetIdsKey, metricsRefreshMs, loadActivity]);
 
   const shownSources = useMemo(
-    () => (filter ? sources.filter((source) => source.name.toLowerCase().includes(filter.toLowerCase())) : sources),
+    () => (filter ? sourcesMatching(sources, filter) : sources),
     [sources, filter],
   );
 
@@ -250,7 +251,8 @@ export function App({ services, refreshMs = 5_000, metricsRefreshMs = 60_000, co
 
   useInput((input, key) => {
     if (deploymentAction) return;
-    if (wizard) return;
+    // the wizard takes the keys while it is shown; the no-credentials screen replaces it
+    if (wizard && !noCredentials) return;
     if (confirmation) {
       setConfirmation(undefined);
       if (input === 'y' || input === 'Y') void confirmation.onYes();

@@ -13,7 +13,7 @@ export interface ConsoleRun {
   json<T = unknown>(): T;
 }
 
-const noTerminal: Terminal = { interactive: false, ask: () => Promise.reject(new Error('no terminal')) };
+const noTerminal: Terminal = { interactive: false, canDraw: false, ask: () => Promise.reject(new Error('no terminal')) };
 
 /**
  * Runs `fanout-console ARGS` in-process against the test bed's moto, as a script would

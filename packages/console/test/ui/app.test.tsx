@@ -119,6 +119,13 @@ describe('the interactive app', () => {
       // the shared moto holds many sources: more than 24 lines of them, so the list must be windowed
       const sources = await frameWhere(app.lastFrame, (frame) => frame.includes(`function ${functionName} (Active)`) && !frame.includes('loading…'), 'the sources');
       fits(sources, 80, 24);
+      // the help too: every key on one line each
+      await press(app, '?');
+      const help = await frameWhere(app.lastFrame, (frame) => frame.includes('Esc or ? to close'), 'the help');
+      fits(help, 80, 24);
+      // (the header is cut, the help's own lines are not)
+      expect(help.split('\n').slice(1).join('\n')).not.toContain('…');
+      await press(app, KEYS.escape);
       await press(app, '/', stream.name, KEYS.enter, KEYS.enter);
       const wide = await frameWhere(app.lastFrame, (frame) => /› alpha\s+sqs/.test(frame), 'the targets');
       fits(wide, 80, 24);

@@ -50,6 +50,10 @@ describe('deploy and destroy in the app', () => {
     await press(opened, KEYS.escape);
     const frame = await ended(opened, `✓ ${functionName} deployed`);
     expect(frame).toContain(`Deploying ${functionName}`);
+    // while it ran, each step had ink-spinner's dots beside it
+    for (const step of [`role ${functionName}Role`, `function ${functionName}`]) {
+      expect(opened.frames.some((drawn) => new RegExp(`^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] ${step} *$`, 'm').test(drawn)), `a spinner beside ${step}`).toBe(true);
+    }
     expect(frame).toMatch(stepLine('✓', `role ${functionName}Role`, 'created'));
     expect(frame).toMatch(stepLine('✓', `table ${functionName}Targets`, 'created'));
     expect(frame).toMatch(stepLine('✓', `function ${functionName}`, 'created'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NEW_TARGET_VALUES, formFields, stepValue, targetInputOf } from '../../src/ui/wizard/fields.js';
+import { NEW_TARGET_VALUES, formFields, stepValue, rowFieldsOf } from '../../src/ui/wizard/fields.js';
 
 const KINESIS_SOURCE = 'arn:aws:kinesis:us-east-1:123456789012:stream/orders';
 const DYNAMODB_SOURCE = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-11-22T00:00:00.000';
@@ -17,7 +17,7 @@ describe('the wizard fields', () => {
 
   it('gives the row fields that apply, blank text as no value', () => {
     const values = { ...NEW_TARGET_VALUES, region: ' eu-west-1 ', role: '  ', authorizationEnv: 'TOKEN', convertDDB: true };
-    expect(targetInputOf(values, 'sqs', KINESIS_SOURCE)).toEqual({
+    expect(rowFieldsOf(values, 'sqs', KINESIS_SOURCE)).toEqual({
       region: 'eu-west-1',
       role: undefined,
       externalId: undefined,
@@ -26,7 +26,7 @@ describe('the wizard fields', () => {
       parallel: true,
       deaggregate: false,
     });
-    expect(targetInputOf(values, 'http', DYNAMODB_SOURCE)).toEqual({ active: false, collapse: 'JSON', parallel: true, convertDDB: true, authorizationEnv: 'TOKEN' });
+    expect(rowFieldsOf(values, 'http', DYNAMODB_SOURCE)).toEqual({ active: false, collapse: 'JSON', parallel: true, convertDDB: true, authorizationEnv: 'TOKEN' });
   });
 
   it('flips toggles and moves the collapse mode both ways, wrapping', () => {

@@ -1,22 +1,26 @@
 import { Box, Text } from 'ink';
 
-/** Every key of the app, by screen. */
+/** Every key of the app, by screen ("lists": the sources and the targets). */
 const KEYS: ReadonlyArray<{ keys: string; does: string; where: string }> = [
-  { keys: '↑ ↓  j k', does: 'move', where: 'everywhere' },
-  { keys: 'Enter', does: 'open', where: 'everywhere' },
-  { keys: 'Esc', does: 'go back; clear the filter', where: 'everywhere' },
+  { keys: '↑ ↓  j k', does: 'move', where: 'lists' },
+  { keys: 'Enter', does: 'open the source\'s targets', where: 'sources' },
+  { keys: 'Esc', does: 'go back; clear the filter', where: 'all' },
   { keys: '/', does: 'filter by name as you type (Enter keeps it)', where: 'sources' },
-  { keys: 'r', does: 'refresh now', where: 'everywhere' },
-  { keys: '?', does: 'this help', where: 'everywhere' },
-  { keys: 'q', does: 'quit', where: 'everywhere' },
+  { keys: 'r', does: 'read again now', where: 'lists' },
+  { keys: '?', does: 'this help', where: 'lists' },
+  { keys: 'q', does: 'quit', where: 'lists' },
   { keys: 'space', does: 'switch the target on or off', where: 'targets' },
-  { keys: 'n', does: 'register a new target, step by step (Esc goes back a step)', where: 'targets' },
-  { keys: 'e', does: 'change the target: where, destination, options (Esc goes back a step)', where: 'targets' },
-  { keys: 'x', does: 'unregister the target (asks first)', where: 'targets' },
-  { keys: 'p', does: 'pause or resume the source\'s hook', where: 'sources, targets' },
-  { keys: 'h', does: 'hook the source to the function, or unhook it (asks first)', where: 'sources, targets' },
-  { keys: 'd', does: 'deploy the function: role, table, function, policy (asks first)', where: 'sources' },
-  { keys: 'X', does: 'destroy the function; asks what else to delete (table, role)', where: 'sources' },
+  { keys: 'n', does: 'register a new target with the wizard', where: 'targets' },
+  { keys: 'e', does: 'change the target with the wizard', where: 'targets' },
+  { keys: 'x', does: 'unregister the target (asks y/N)', where: 'targets' },
+  { keys: 'p', does: 'pause or resume the source\'s hook', where: 'lists' },
+  { keys: 'h', does: 'hook the source, or unhook it (asks y/N)', where: 'lists' },
+  { keys: 'd', does: 'deploy: role, table, function, policy (asks y/N)', where: 'sources' },
+  { keys: 'X', does: 'destroy the function; asks what else to delete', where: 'sources' },
+  { keys: 'y', does: 'yes; any other key is no', where: 'questions' },
+  { keys: '↑ ↓  Tab', does: 'move; type to filter a list', where: 'wizard' },
+  { keys: 'space ← →', does: 'change a toggle or a choice', where: 'wizard' },
+  { keys: 'Enter Esc', does: 'next step; back a step, keeping what was typed', where: 'wizard' },
 ];
 
 export function HelpScreen() {
@@ -26,7 +30,7 @@ export function HelpScreen() {
     <Box flexDirection="column">
       <Text bold>Keys</Text>
       {KEYS.map((key) => (
-        <Text key={`${key.keys}-${key.where}`}>
+        <Text key={`${key.keys}-${key.where}`} wrap="truncate-end">
           {key.keys.padEnd(keyWidth)}  {key.where.padEnd(whereWidth)}  {key.does}
         </Text>
       ))}

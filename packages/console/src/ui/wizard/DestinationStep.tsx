@@ -31,7 +31,7 @@ export interface DestinationStepProps {
   onExtraSubmit: (text: string) => void;
 }
 
-/** Step 2: the destination, from the resources of the type (type to filter) or typed by hand; es asks the index, iot the topic. */
+/** The destination, from the resources of the type (type to filter) or typed by hand; es asks the index, iot the topic. */
 export function DestinationStep(props: DestinationStepProps) {
   const { type, phase, items, filter, cursor, picked, manual, extra, checking, problem, height } = props;
   useInput(

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import TextInput from 'ink-text-input';
 
-/** Step 3: the target's id, unique within the source. */
+/** The target's id, unique within the source. */
 export function IdStep({ id, problem, onChange, onSubmit }: { id: string; problem: string | undefined; onChange: (id: string) => void; onSubmit: (id: string) => void }) {
   return (
     <Box flexDirection="column">

@@ -4,7 +4,7 @@ import SelectInput from 'ink-select-input';
 
 const ITEMS = TARGET_TYPE_NAMES.map((name) => ({ label: name, value: name }));
 
-/** Step 1: what kind of target. */
+/** What kind of target. */
 export function TypeStep({ type, onSelect }: { type: TargetTypeName | undefined; onSelect: (type: TargetTypeName) => void }) {
   return (
     <Box flexDirection="column">

@@ -1,12 +1,12 @@
 import type { TargetConfig, TargetTypeName } from '@fanout/runtime/config';
 import { Box, Text, useInput } from 'ink';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DestinationChoice } from '../../app/destination-discovery.js';
 import type { TargetDraft } from '../../app/targets.js';
 import type { DestinationPlace } from '../../aws/destinations.js';
 import type { AppServices } from '../services.js';
 import { BY_HAND, DestinationStep, type DestinationPhase } from './DestinationStep.js';
-import { NEW_TARGET_VALUES, PLACE_FIELDS, asksPlace, formFields, stepValue, targetInputOf, valuesOf, type WizardValueName, type WizardValues } from './fields.js';
+import { NEW_TARGET_VALUES, PLACE_FIELDS, asksPlace, formFields, stepValue, rowFieldsOf, valuesOf, type WizardValueName, type WizardValues } from './fields.js';
 import { FormStep } from './FormStep.js';
 import { IdStep } from './IdStep.js';
 import { ReviewStep } from './ReviewStep.js';
@@ -18,7 +18,8 @@ type Step = 'type' | 'place' | 'destination' | 'id' | 'options' | 'review';
 function stepsOf(type: TargetTypeName | undefined, editing: boolean): Step[] {
   return [
     ...(editing ? [] : (['type'] as const)),
-    ...(type && asksPlace(type) ? (['place'] as const) : []),
+    // before the type is chosen, counted: most types ask it
+    ...(!type || asksPlace(type) ? (['place'] as const) : []),
     'destination',
     ...(editing ? [] : (['id'] as const)),
     'options',
@@ -65,17 +66,27 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, editing, 
   const [fieldCursor, setFieldCursor] = useState(0);
   const [saving, setSaving] = useState(false);
 
+  // the destinations of the type in the place, listed when the list is shown and again only when the type or the place changes
+  const placeKey = JSON.stringify([type, place.region, place.role, place.externalId]);
+  const listedFor = useRef<string>(undefined);
+  const listing = step === 'destination' && phase === 'pick';
   useEffect(() => {
-    if (!type) return;
+    if (!type || !listing || listedFor.current === placeKey) return;
+    listedFor.current = placeKey;
     let current = true;
+    let settled = false;
     setChoices(undefined);
+    setCursor(0);
     void attempt(() => services.destinations(type, place)).then((found) => {
+      settled = true;
       if (current) setChoices(found ?? []);
     });
     return () => {
       current = false;
+      // left before the answer came: list again when the list is shown again
+      if (!settled) listedFor.current = undefined;
     };
-  }, [type, place, attempt, services]);
+  }, [type, place, placeKey, listing, attempt, services]);
 
   const items = useMemo(() => {
     if (!choices) return undefined;
@@ -83,7 +94,7 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, editing, 
     return [...choices.filter((choice) => choice.label.toLowerCase().includes(wanted) || choice.value.toLowerCase().includes(wanted)), BY_HAND];
   }, [choices, filter]);
 
-  const input = type ? targetInputOf(values, type, sourceArn) : {};
+  const input = type ? rowFieldsOf(values, type, sourceArn) : {};
   const draft: TargetDraft = { sourceArn, type, destination, id: id.trim() || undefined, ...input };
   const problems = step === 'place' || step === 'options' || step === 'review' ? services.validateDraft(draft) : {};
   const fields = type && (step === 'place' || step === 'options') ? formFields(step, values, type, sourceArn, problems) : [];
@@ -167,11 +178,15 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, editing, 
     if (!problem) forward();
   };
 
+  /** Set at once, unlike `saving`: a second Enter before the app draws again must not write twice. */
+  const writing = useRef(false);
   const save = async () => {
-    if (!type || destination === undefined) return;
+    if (!type || destination === undefined || writing.current) return;
+    writing.current = true;
     setSaving(true);
     const write = editing ? services.replace : services.register;
     const target = await attempt(() => write({ ...input, sourceArn, id: id.trim(), type, destination }));
+    writing.current = false;
     setSaving(false);
     if (target) onSaved(target);
   };

@@ -68,7 +68,7 @@ export function asksPlace(type: TargetTypeName): boolean {
 }
 
 /** The row fields the values set, for a target of `type` on the source (blank text is no value). */
-export function targetInputOf(values: WizardValues, type: TargetTypeName, sourceArn: string): TargetInput {
+export function rowFieldsOf(values: WizardValues, type: TargetTypeName, sourceArn: string): TargetInput {
   const applies = applicable(type, sourceArn);
   const input: Record<string, unknown> = {};
   for (const name of Object.keys(values) as WizardValueName[]) {
