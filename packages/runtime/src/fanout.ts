@@ -172,6 +172,13 @@ export class Fanout {
     }
   }
 
+  /** Closes the senders' connections (Redis, memcached, OpenSearch): for a process that stops, such as the local poller. */
+  async close(): Promise<void> {
+    const senders = [...this.senders.values()];
+    this.senders.clear();
+    await Promise.all(senders.map(({ sender }) => sender.then((opened) => opened.close?.()).catch(() => undefined)));
+  }
+
   private senderFor(target: TargetConfig, log: Logger): Promise<Sender> {
     const targetKey = JSON.stringify([target.sourceArn, target.id]);
     const row = JSON.stringify(target);

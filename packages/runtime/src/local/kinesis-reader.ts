@@ -1,0 +1,78 @@
+import {
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  type KinesisClient,
+  type _Record as KinesisRecord,
+  type Shard,
+} from '@aws-sdk/client-kinesis';
+import type { KinesisStreamRecord } from 'aws-lambda';
+import type { StreamReader } from './stream-reader.js';
+
+/** What Lambda writes in a Kinesis event record besides the record itself. */
+export interface KinesisEventContext {
+  sourceArn: string;
+  shardId: string;
+  /** The function's execution role: Lambda's event names it. */
+  invokeIdentityArn: string;
+}
+
+/** A record of GetRecords as Lambda puts it in its event: data in base64, the arrival time in seconds. */
+export function kinesisEventRecord(record: KinesisRecord, { sourceArn, shardId, invokeIdentityArn }: KinesisEventContext): KinesisStreamRecord {
+  return {
+    kinesis: {
+      kinesisSchemaVersion: '1.0',
+      partitionKey: record.PartitionKey!,
+      sequenceNumber: record.SequenceNumber!,
+      data: Buffer.from(record.Data ?? new Uint8Array()).toString('base64'),
+      approximateArrivalTimestamp: (record.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
+    },
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `${shardId}:${record.SequenceNumber}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn,
+    awsRegion: sourceArn.split(':')[3]!,
+    eventSourceARN: sourceArn,
+  };
+}
+
+export function kinesisReader(kinesis: KinesisClient, streamArn: string, invokeIdentityArn: string): StreamReader {
+  return {
+    async shards() {
+      const shards: Shard[] = [];
+      let nextToken: string | undefined;
+      do {
+        // with a token, ListShards refuses the stream's name or ARN
+        const page = await kinesis.send(new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamARN: streamArn }));
+        shards.push(...(page.Shards ?? []));
+        nextToken = page.NextToken;
+      } while (nextToken);
+      return shards.map((shard) => ({
+        id: shard.ShardId!,
+        parentIds: [shard.ParentShardId, shard.AdjacentParentShardId].filter((id): id is string => id !== undefined),
+      }));
+    },
+    async iterator(shardId, position) {
+      const { ShardIterator } = await kinesis.send(
+        new GetShardIteratorCommand({
+          StreamARN: streamArn,
+          ShardId: shardId,
+          ShardIteratorType: position.type,
+          ...(position.type === 'AT_TIMESTAMP' ? { Timestamp: position.timestamp } : {}),
+          ...(position.type === 'AFTER_SEQUENCE_NUMBER' ? { StartingSequenceNumber: position.sequenceNumber } : {}),
+        }),
+      );
+      return ShardIterator!;
+    },
+    async read(shardId, iterator, limit) {
+      const { Records = [], NextShardIterator } = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit, StreamARN: streamArn }));
+      return {
+        records: Records.map((record) => kinesisEventRecord(record, { sourceArn: streamArn, shardId, invokeIdentityArn })),
+        nextIterator: NextShardIterator,
+      };
+    },
+    isExpired: (error) => error instanceof ExpiredIteratorException,
+  };
+}

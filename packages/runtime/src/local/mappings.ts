@@ -1,0 +1,44 @@
+import { paginateListEventSourceMappings, type EventSourceMappingConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import { sourceKind } from '../config/schema.js';
+import type { ShardPosition } from './stream-reader.js';
+
+/** An event source mapping as the local poller follows it: Lambda's settings for reading the stream. */
+export interface PolledMapping {
+  id: string;
+  sourceArn: string;
+  batchSize: number;
+  startingPosition: Exclude<ShardPosition, { type: 'AFTER_SEQUENCE_NUMBER' }>;
+  /** FunctionResponseTypes has ReportBatchItemFailures: Lambda reads `batchItemFailures`, else it ignores them. */
+  reportsItemFailures: boolean;
+  /** -1: until the records expire, Lambda's default for streams. */
+  maximumRetryAttempts: number;
+}
+
+/** Lambda's default batch size for Kinesis and DynamoDB streams. */
+const DEFAULT_BATCH_SIZE = 100;
+
+function polledMapping(mapping: EventSourceMappingConfiguration): PolledMapping {
+  const startingPosition: PolledMapping['startingPosition'] =
+    mapping.StartingPosition === 'AT_TIMESTAMP'
+      ? { type: 'AT_TIMESTAMP', timestamp: mapping.StartingPositionTimestamp ?? new Date() }
+      : { type: mapping.StartingPosition === 'TRIM_HORIZON' ? 'TRIM_HORIZON' : 'LATEST' };
+  return {
+    id: mapping.UUID!,
+    sourceArn: mapping.EventSourceArn!,
+    batchSize: mapping.BatchSize ?? DEFAULT_BATCH_SIZE,
+    startingPosition,
+    reportsItemFailures: mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures') ?? false,
+    maximumRetryAttempts: mapping.MaximumRetryAttempts ?? -1,
+  };
+}
+
+/** The function's enabled mappings of Kinesis and DynamoDB streams: the ones Lambda would poll. */
+export async function enabledStreamMappings(lambda: LambdaClient, functionName: string): Promise<PolledMapping[]> {
+  const mappings: PolledMapping[] = [];
+  for await (const page of paginateListEventSourceMappings({ client: lambda }, { FunctionName: functionName })) {
+    for (const mapping of page.EventSourceMappings ?? []) {
+      if (mapping.State === 'Enabled' && sourceKind(mapping.EventSourceArn ?? '') !== undefined) mappings.push(polledMapping(mapping));
+    }
+  }
+  return mappings;
+}

@@ -1,0 +1,29 @@
+import type { StreamEventRecord } from '../records/index.js';
+
+/** A shard of a stream, with the shards it was split or merged from (read to their end first). */
+export interface StreamShard {
+  id: string;
+  parentIds: readonly string[];
+}
+
+/** Where reading a shard starts: the mapping's starting position, or after the last record delivered. */
+export type ShardPosition =
+  | { type: 'TRIM_HORIZON' | 'LATEST' }
+  | { type: 'AT_TIMESTAMP'; timestamp: Date }
+  | { type: 'AFTER_SEQUENCE_NUMBER'; sequenceNumber: string };
+
+export interface ShardBatch {
+  /** As Lambda would put them in its event. */
+  records: StreamEventRecord[];
+  /** Undefined once a closed shard has been read to its end. */
+  nextIterator: string | undefined;
+}
+
+/** Reads the shards of one Kinesis stream or DynamoDB stream, as Lambda's poller does. */
+export interface StreamReader {
+  shards(): Promise<StreamShard[]>;
+  iterator(shardId: string, position: ShardPosition): Promise<string>;
+  read(shardId: string, iterator: string, limit: number): Promise<ShardBatch>;
+  /** Whether an error says the iterator is too old to use (Kinesis' last five minutes), so a new one is needed. */
+  isExpired(error: unknown): boolean;
+}

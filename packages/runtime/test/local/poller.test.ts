@@ -1,0 +1,260 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import { awsClientConfig, uniqueName } from '@fanout/testbed';
+import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
+import { strToU8, zipSync } from 'fflate';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BatchResponse, StreamEvent } from '../../src/fanout.js';
+import { createLogger } from '../../src/log/logger.js';
+import { dynamodbStreamsReader } from '../../src/local/dynamodb-streams-reader.js';
+import { FileCheckpoints, LocalPoller, MemoryCheckpoints, startLocalMode, type Checkpoints, type LocalMode } from '../../src/local/index.js';
+import { kinesisReader } from '../../src/local/kinesis-reader.js';
+import { enabledStreamMappings } from '../../src/local/mappings.js';
+import { Http1KinesisClient } from '../../src/targets/kinesis/client.js';
+import { aws, createTargetsTable, putTargets } from '../support/harness.js';
+import { createStream } from '../support/kinesis.js';
+import { bodiesIn, createQueue } from '../support/sqs.js';
+
+const config = awsClientConfig(aws);
+const lambda = new LambdaClient(config);
+const kinesis = new Http1KinesisClient(config);
+
+/** A function in moto with the environment the fanout function would have; it never runs there. */
+async function createFanoutFunction(environment: Record<string, string> = {}): Promise<string> {
+  const functionName = uniqueName('local');
+  const { Role } = await new IAMClient(config).send(new CreateRoleCommand({ RoleName: `${functionName}Role`, AssumeRolePolicyDocument: '{}' }));
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: functionName,
+      Runtime: 'nodejs22.x',
+      Role: Role!.Arn!,
+      Handler: 'index.handler',
+      Timeout: 30,
+      Environment: { Variables: environment },
+      Code: { ZipFile: zipSync({ 'index.js': strToU8('exports.handler = async () => ({ batchItemFailures: [] });') }) },
+    }),
+  );
+  return functionName;
+}
+
+async function hook(functionName: string, sourceArn: string, settings: { batchSize?: number; startingPosition?: 'TRIM_HORIZON' | 'LATEST'; maximumRetryAttempts?: number } = {}) {
+  const { UUID } = await lambda.send(
+    new CreateEventSourceMappingCommand({
+      FunctionName: functionName,
+      EventSourceArn: sourceArn,
+      BatchSize: settings.batchSize ?? 100,
+      StartingPosition: settings.startingPosition ?? 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ...(settings.maximumRetryAttempts !== undefined ? { MaximumRetryAttempts: settings.maximumRetryAttempts } : {}),
+    }),
+  );
+  return UUID!;
+}
+
+async function putRecords(streamName: string, records: ReadonlyArray<{ key: string; data: string }>): Promise<void> {
+  for (const { key, data } of records) await kinesis.send(new PutRecordCommand({ StreamName: streamName, PartitionKey: key, Data: Buffer.from(data) }));
+}
+
+/** What a scripted handler was given: one entry per invocation, the records' data as text. */
+interface Invocations {
+  batches: string[][];
+  process(event: StreamEvent): Promise<BatchResponse>;
+}
+
+const textOf = (record: KinesisStreamRecord) => Buffer.from(record.kinesis.data, 'base64').toString('utf8');
+
+/** A handler that records what it gets and answers as `answer` says (all delivered by default). */
+function scriptedHandler(answer: (records: KinesisStreamRecord[], invocation: number) => BatchResponse | 'throw' = () => ({ batchItemFailures: [] })): Invocations {
+  const batches: string[][] = [];
+  return {
+    batches,
+    process: async (event) => {
+      const records = event.Records as KinesisStreamRecord[];
+      batches.push(records.map(textOf));
+      const response = answer(records, batches.length);
+      if (response === 'throw') throw new Error('the handler failed');
+      return response;
+    },
+  };
+}
+
+const logs: Array<Record<string, unknown>> = [];
+const log = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
+
+let running: Array<{ stop(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(running.map((poller) => poller.stop()));
+  running = [];
+});
+
+/** A poller of the function's mappings over moto with a scripted handler, quick to notice changes. */
+function poller(functionName: string, handler: Invocations, checkpoints: Checkpoints = new MemoryCheckpoints()): LocalPoller {
+  const started = new LocalPoller({
+    process: (event) => handler.process(event),
+    mappings: () => enabledStreamMappings(lambda, functionName),
+    readerFor: (sourceArn) => kinesisReader(kinesis, sourceArn, 'arn:aws:iam::123456789012:role/test'),
+    checkpoints,
+    timeoutMs: 10_000,
+    log,
+    refreshMs: 200,
+    idleMs: 50,
+    retryDelayMs: 20,
+  });
+  started.start();
+  running.push(started);
+  return started;
+}
+
+const sequence = (count: number, prefix = 'r') => Array.from({ length: count }, (_, index) => `${prefix}${index}`);
+
+describe('the local poller', () => {
+  it('reads a hooked stream from its start in batches of the mapping\'s size, in order, each record once', async () => {
+    const stream = await createStream();
+    await putRecords(stream.name, sequence(7).map((data) => ({ key: 'k', data })));
+    const functionName = await createFanoutFunction();
+    await hook(functionName, stream.arn, { batchSize: 3 });
+    const handler = scriptedHandler();
+    poller(functionName, handler);
+    await expect.poll(() => handler.batches.flat(), { timeout: 10_000 }).toEqual(sequence(7));
+    expect(handler.batches).toEqual([['r0', 'r1', 'r2'], ['r3', 'r4', 'r5'], ['r6']]);
+    // and what is put later arrives too
+    await putRecords(stream.name, [{ key: 'k', data: 'later' }]);
+    await expect.poll(() => handler.batches.at(-1), { timeout: 10_000 }).toEqual(['later']);
+  });
+
+  it('retries a batch from the earliest record reported failed, never sending the ones before it again', async () => {
+    const stream = await createStream();
+    await putRecords(stream.name, sequence(4).map((data) => ({ key: 'k', data })));
+    const functionName = await createFanoutFunction();
+    await hook(functionName, stream.arn, { batchSize: 4 });
+    // the first invocation reports r3 and r2 failed: the next one must start at r2
+    const handler = scriptedHandler((records, invocation) => ({
+      batchItemFailures: invocation === 1 ? [records[3]!, records[2]!].map((record) => ({ itemIdentifier: record.kinesis.sequenceNumber })) : [],
+    }));
+    poller(functionName, handler);
+    await expect.poll(() => handler.batches.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(handler.batches).toEqual([['r0', 'r1', 'r2', 'r3'], ['r2', 'r3']]);
+  });
+
+  it('retries the whole batch when the handler throws, and gives up after the mapping\'s MaximumRetryAttempts', async () => {
+    const stream = await createStream();
+    await putRecords(stream.name, sequence(2).map((data) => ({ key: 'k', data })));
+    const functionName = await createFanoutFunction();
+    await hook(functionName, stream.arn, { maximumRetryAttempts: 2 });
+    const handler = scriptedHandler((records) => (textOf(records[0]!) === 'after' ? { batchItemFailures: [] } : 'throw'));
+    poller(functionName, handler);
+    await expect.poll(() => handler.batches.length, { timeout: 10_000 }).toBe(3);
+    // the first try and two retries, then on: a record put after is read
+    await putRecords(stream.name, [{ key: 'k', data: 'after' }]);
+    await expect.poll(() => handler.batches.at(-1), { timeout: 10_000 }).toEqual(['after']);
+    expect(handler.batches.slice(0, 3)).toEqual([['r0', 'r1'], ['r0', 'r1'], ['r0', 'r1']]);
+    expect(logs.some((line) => line.level === 'error' && String(line.message).includes('MaximumRetryAttempts') && line.retries === 2)).toBe(true);
+  });
+
+  it('goes on after a restart from the checkpoints file, and stops reading a paused mapping until it is resumed', async () => {
+    const stream = await createStream();
+    await putRecords(stream.name, sequence(3).map((data) => ({ key: 'k', data })));
+    const functionName = await createFanoutFunction();
+    const mappingId = await hook(functionName, stream.arn);
+    const file = join(mkdtempSync(join(tmpdir(), 'fanout-local-')), 'checkpoints.json');
+
+    const first = scriptedHandler();
+    const firstPoller = poller(functionName, first, await FileCheckpoints.open(file));
+    await expect.poll(() => first.batches.flat(), { timeout: 10_000 }).toEqual(sequence(3));
+    await firstPoller.stop();
+
+    await putRecords(stream.name, [{ key: 'k', data: 'while-stopped' }]);
+    const second = scriptedHandler();
+    poller(functionName, second, await FileCheckpoints.open(file));
+    await expect.poll(() => second.batches.flat(), { timeout: 10_000 }).toEqual(['while-stopped']);
+
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mappingId, Enabled: false }));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await putRecords(stream.name, [{ key: 'k', data: 'while-paused' }]);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(second.batches.flat()).toEqual(['while-stopped']);
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mappingId, Enabled: true }));
+    await expect.poll(() => second.batches.flat(), { timeout: 10_000 }).toEqual(['while-stopped', 'while-paused']);
+  });
+
+  it('starts at the end of the stream for a LATEST mapping', async () => {
+    const stream = await createStream();
+    await putRecords(stream.name, [{ key: 'k', data: 'before' }]);
+    const functionName = await createFanoutFunction();
+    await hook(functionName, stream.arn, { startingPosition: 'LATEST' });
+    const handler = scriptedHandler();
+    poller(functionName, handler);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await putRecords(stream.name, [{ key: 'k', data: 'after' }]);
+    await expect.poll(() => handler.batches.flat(), { timeout: 10_000 }).toEqual(['after']);
+  });
+
+  it('gives DynamoDB stream records as Lambda does: images in DynamoDB JSON, binary values in base64', async () => {
+    const dynamodb = new DynamoDBClient(config);
+    const tableName = uniqueName('orders');
+    const { TableDescription } = await dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    );
+    const streamArn = TableDescription!.LatestStreamArn!;
+    await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { id: { S: 'o-1' }, total: { N: '12.50' }, blob: { B: Buffer.from([0, 1, 254, 255]) } } }));
+    const reader = dynamodbStreamsReader(new DynamoDBStreamsClient(config), streamArn);
+    const [shard] = await reader.shards();
+    const { records } = await reader.read(shard!.id, await reader.iterator(shard!.id, { type: 'TRIM_HORIZON' }), 100);
+    expect(records).toHaveLength(1);
+    const record = records[0] as DynamoDBRecord;
+    expect(record).toMatchObject({
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      awsRegion: aws.regions[0],
+      eventSourceARN: streamArn,
+      dynamodb: {
+        Keys: { id: { S: 'o-1' } },
+        NewImage: { id: { S: 'o-1' }, total: { N: '12.50' }, blob: { B: Buffer.from([0, 1, 254, 255]).toString('base64') } },
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    });
+    expect(typeof record.dynamodb!.ApproximateCreationDateTime).toBe('number');
+    expect(record.dynamodb!.SequenceNumber).toMatch(/^\d+$/);
+  });
+});
+
+describe('local mode', () => {
+  it('runs the deployed function\'s code on its mappings: records put in the stream arrive in the target queue, byte for byte', async () => {
+    const table = await createTargetsTable();
+    const functionName = await createFanoutFunction({ TARGETS_TABLE: table, CONFIG_TTL_SECONDS: '0', LOG_LEVEL: 'silent' });
+    const stream = await createStream();
+    const queueUrl = await createQueue();
+    await putTargets(table, [{ sourceArn: stream.arn, id: 'copy', type: 'sqs', destination: queueUrl, active: true, collapse: 'none' }]);
+    await hook(functionName, stream.arn, { batchSize: 2 });
+    const bodies = ['{"order":1}', 'plain text', '{"order":3,"total":12.50}'];
+    await putRecords(stream.name, bodies.map((data, index) => ({ key: `k${index}`, data })));
+
+    const local: LocalMode = await startLocalMode({ functionName, region: aws.regions[0], refreshMs: 200 });
+    running.push(local);
+    const received: Array<string | undefined> = [];
+    await expect
+      .poll(
+        async () => {
+          received.push(...(await bodiesIn(queueUrl)));
+          return received;
+        },
+        { timeout: 15_000, interval: 300 },
+      )
+      .toHaveLength(3);
+    // a standard queue keeps no order
+    expect(received.sort()).toEqual([...bodies].sort());
+  });
+});
