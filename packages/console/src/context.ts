@@ -16,6 +16,8 @@ export interface CommandContext extends AwsContext {
   confirm(question: string): Promise<boolean>;
   /** Whether the interactive app can open: it reads keys from stdin and draws on stdout. */
   canDraw: boolean;
+  /** Resolves when the user asks a long-running command to stop: Ctrl-C (SIGINT) or SIGTERM. */
+  interrupted(): Promise<void>;
 }
 
 export interface Terminal {
@@ -24,6 +26,7 @@ export interface Terminal {
   /** Whether the interactive app can run: stdin and stdout are a terminal. */
   canDraw: boolean;
   ask(question: string): Promise<string>;
+  interrupted(): Promise<void>;
 }
 
 export const processTerminal: Terminal = {
@@ -37,6 +40,16 @@ export const processTerminal: Terminal = {
       prompt.close();
     }
   },
+  interrupted: () =>
+    new Promise((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    }),
 };
 
 export interface GlobalOptions extends AwsOptions {
@@ -50,6 +63,7 @@ export function createContext(options: GlobalOptions, io: Io, terminal: Terminal
     format: options.output,
     io,
     canDraw: terminal.canDraw,
+    interrupted: () => terminal.interrupted(),
     confirm: async (question) => {
       if (options.yes) return true;
       if (!terminal.interactive) throw new UsageError(`--yes: ${question.replace(/\?$/, '')} needs confirmation; pass --yes to confirm without a terminal`);

@@ -6,7 +6,7 @@ import { uniqueName } from '@fanout/testbed';
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { RUNTIME_ZIP_VARIABLE } from '../src/aws/runtime-zip.js';
-import { aws, fanoutConsole } from './support/console.js';
+import { aws, fanoutConsole, testTerminal } from './support/console.js';
 import { createStream } from './support/destination-resources.js';
 import { functionConfiguration, iam, lambda, mappingsOf, policyResources, role, rolePolicy, table, useFreshRuntimeZip } from './support/deployment.js';
 
@@ -211,7 +211,7 @@ describe('destroy', () => {
   it('asks in a terminal, and deletes nothing when the answer is no', async () => {
     const name = await deployedAndHooked();
     const questions: string[] = [];
-    const terminal = { interactive: true, canDraw: true, ask: async (question: string) => (questions.push(question), 'n') };
+    const terminal = testTerminal({ interactive: true, canDraw: true, ask: async (question: string) => (questions.push(question), 'n') });
     const result = await fanoutConsole(['destroy', '--function', name], { terminal });
     expect(result).toMatchObject({ code: 0, out: 'nothing deleted' });
     expect(questions).toEqual([`Delete the function ${name} and its event source mappings? [y/N] `]);

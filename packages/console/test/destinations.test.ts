@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveDestination, type DestinationRequest } from '../src/aws/destinations.js';
 import { createContext, type CommandContext, type Terminal } from '../src/context.js';
 import { UsageError } from '../src/errors.js';
-import { aws } from './support/console.js';
+import { aws, testTerminal } from './support/console.js';
 import {
   createCacheCluster,
   createDeliveryStream,
@@ -22,7 +22,7 @@ const [account, otherAccount] = aws.accounts;
 /** moto's page size for ListTopics (AWS's is 100 too). */
 const TOPICS_PER_PAGE = 100;
 
-const noTerminal: Terminal = { interactive: false, canDraw: false, ask: () => Promise.reject(new Error('no terminal')) };
+const noTerminal: Terminal = testTerminal();
 
 function contextFor(endpointUrl: string): CommandContext {
   return createContext(

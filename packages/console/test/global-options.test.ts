@@ -4,12 +4,14 @@ import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { motoRequests, uniqueName } from '@fanout/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
-import { aws } from './support/console.js';
+import { aws, fanoutConsole, testTerminal } from './support/console.js';
+import { useFreshRuntimeZip } from './support/deployment.js';
+import { createQueue, createStream, secondAccount } from './support/destination-resources.js';
 
 interface Captured {
   code: number;
@@ -17,7 +19,7 @@ interface Captured {
   err: string;
 }
 
-const noTerminal = { interactive: false, canDraw: false, ask: () => Promise.reject(new Error('no terminal')) };
+const noTerminal = testTerminal();
 
 /** Runs the CLI in-process with these environment variables set for the run (and restored after). */
 async function withEnvironment(env: Record<string, string | undefined>, args: string[]): Promise<Captured> {
@@ -124,5 +126,69 @@ describe('AWS CLI conventions', () => {
       expect(verified.err).toMatch(/self[- ]signed certificate/i);
       reachedAws(await withEnvironment({}, ['--endpoint-url', endpoint, '--region', aws.regions[0], '--no-verify-ssl', ...reachesAws(table)]), table);
     });
+  });
+});
+
+describe('--debug', () => {
+  useFreshRuntimeZip();
+  const functionName = uniqueName('debug');
+  let stream: string;
+
+  /*
+   * moto does not check signatures: the console runs as a process of its own (its real stdout and
+   * stderr) with a secret access key and a session token that cannot turn up in stderr by chance.
+   */
+  const secretAccessKey = `secret-${uniqueName('key')}`;
+  const sessionToken = `token-${uniqueName('session')}`;
+  /** A redis target's password, in its destination URL: the rows read and written are logged. */
+  const password = `password-${uniqueName('redis')}`;
+
+  beforeAll(async () => {
+    expect((await fanoutConsole(['--yes', 'deploy', '--function', functionName])).err).toBe('');
+    ({ name: stream } = await createStream());
+    const queue = await createQueue();
+    const target = ['--function', functionName, '--source-type', 'kinesis', '--source', stream];
+    expect((await fanoutConsole(['register', 'sqs', ...target, '--id', 'copy', '--destination', queue.name])).err).toBe('');
+    expect((await fanoutConsole(['register', 'redis', ...target, '--id', 'cache', '--destination', `redis://fanout:${password}@cache.example.com:6379`])).err).toBe('');
+  }, 60_000);
+
+  const consoleProcess = (args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/main.ts', '--endpoint-url', aws.endpoint, '--region', aws.regions[0], ...args], {
+      cwd: resolve(import.meta.dirname, '..'),
+      env: { ...process.env, AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken },
+    });
+
+  const expectNoSecret = (stderr: string) => {
+    expect(stderr).not.toContain(secretAccessKey);
+    expect(stderr).not.toContain(sessionToken);
+    expect(stderr).not.toContain(password);
+    // a credential in a response (an assumed role's) is shown masked only; no request signature at all
+    expect(stderr).not.toMatch(/(SecretAccessKey|SessionToken): (?!'\*\*\*')/);
+    expect(stderr).not.toMatch(/Signature=(?!\*\*\*)|Authorization: 'AWS4/);
+  };
+
+  it('logs every request and its response to stderr, and leaves stdout to the results', async () => {
+    const list = ['--output', 'json', 'list', '--function', functionName, '--source-type', 'kinesis', '--source', stream];
+    const plain = await consoleProcess(list);
+    const debugged = await consoleProcess(['--debug', ...list]);
+    expect(debugged.stdout).toBe(plain.stdout);
+    expect(JSON.parse(debugged.stdout)).toEqual([expect.objectContaining({ id: 'cache' }), expect.objectContaining({ id: 'copy' })]);
+    expect(debugged.stderr).toContain("destination: 'redis://***@cache.example.com:6379'");
+    for (const operation of ['DescribeStreamSummaryCommand', 'QueryCommand']) expect(debugged.stderr).toContain(`commandName: '${operation}'`);
+    expect(debugged.stderr).toContain(`input: { StreamName: '${stream}' }`);
+    expectNoSecret(debugged.stderr);
+  });
+
+  it('masks the credentials of a destination role it assumes', async () => {
+    const { role, credentials } = await secondAccount();
+    const queue = await createQueue({ credentials });
+    const { stdout, stderr } = await consoleProcess([
+      '--debug', '--output', 'json', 'register', 'sqs', '--function', functionName, '--source-type', 'kinesis', '--source', stream,
+      '--id', 'remote', '--destination', queue.name, '--destination-role-arn', role, '--external-id', 'fanout-debug',
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({ id: 'remote', destination: queue.url, role });
+    for (const operation of ['AssumeRoleCommand', 'GetQueueUrlCommand', 'PutItemCommand']) expect(stderr).toContain(`commandName: '${operation}'`);
+    expect(stderr).toMatch(/SessionToken: '\*\*\*'/);
+    expectNoSecret(stderr);
   });
 });

@@ -93,8 +93,9 @@ const httpUrl = `${http.endpoint}/${uniqueName('hook')}`;
 
 /*
  * The same domain's endpoint in the form AWS gives it (search-NAME-ID.REGION.es.amazonaws.com), from
- * which the console names the domain in the policy. moto gives its domains NAME.REGION.es.amazonaws.com,
- * a form no AWS domain has, so the target registered by domain name alone cannot show the grant here.
+ * which the console names the domain in the policy without a lookup. moto gives its domains
+ * NAME.REGION.es.amazonaws.com, a form no AWS domain has: for the target registered by domain name,
+ * the console finds the domain by that endpoint (ListDomainNames, DescribeDomains).
  */
 const awsFormEndpoint = () => `https://search-${domain.name}-a1b2c3d4e5f6g7h8i9j0k1l2m3.${region}.es.amazonaws.com`;
 
@@ -352,7 +353,7 @@ describe('a deployment\'s life cycle, scripted with --yes', () => {
       PutToDeliveryStreams: [deliveryStream.arn],
       InvokeFunctions: sorted([functionByName.arn, functionByArn.arn]),
       PublishToIotTopics: [iotTopicArn],
-      // both es targets write to this domain; the grant comes from the AWS-form endpoint (see awsFormEndpoint)
+      // both es targets write to this domain: one by its AWS-form endpoint, one by moto's, looked up (see awsFormEndpoint)
       PostToOpenSearchDomains: [`${await domainArn(domain.name)}/*`],
     };
     expect(resourcesBySid(await rolePolicy(roleName))).toEqual({

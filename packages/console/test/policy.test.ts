@@ -1,6 +1,15 @@
+import { CreateDomainCommand, OpenSearchClient, type CreateDomainCommandInput } from '@aws-sdk/client-opensearch';
 import { validateTargetRow, type TargetConfig, type TargetRowInput } from '@fanout/runtime/config';
-import { describe, expect, it } from 'vitest';
-import { fanoutPolicy, type FunctionScope, type PolicyStatement } from '../src/aws/policy.js';
+import { awsClientConfig, uniqueName } from '@fanout/testbed';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { ensureRole, ensureTable } from '../src/aws/deployment.js';
+import { deploymentOf, type Deployment } from '../src/aws/names.js';
+import { fanoutPolicy, syncPolicy, type DomainsByHost, type FunctionScope, type PolicyDocument, type PolicyStatement } from '../src/aws/policy.js';
+import { TargetsTable } from '../src/aws/targets-table.js';
+import type { AwsContext } from '../src/context.js';
+import { appContext } from './support/app.js';
+import { aws, fanoutConsole } from './support/console.js';
+import { rolePolicy } from './support/deployment.js';
 
 const scope: FunctionScope = {
   partition: 'aws',
@@ -20,9 +29,17 @@ function target(row: Omit<TargetRowInput, 'sourceArn' | 'active'>): TargetConfig
 }
 
 /** The statements beyond the three every function gets (table, logs, metrics). */
-function grantsFor(targets: TargetConfig[], mappings: Parameters<typeof fanoutPolicy>[0]['mappings'] = []): PolicyStatement[] {
-  return fanoutPolicy({ scope, mappings, targets }).Statement.slice(3);
+function grantsFor(targets: TargetConfig[], mappings: Parameters<typeof fanoutPolicy>[0]['mappings'] = [], domains?: DomainsByHost): PolicyStatement[] {
+  return fanoutPolicy({ scope, mappings, targets, ...(domains ? { domains } : {}) }).Statement.slice(3);
 }
+
+/** The whole policy of a function with no hooks: what every function gets (the first test), then these statements. */
+function policyOf(functionScope: FunctionScope, statements: PolicyStatement[] = []): PolicyDocument {
+  const base = fanoutPolicy({ scope: functionScope, mappings: [], targets: [] });
+  return { ...base, Statement: [...base.Statement, ...statements] };
+}
+
+const postTo = (resources: string[]): PolicyStatement => ({ Sid: 'PostToOpenSearchDomains', Effect: 'Allow', Action: ['es:ESHttpPost'], Resource: resources });
 
 describe('the function\'s policy', () => {
   it('always reads its table, writes its own log group and puts metrics in Custom/FanOut only', () => {
@@ -135,6 +152,41 @@ describe('the function\'s policy', () => {
     ).toEqual([]);
   });
 
+  describe('an OpenSearch domain behind an endpoint that does not name it (custom, VPC, dual-stack)', () => {
+    const myLogs = 'arn:aws:es:eu-west-1:123456789012:domain/my-logs/*';
+    const domains: DomainsByHost = new Map([
+      ['search.example.com', myLogs],
+      ['vpc-my-logs.eu-west-1.example.internal', myLogs],
+      ['logs.example.org', 'arn:aws:es:us-east-1:123456789012:domain/other/*'],
+    ]);
+
+    it('is granted on the resource the lookup found for its host, whatever the scheme, port, path and case', () => {
+      expect(grantsFor([target({ id: 'e', type: 'es', destination: 'Search.Example.com:443/#events' })], [], domains)).toEqual([postTo([myLogs])]);
+      expect(
+        grantsFor(
+          [
+            target({ id: 'a', type: 'es', destination: 'https://search.example.com#events' }),
+            target({ id: 'b', type: 'es', destination: 'https://vpc-my-logs.eu-west-1.example.internal/#events' }),
+            target({ id: 'c', type: 'es', destination: 'https://logs.example.org#events' }),
+          ],
+          [],
+          domains,
+        ),
+      ).toEqual([postTo([myLogs, 'arn:aws:es:us-east-1:123456789012:domain/other/*'])]);
+    });
+
+    it('gets nothing when the lookup found no domain for its host (a self-managed OpenSearch)', () => {
+      expect(grantsFor([target({ id: 'e', type: 'es', destination: 'https://search.example.net#events' })], [], domains)).toEqual([]);
+    });
+
+    it('a target with a role assumes it instead, even on a host the lookup found', () => {
+      const role = 'arn:aws:iam::210987654321:role/fanout-writer';
+      expect(grantsFor([target({ id: 'e', type: 'es', destination: 'https://search.example.com#events', role })], [], domains)).toEqual([
+        { Sid: 'AssumeTargetRoles', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: [role] },
+      ]);
+    });
+  });
+
   it('assumes the role of a target that names one, instead of sending to its destination', () => {
     const role = 'arn:aws:iam::210987654321:role/fanout-writer';
     expect(grantsFor([target({ id: 't', type: 'sns', destination: 'arn:aws:sns:us-east-1:210987654321:alerts', role, externalId: 'abc123' })])).toEqual([
@@ -164,5 +216,177 @@ describe('the function\'s policy', () => {
     expect(inVpc.Sid).toBe('UseVpcNetworkInterfaces');
     expect(inVpc.Action).toContain('ec2:CreateNetworkInterface');
     expect(fanoutPolicy({ scope, mappings: [], targets: [] }).Statement.map((statement) => statement.Sid)).not.toContain('UseVpcNetworkInterfaces');
+  });
+});
+
+/*
+ * syncPolicy against the test bed's moto: es targets whose host is not of AWS's
+ * search-NAME-ID.REGION.es.amazonaws.com form have their domain looked up. moto's domains answer on
+ * NAME.REGION.es.amazonaws.com (Endpoint, or Endpoints.vpc in a VPC), and moto keeps the
+ * DomainEndpointOptions it is given, custom endpoint included.
+ */
+describe('syncPolicy finds the OpenSearch domain behind an es target\'s endpoint', () => {
+  const [home, otherRegion] = aws.regions;
+  const [account] = aws.accounts;
+  const { opensearch } = inject('testbed');
+  const context = appContext();
+  const sourceArn = `arn:aws:kinesis:${home}:${account}:stream/${uniqueName('orders')}`;
+
+  interface Domain {
+    name: string;
+    /** The ARN as moto reports it. */
+    arn: string;
+    /** Endpoint, else Endpoints.vpc. */
+    endpoint: string;
+  }
+
+  async function createDomain(region: string, options: Omit<CreateDomainCommandInput, 'DomainName'> = {}): Promise<Domain> {
+    const name = uniqueName('dom');
+    const { DomainStatus } = await new OpenSearchClient(awsClientConfig(aws, { region })).send(new CreateDomainCommand({ DomainName: name, ...options }));
+    return { name, arn: DomainStatus!.ARN!, endpoint: DomainStatus!.Endpoint ?? DomainStatus!.Endpoints!.vpc! };
+  }
+
+  const customEndpoint = (enabled: boolean) => ({ DomainEndpointOptions: { CustomEndpointEnabled: enabled, CustomEndpoint: `${uniqueName('search')}.example.com` } });
+
+  let plain: Domain;
+  let inVpc: Domain;
+  let custom: Domain & { host: string };
+  let customDisabled: Domain & { host: string };
+  let elsewhere: Domain;
+
+  beforeAll(async () => {
+    // five domains before the ones looked up, so that they cannot all be in the first DescribeDomains call
+    await Promise.all([1, 2, 3, 4, 5].map(() => createDomain(home)));
+    const enabled = customEndpoint(true);
+    const disabled = customEndpoint(false);
+    [plain, inVpc, custom, customDisabled, elsewhere] = await Promise.all([
+      createDomain(home),
+      createDomain(home, { VPCOptions: { SubnetIds: ['subnet-0a1b2c3d'], SecurityGroupIds: ['sg-0a1b2c3d'] } }),
+      createDomain(home, enabled).then((domain) => ({ ...domain, host: enabled.DomainEndpointOptions.CustomEndpoint })),
+      createDomain(home, disabled).then((domain) => ({ ...domain, host: disabled.DomainEndpointOptions.CustomEndpoint })),
+      createDomain(otherRegion),
+    ]);
+  }, 60_000);
+
+  /** A role and a targets table (no function: the policy goes to the deployment's role). */
+  async function freshDeployment(): Promise<{ deployment: Deployment; scope: FunctionScope }> {
+    const deployment = deploymentOf({ function: uniqueName('policy') });
+    const [, table] = await Promise.all([ensureRole(context, deployment.roleName), ensureTable(context, deployment.tableName)]);
+    const functionScope = { partition: 'aws', region: home, accountId: account, functionName: deployment.functionName, tableArn: table.arn!, inVpc: false };
+    return { deployment, scope: functionScope };
+  }
+
+  /** Registers an es target with the console, as a script would; the console rewrites the policy. */
+  async function register(deployment: Deployment, id: string, destination: string, flags: string[] = []): Promise<void> {
+    const args = ['register', 'es', '--function', deployment.functionName, '--source-arn', sourceArn, '--id', id, '--destination', destination, '--index', 'events'];
+    const result = await fanoutConsole([...args, ...flags]);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+  }
+
+  it('grants the domain of a target registered by its moto endpoint, on the ARN moto reports', async () => {
+    const { deployment, scope: functionScope } = await freshDeployment();
+    await register(deployment, 'by-endpoint', `https://${plain.endpoint}`);
+    await register(deployment, 'by-name', plain.name);
+    expect(await rolePolicy(deployment.roleName)).toEqual(policyOf(functionScope, [postTo([`${plain.arn}/*`])]));
+  });
+
+  it('grants the domain of a VPC domain\'s endpoint (Endpoints.vpc)', async () => {
+    const { deployment, scope: functionScope } = await freshDeployment();
+    await register(deployment, 'in-vpc', `https://${inVpc.endpoint}`);
+    expect(await rolePolicy(deployment.roleName)).toEqual(policyOf(functionScope, [postTo([`${inVpc.arn}/*`])]));
+  });
+
+  it('grants the domain of an enabled custom endpoint, and nothing for a custom endpoint that is not enabled', async () => {
+    const { deployment, scope: functionScope } = await freshDeployment();
+    await register(deployment, 'custom', `https://${custom.host}`);
+    await register(deployment, 'custom-disabled', `https://${customDisabled.host}`);
+    expect(await rolePolicy(deployment.roleName)).toEqual(policyOf(functionScope, [postTo([`${custom.arn}/*`])]));
+  });
+
+  it('looks the domain up in the target\'s region (--destination-region)', async () => {
+    const { deployment, scope: functionScope } = await freshDeployment();
+    await register(deployment, 'elsewhere', elsewhere.name, ['--destination-region', otherRegion]);
+    expect(elsewhere.arn).toContain(`:es:${otherRegion}:`);
+    expect(await rolePolicy(deployment.roleName)).toEqual(policyOf(functionScope, [postTo([`${elsewhere.arn}/*`])]));
+  });
+
+  it('grants nothing for the test bed\'s own OpenSearch node: it is no domain of the service', async () => {
+    const { deployment, scope: functionScope } = await freshDeployment();
+    await register(deployment, 'local-node', opensearch.endpoint);
+    expect(await rolePolicy(deployment.roleName)).toEqual(policyOf(functionScope));
+  });
+
+  describe('the calls it makes', () => {
+    interface Call {
+      command: string;
+      region: string;
+      names?: string[];
+    }
+
+    /** A session of its own whose OpenSearch clients (the ones syncPolicy gets from it) note every call. */
+    function observedContext(calls: Call[]): AwsContext {
+      const observed = appContext();
+      for (const region of aws.regions) {
+        observed.aws.client(OpenSearchClient, { region }).middlewareStack.add(
+          (next, { commandName }) =>
+            (args) => {
+              const { DomainNames } = args.input as { DomainNames?: unknown };
+              calls.push({ command: commandName as string, region, ...(Array.isArray(DomainNames) ? { names: DomainNames as string[] } : {}) });
+              return next(args);
+            },
+          { step: 'initialize' },
+        );
+      }
+      return observed;
+    }
+
+    async function writeRows(deployment: Deployment, rows: Array<Omit<TargetRowInput, 'sourceArn' | 'active'>>): Promise<void> {
+      const table = new TargetsTable(context, deployment.tableName);
+      for (const row of rows) await table.create(target(row));
+    }
+
+    it('lists each region\'s domains once per call, describes at most 5 a call, and each domain once', async () => {
+      const { deployment, scope: functionScope } = await freshDeployment();
+      await writeRows(deployment, [
+        { id: 'plain', type: 'es', destination: `https://${plain.endpoint}#events` },
+        { id: 'custom', type: 'es', destination: `https://${custom.host}#events` },
+        { id: 'local-node', type: 'es', destination: `${opensearch.endpoint}#events` },
+        { id: 'elsewhere', type: 'es', destination: `https://${elsewhere.endpoint}#events`, region: otherRegion },
+      ]);
+      const calls: Call[] = [];
+      expect(await syncPolicy(observedContext(calls), deployment)).toBe('created');
+      expect(await rolePolicy(deployment.roleName)).toEqual(policyOf(functionScope, [postTo([`${custom.arn}/*`, `${elsewhere.arn}/*`, `${plain.arn}/*`].sort())]));
+
+      for (const region of aws.regions) {
+        const inRegion = calls.filter((call) => call.region === region);
+        expect(inRegion[0]!.command, region).toBe('ListDomainNamesCommand');
+        expect(inRegion.slice(1).every((call) => call.command === 'DescribeDomainsCommand'), region).toBe(true);
+        const described = inRegion.flatMap((call) => call.names ?? []);
+        expect(new Set(described).size, region).toBe(described.length);
+        for (const call of inRegion.slice(1)) expect(call.names!.length).toBeLessThanOrEqual(5);
+      }
+      // the home region's domains looked up come after five others
+      expect(calls.filter((call) => call.region === home && call.command === 'DescribeDomainsCommand').length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('looks nothing up when no es target needs it: AWS-form endpoints, targets with a role, other types', async () => {
+      const { deployment, scope: functionScope } = await freshDeployment();
+      const role = `arn:aws:iam::${account}:role/fanout-writer`;
+      await writeRows(deployment, [
+        { id: 'aws-form', type: 'es', destination: `https://search-${plain.name}-a1b2c3d4e5.${home}.es.amazonaws.com#events` },
+        { id: 'with-role', type: 'es', destination: `https://${custom.host}#events`, role },
+        { id: 'http', type: 'http', destination: 'https://example.com/ingest' },
+      ]);
+      const calls: Call[] = [];
+      await syncPolicy(observedContext(calls), deployment);
+      expect(calls).toEqual([]);
+      expect(await rolePolicy(deployment.roleName)).toEqual(
+        policyOf(functionScope, [
+          { Sid: 'AssumeTargetRoles', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: [role] },
+          postTo([`arn:aws:es:${home}:${account}:domain/${plain.name}/*`]),
+        ]),
+      );
+    });
   });
 });

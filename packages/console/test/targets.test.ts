@@ -1,10 +1,11 @@
 import { uniqueName } from '@fanout/testbed';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fanoutConsole } from './support/console.js';
-import { createQueue, createStream } from './support/destination-resources.js';
+import { aws, fanoutConsole, testTerminal } from './support/console.js';
+import { policyResources, useFreshRuntimeZip } from './support/deployment.js';
+import { createQueue, createStream, secondAccount } from './support/destination-resources.js';
 import { putRow, tableRows } from './support/state.js';
-import type { Terminal } from '../src/context.js';
 
+useFreshRuntimeZip();
 const functionName = uniqueName('targets');
 const table = `${functionName}Targets`;
 const deployment = ['--function', functionName];
@@ -66,7 +67,11 @@ describe('target rows', () => {
     [['register', 'sqs', '--id', 'copy', '--destination', 'QUEUE'], '--id: target "copy" already exists for SOURCE; change it with update'],
     [['register', 'redis', '--id', 'x', '--destination', 'cache.example.com:6379', '--destination-role-arn', 'arn:aws:iam::123456789012:role/r'], '--destination-role-arn: not available for redis targets (it applies to AWS services only); remove it'],
     [['register', 'memcached', '--id', 'x', '--destination', 'cache.example.com:11211', '--destination-region', 'eu-west-1'], '--destination-region: not available for memcached targets (it applies to AWS services only); remove it'],
-    [['register', 'sqs', '--id', 'x', '--destination', 'QUEUE', '--external-id', 'abc'], '--external-id: needs a role; set role too, or remove externalId'],
+    [['register', 'sqs', '--id', 'x', '--destination', 'QUEUE', '--external-id', 'abc'], '--external-id: needs a role: pass --destination-role-arn too, or leave out --external-id'],
+    // register has no field to remove: an empty value is refused, not taken for a flag left out
+    [['register', 'sqs', '--id', 'x', '--destination', 'QUEUE', '--external-id', ''], `--external-id: empty; give a value, or leave the flag out (only update takes '', to remove the field)`],
+    [['register', 'sqs', '--id', 'x', '--destination', 'QUEUE', '--destination-role-arn', ''], `--destination-role-arn: empty; give a value, or leave the flag out (only update takes '', to remove the field)`],
+    [['update', '--id', 'copy', '--destination', ''], '--destination: empty; a target always has a destination: pass it, or leave the flag out'],
     [['register', 'sqs', '--id', 'x', '--destination', 'QUEUE', '--convert-ddb'], '--convert-ddb: applies to DynamoDB sources only; remove it'],
     [['update', '--id', 'copy'], 'update: nothing to change; pass the options to change, e.g. --active false'],
     [['update', '--id', 'nope', '--active'], '--id: no target "nope" for SOURCE; see fanout-console list'],
@@ -96,7 +101,7 @@ describe('target rows', () => {
   it('unregisters only when confirmed: refused without a terminal, kept on "n", deleted with --yes', async () => {
     await expectRefused(['unregister', ...deployment, ...source(), '--id', 'copy'], `--yes: Delete target copy of ${sourceArn} needs confirmation; pass --yes to confirm without a terminal`);
 
-    const answeringNo: Terminal = { interactive: true, canDraw: true, ask: async () => 'n' };
+    const answeringNo = testTerminal({ interactive: true, canDraw: true, ask: async () => 'n' });
     const kept = await fanoutConsole(['unregister', ...deployment, ...source(), '--id', 'copy'], { terminal: answeringNo });
     expect(kept).toMatchObject({ code: 0, out: 'nothing deleted' });
     expect(await tableRows(table)).toHaveLength(1);
@@ -104,5 +109,53 @@ describe('target rows', () => {
     const deleted = await fanoutConsole(['--yes', 'unregister', ...deployment, ...source(), '--id', 'copy']);
     expect(deleted).toMatchObject({ code: 0, out: `unregistered target copy of ${sourceArn}` });
     expect(await tableRows(table)).toEqual([]);
+  });
+});
+
+describe('update removes an optional field given as \'\'', () => {
+  let remoteSource: { name: string; arn: string };
+  let role: string;
+  const remote = () => ['--source-type', 'kinesis', '--source', remoteSource.name, '--id', 'remote'];
+  const rowsOfRemoteSource = async () => (await tableRows(table)).filter((row) => row.sourceArn === remoteSource.arn);
+  const assumedRoles = async () => (await policyResources(`${functionName}Role`, 'AssumeTargetRoles')) ?? [];
+
+  /** A target in the second account: its queue is looked up in that account's other region, with the role and its external id. */
+  beforeAll(async () => {
+    remoteSource = await createStream();
+    const account = await secondAccount();
+    role = account.role;
+    const queue = await createQueue({ region: aws.regions[1], credentials: account.credentials });
+    const registered = await fanoutConsole([
+      'register', 'sqs', ...deployment, ...remote(), '--destination', queue.name, '--active', '--parallel', 'false',
+      '--destination-role-arn', role, '--external-id', 'fanout-external-id', '--destination-region', aws.regions[1],
+    ]);
+    expect(registered).toMatchObject({ code: 0, err: '' });
+  }, 60_000);
+
+  it('refuses to remove the role and keep its external id: exit code 2, one line, the row unchanged', async () => {
+    await expectRefused(
+      ['update', ...deployment, ...remote(), '--destination-role-arn', ''],
+      "--external-id: needs a role: pass --destination-role-arn too, or remove the external id with --external-id ''",
+    );
+    expect(await assumedRoles()).toContain(role);
+  });
+
+  it('removes the role, the external id and the region: the rest of the row stays, and the function may no longer assume the role', async () => {
+    const [before] = await rowsOfRemoteSource();
+    expect(before).toMatchObject({ role, externalId: 'fanout-external-id', region: aws.regions[1], active: true, parallel: false });
+    const result = await fanoutConsole(['update', ...deployment, ...remote(), '--destination-role-arn', '', '--external-id', '', '--destination-region', '']);
+    expect(result).toMatchObject({ code: 0, err: '' });
+    const removed = ['role', 'externalId', 'region'];
+    expect(await rowsOfRemoteSource()).toEqual([Object.fromEntries(Object.entries(before!).filter(([field]) => !removed.includes(field)))]);
+    expect(await assumedRoles()).not.toContain(role);
+  });
+
+  it('removes the Authorization variable of an http target', async () => {
+    const hook = ['--source-type', 'kinesis', '--source', remoteSource.name, '--id', 'hook'];
+    const registered = await fanoutConsole(['register', 'http', ...deployment, ...hook, '--destination', 'https://hooks.example.com/orders', '--authorization-env', 'HOOK_TOKEN']);
+    expect(registered.code).toBe(0);
+    expect((await fanoutConsole(['update', ...deployment, ...hook, '--authorization-env', ''])).code).toBe(0);
+    const [row] = (await rowsOfRemoteSource()).filter(({ id }) => id === 'hook');
+    expect(row).toEqual({ sourceArn: remoteSource.arn, id: 'hook', type: 'http', destination: 'https://hooks.example.com/orders', active: false, collapse: 'JSON', parallel: true, convertDDB: false, deaggregate: false });
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Terminal } from '../src/context.js';
-import { fanoutConsole } from './support/console.js';
+import { fanoutConsole, testTerminal } from './support/console.js';
 
 /** A terminal that must never be reached: bad input is refused before the app opens. */
-const terminal: Terminal = { interactive: true, canDraw: true, ask: () => Promise.reject(new Error('asked')) };
+const terminal: Terminal = testTerminal({ interactive: true, canDraw: true });
 
 describe('fanout-console ui', () => {
   it.each(['0', '3601', '1.5', 'soon'])('refuses --refresh %s with exit code 2 and one line naming the flag and its range', async (refresh) => {
@@ -21,7 +21,7 @@ describe('fanout-console ui', () => {
 
   it('needs a terminal: without one, or with stdout sent elsewhere, it exits 2 pointing at the commands', async () => {
     // `fanout-console ui > file`: a person can answer questions, but the app cannot draw
-    const redirected: Terminal = { interactive: true, canDraw: false, ask: () => Promise.reject(new Error('asked')) };
+    const redirected: Terminal = testTerminal({ interactive: true });
     for (const options of [{}, { terminal: redirected }]) {
       const { code, out, err } = await fanoutConsole(['ui', '--function', 'orders', '--refresh', '1'], options);
       expect(code).toBe(2);

@@ -19,8 +19,9 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
  * The function's settings, from its environment:
  * TARGETS_TABLE (default `<AWS_LAMBDA_FUNCTION_NAME>Targets`), CONFIG_TTL_SECONDS (60),
  * METRICS_NAMESPACE (Custom/FanOut), TARGET_CONCURRENCY (8), RETRY_MAX_ATTEMPTS (8), LOG_LEVEL (info).
+ * Log lines go to stdout, as Lambda wants them, unless `writeLog` takes them.
  */
-export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): FanoutSettings {
+export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env, writeLog?: (line: string) => void): FanoutSettings {
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME ?? 'fanout';
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new Error('AWS_REGION: not set; set it to the region of the targets table (Lambda sets it)');
@@ -33,6 +34,6 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): F
     targetConcurrency: Math.max(1, positiveNumber(env, 'TARGET_CONCURRENCY', DEFAULT_TARGET_CONCURRENCY)),
     retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: Math.max(1, positiveNumber(env, 'RETRY_MAX_ATTEMPTS', DEFAULT_RETRY_POLICY.maxAttempts)) },
     reserveMs: DEFAULT_RESERVE_MS,
-    log: createLogger({ level: parseLogLevel(env.LOG_LEVEL), fields: { function: functionName } }),
+    log: createLogger({ level: parseLogLevel(env.LOG_LEVEL), fields: { function: functionName }, ...(writeLog ? { write: writeLog } : {}) }),
   };
 }

@@ -3,7 +3,7 @@ import { resolveDestination, type DestinationRequest } from '../aws/destinations
 import type { Deployment } from '../aws/names.js';
 import { syncPolicy } from '../aws/policy.js';
 import { TargetsTable, type StoredTarget } from '../aws/targets-table.js';
-import { newTargetRow, problemParts, updatedTargetRow, type NewTargetInput, type TargetInput } from '../commands/target-rows.js';
+import { newTargetRow, problemParts, updatedTargetRow, type NewTargetInput, type TargetChanges } from '../commands/target-rows.js';
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -42,8 +42,11 @@ async function writeTarget(
   return target;
 }
 
-/** Changes the fields of a target (its type stays), as the update command does; returns the row written. */
-export async function updateTarget(context: AwsContext, deployment: Deployment, sourceArn: string, id: string, changes: TargetInput): Promise<TargetConfig> {
+/**
+ * Changes the fields of a target (its type stays), as the update command does: a field changed to
+ * null is removed; then the function's policy follows (a role or region removed included). Returns the row written.
+ */
+export async function updateTarget(context: AwsContext, deployment: Deployment, sourceArn: string, id: string, changes: TargetChanges): Promise<TargetConfig> {
   const table = new TargetsTable(context, deployment.tableName);
   const updated = await updatedTargetRow(context, await storedTarget(table, sourceArn, id), changes);
   await table.replace(updated);

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { GetRolePolicyCommand, IAMClient, NoSuchEntityException, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { DescribeDomainsCommand, ListDomainNamesCommand, OpenSearchClient, type DomainStatus } from '@aws-sdk/client-opensearch';
 import { sourceKind, type SourceKind, type TargetConfig } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -43,10 +44,18 @@ export interface FunctionScope {
   inVpc: boolean;
 }
 
+/**
+ * OpenSearch domains by the host of an endpoint that does not name its domain (a custom endpoint,
+ * a VPC or dual-stack endpoint): host -> the domain's ARN as AWS reports it, with `/*`.
+ */
+export type DomainsByHost = ReadonlyMap<string, string>;
+
 export interface PolicyInputs {
   scope: FunctionScope;
   mappings: readonly MappingGrant[];
   targets: readonly TargetConfig[];
+  /** The domains of es targets whose host is not of AWS's `search-NAME-ID.REGION.es.amazonaws.com` form, as syncPolicy finds them. */
+  domains?: DomainsByHost;
 }
 
 /** The kinds of grant, in the order their statements appear. */
@@ -79,8 +88,13 @@ function hostOf(endpoint: string): string {
   return new URL(/^https?:\/\//.test(endpoint) ? endpoint : `https://${endpoint}`).hostname;
 }
 
+/** The host of an es target's endpoint (`https://ENDPOINT#INDEX`). */
+function esHost(destination: string): string {
+  return hostOf(destination.slice(0, destination.indexOf('#')));
+}
+
 /** The send right a target needs on its destination; none for targets that are not AWS APIs. */
-function targetGrant(target: TargetConfig, scope: FunctionScope): Grant | undefined {
+function targetGrant(target: TargetConfig, scope: FunctionScope, domains: DomainsByHost): Grant | undefined {
   if (target.role) return { kind: 'assumeRole', resource: target.role };
   const region = target.region ?? scope.region;
   const { destination } = target;
@@ -110,8 +124,13 @@ function targetGrant(target: TargetConfig, scope: FunctionScope): Grant | undefi
       return { kind: 'iot', resource: arn(scope, 'iot', endpointRegion ?? region, `topic/${destination.slice(separator + 1)}`) };
     }
     case 'es': {
-      const domain = AWS_SEARCH_DOMAIN_HOST.exec(hostOf(destination.slice(0, destination.indexOf('#'))));
-      return domain ? { kind: 'es', resource: arn(scope, 'es', domain[2]!, `domain/${domain[1]}/*`) } : undefined;
+      const host = esHost(destination);
+      const domain = AWS_SEARCH_DOMAIN_HOST.exec(host);
+      if (domain) return { kind: 'es', resource: arn(scope, 'es', domain[2]!, `domain/${domain[1]}/*`) };
+      // any other host is granted only as the endpoint of a domain found; an OpenSearch outside the
+      // service (self-managed) checks no IAM signature, so it needs no grant and gets none
+      const resource = domains.get(host);
+      return resource ? { kind: 'es', resource } : undefined;
     }
     case 'redis':
     case 'memcached':
@@ -135,7 +154,7 @@ function sorted(values: Iterable<string>): string[] {
  * streams it is hooked to, write its own logs and metrics, and send to exactly the destinations of
  * the valid targets in the table (or assume the role a target names instead).
  */
-export function fanoutPolicy({ scope, mappings, targets }: PolicyInputs): PolicyDocument {
+export function fanoutPolicy({ scope, mappings, targets, domains = new Map() }: PolicyInputs): PolicyDocument {
   const logGroup = arn(scope, 'logs', scope.region, `log-group:/aws/lambda/${scope.functionName}`);
   const statements: PolicyStatement[] = [
     { Sid: 'ReadTargets', Effect: 'Allow', Action: ['dynamodb:Query'], Resource: [scope.tableArn] },
@@ -181,7 +200,7 @@ export function fanoutPolicy({ scope, mappings, targets }: PolicyInputs): Policy
   }
 
   const grants = [
-    ...targets.map((target) => targetGrant(target, scope)),
+    ...targets.map((target) => targetGrant(target, scope, domains)),
     ...mappings.map((mapping) => (mapping.onFailureDestination ? onFailureGrant(mapping.onFailureDestination) : undefined)),
   ].filter((grant): grant is Grant => grant !== undefined);
   for (const [kind, { sid, actions }] of Object.entries(GRANTS) as Array<[GrantKind, (typeof GRANTS)[GrantKind]]>) {
@@ -230,6 +249,55 @@ async function currentPolicy(iam: IAMClient, roleName: string): Promise<unknown>
   }
 }
 
+/** AWS's DescribeDomains takes at most 5 domain names a call (its API model states no maximum, and moto enforces none). */
+const DESCRIBE_DOMAINS_MAX_NAMES = 5;
+
+/** Every host a domain answers on: its endpoint, its VPC and dual-stack endpoints, and its custom endpoint when enabled. */
+function domainHosts(status: DomainStatus): string[] {
+  const { CustomEndpoint, CustomEndpointEnabled } = status.DomainEndpointOptions ?? {};
+  return [status.Endpoint, status.EndpointV2, ...Object.values(status.Endpoints ?? {}), CustomEndpointEnabled ? CustomEndpoint : undefined]
+    .filter((endpoint): endpoint is string => Boolean(endpoint))
+    .map(hostOf);
+}
+
+/** The domains of one region that answer on some of these hosts: host -> `ARN/*`. */
+async function domainsOfRegion(context: AwsContext, region: string, hosts: ReadonlySet<string>): Promise<Map<string, string>> {
+  const opensearch = context.aws.client(OpenSearchClient, { region });
+  // a console user who may not list domains still registers and hooks: those targets get no grant, as a self-managed node's
+  const listed = await opensearch.send(new ListDomainNamesCommand({})).catch((error: unknown) => {
+    if ((error as Error).name === 'AccessDeniedException') return { DomainNames: [] };
+    throw error;
+  });
+  const { DomainNames } = listed;
+  const names = (DomainNames ?? []).flatMap(({ DomainName }) => (DomainName ? [DomainName] : []));
+  const found = new Map<string, string>();
+  for (let start = 0; start < names.length && found.size < hosts.size; start += DESCRIBE_DOMAINS_MAX_NAMES) {
+    const { DomainStatusList } = await opensearch.send(new DescribeDomainsCommand({ DomainNames: names.slice(start, start + DESCRIBE_DOMAINS_MAX_NAMES) }));
+    for (const status of DomainStatusList ?? []) {
+      for (const host of domainHosts(status)) if (hosts.has(host) && status.ARN) found.set(host, `${status.ARN}/*`);
+    }
+  }
+  return found;
+}
+
+/**
+ * The domains behind the es targets whose host does not name its domain, looked up in each
+ * target's region (else the function's), once per region, and only when some target needs it.
+ * A target with a role is left out: it gets sts:AssumeRole, and that role must grant es itself.
+ */
+async function domainsByHost(context: AwsContext, targets: readonly TargetConfig[], functionRegion: string): Promise<DomainsByHost> {
+  const hostsByRegion = new Map<string, Set<string>>();
+  for (const target of targets) {
+    if (target.type !== 'es' || target.role) continue;
+    const host = esHost(target.destination);
+    if (AWS_SEARCH_DOMAIN_HOST.test(host)) continue;
+    const region = target.region ?? functionRegion;
+    hostsByRegion.set(region, (hostsByRegion.get(region) ?? new Set()).add(host));
+  }
+  const found = await Promise.all([...hostsByRegion].map(([region, hosts]) => domainsOfRegion(context, region, hosts)));
+  return new Map(found.flatMap((domains) => [...domains]));
+}
+
 /**
  * Rewrites the inline policy of the function's role (the role the function has, else the
  * deployment's) from the table, the function's event source mappings and every valid target row.
@@ -247,6 +315,7 @@ export async function syncPolicy(context: AwsContext, deployment: Deployment, pe
     .map((mapping) => ({ sourceArn: mapping.EventSourceArn!, onFailureDestination: mapping.DestinationConfig?.OnFailure?.Destination }));
   if (pending) mappings.push(pending);
   const targets = (await new TargetsTable(context, deployment.tableName).list()).flatMap((stored) => (stored.target ? [stored.target] : []));
+  const domains = await domainsByHost(context, targets, region!);
 
   const policy = fanoutPolicy({
     scope: {
@@ -259,6 +328,7 @@ export async function syncPolicy(context: AwsContext, deployment: Deployment, pe
     },
     mappings,
     targets,
+    domains,
   });
   const iam = context.aws.client(IAMClient);
   const current = await currentPolicy(iam, roleName);

@@ -1,4 +1,5 @@
 import { Agent } from 'node:https';
+import { inspect } from 'node:util';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
@@ -80,9 +81,44 @@ export class AwsSession {
   }
 }
 
-const debugLogger = {
-  debug: (...content: unknown[]) => console.error('[debug]', ...content),
-  info: (...content: unknown[]) => console.error('[info]', ...content),
-  warn: (...content: unknown[]) => console.error('[warn]', ...content),
-  error: (...content: unknown[]) => console.error('[error]', ...content),
-};
+/** Names of fields that hold a credential: SecretAccessKey, SessionToken, accessToken, Password, X-Amz-Signature, … (not NextToken). */
+const SECRET_FIELD = /secret|password|passphrase|(session|access|refresh|id|auth|security|identity)-?token|signature|samlassertion|^authorization$/i;
+
+const MASK = '***';
+
+/** A plain object or array with every secret field masked, at any depth; anything else as it is. */
+function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (value === null || typeof value !== 'object') return value;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([field, inner]) => [field, SECRET_FIELD.test(field) && inner !== undefined ? MASK : withoutSecrets(inner)]),
+  );
+}
+
+/** Text with the secrets it may carry masked: the signature and token of a signed URL or an Authorization header, a URL's password. */
+function withoutSecretText(text: string): string {
+  return text
+    .replace(/(X-Amz-(?:Signature|Security-Token)=)[^&\s'"]+/gi, `$1${MASK}`)
+    .replace(/(Signature=)[0-9a-f]+/gi, `$1${MASK}`)
+    .replace(/\/\/[^/@\s'"]*@/g, `//${MASK}@`);
+}
+
+/** What the SDK logs, as a line or lines for people: whole responses, on lines as long as a terminal's. */
+function logged(value: unknown): string {
+  return withoutSecretText(typeof value === 'string' ? value : inspect(withoutSecrets(value), { depth: 10, breakLength: 120 }));
+}
+
+const logAt =
+  (level: string) =>
+  (...content: unknown[]): void =>
+    console.error(`[${level}]`, ...content.map(logged));
+
+/**
+ * --debug: the SDK's logger, to stderr. The SDK logs each command's input and output (the request
+ * and the response) with the fields its models mark sensitive masked, but not all of them are (STS's
+ * SessionToken is not); so every field named as a secret is masked here too, and so is a signature
+ * or a token in a signed URL and the password of a URL (a destination may carry one).
+ */
+const debugLogger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') };

@@ -4,6 +4,7 @@ import { deployCommand } from './deploy.js';
 import { destroyCommand } from './destroy.js';
 import { hookCommand } from './hook.js';
 import { listCommand } from './list.js';
+import { localCommand } from './local.js';
 import { pauseCommand } from './pause.js';
 import { registerCommand } from './register.js';
 import { resumeCommand } from './resume.js';
@@ -27,4 +28,5 @@ export const COMMANDS: readonly CommandDefinition[] = [
   unhookCommand,
   pauseCommand,
   resumeCommand,
+  localCommand,
 ];

@@ -26,20 +26,27 @@ export function addSourceOptions(command: Command): Command {
     .option('--source-arn <arn>', 'the source, by stream ARN');
 }
 
-/** The options a target row is made of, for register and update. */
-export function addTargetOptions(command: Command): Command {
+/** The commands that take a target row's options: register writes a new row, update changes a stored one. */
+export type TargetCommand = 'register' | 'update';
+
+/**
+ * The options a target row is made of, for register and update. On update, an empty value of an
+ * optional field's flag (`--external-id ''`) removes that field from the row.
+ */
+export function addTargetOptions(command: Command, targetCommand: TargetCommand): Command {
+  const removable = (help: string) => (targetCommand === 'update' ? `${help}; '' removes it` : help);
   return command
     .option('--destination <destination>', 'where to deliver: a name (looked up), an ARN, a URL or an endpoint, per type')
     .option('--index <name>', 'es: the index to write to')
     .option('--active [bool]', 'whether the target receives records (register: default false)', parseBoolean)
-    .option('--destination-region <region>', 'the region of the destination, when not the function\'s')
-    .option('--destination-role-arn <arn>', 'a role to assume to deliver (a destination in another account)')
-    .option('--external-id <id>', 'the external id the destination role asks for')
+    .option('--destination-region <region>', removable('the region of the destination, when not the function\'s'))
+    .option('--destination-role-arn <arn>', removable('a role to assume to deliver (a destination in another account)'))
+    .option('--external-id <id>', removable('the external id the destination role asks for'))
     .addOption(new Option('--collapse <mode>', 'sns, sqs, iot, http: how records are grouped into messages (default JSON)').choices(COLLAPSE_MODES))
     .option('--parallel [bool]', 'send batches concurrently (default true); false keeps record order', parseBoolean)
     .option('--convert-ddb [bool]', 'DynamoDB sources: deliver images as plain JSON (default false)', parseBoolean)
     .option('--deaggregate [bool]', 'Kinesis sources: open KPL aggregated records (default false)', parseBoolean)
-    .option('--authorization-env <variable>', 'http: the function\'s environment variable holding the Authorization header');
+    .option('--authorization-env <variable>', removable('http: the function\'s environment variable holding the Authorization header'));
 }
 
 export const deploymentOptionsSchema = z.object({
@@ -55,18 +62,45 @@ export const sourceOptionsSchema = z.object({
   sourceArn: z.string().optional(),
 });
 
-export const targetOptionsSchema = z.object({
-  destination: z.string().min(1).optional(),
-  index: z.string().optional(),
+/**
+ * register: an empty value is refused rather than taken as not given. There is nothing to remove
+ * on a new row, and a script's unset variable (`--external-id "$EXTERNAL_ID"`) must not register a
+ * target without what it meant to set, as the AWS CLI refuses an empty ARN or external id too.
+ */
+const givenText = z.string().min(1, "empty; give a value, or leave the flag out (only update takes '', to remove the field)").optional();
+
+/** update: an empty value removes the field from the row (null); a flag left out keeps it (undefined). */
+const removableText = z
+  .string()
+  .transform((value) => (value === '' ? null : value))
+  .optional();
+
+/** The flags of a target's fields that are the same for register and update. */
+const targetFlags = {
+  destination: z.string().min(1, 'empty; a target always has a destination: pass it, or leave the flag out').optional(),
+  index: z.string().min(1, 'empty; pass the name of the index').optional(),
   active: z.boolean().optional(),
-  destinationRegion: z.string().optional(),
-  destinationRoleArn: z.string().optional(),
-  externalId: z.string().optional(),
+  // a mode always applies (the runtime's default is JSON): `--collapse JSON` brings the default back
   collapse: z.enum(COLLAPSE_MODES).optional(),
   parallel: z.boolean().optional(),
   convertDdb: z.boolean().optional(),
   deaggregate: z.boolean().optional(),
-  authorizationEnv: z.string().optional(),
+};
+
+export const registerOptionsSchema = z.object({
+  ...targetFlags,
+  destinationRegion: givenText,
+  destinationRoleArn: givenText,
+  externalId: givenText,
+  authorizationEnv: givenText,
+});
+
+export const updateOptionsSchema = z.object({
+  ...targetFlags,
+  destinationRegion: removableText,
+  destinationRoleArn: removableText,
+  externalId: removableText,
+  authorizationEnv: removableText,
 });
 
 export const idOptionSchema = z.object({ id: z.string({ message: 'required; name the target' }).min(1, 'required; name the target') });

@@ -8,13 +8,14 @@ export const registerCommand: CommandDefinition = {
   description: 'register a target of a source (inactive unless --active); TYPE is sns, sqs, es, kinesis, firehose, iot, lambda, redis, memcached or http',
   configure(command) {
     command.argument('<type>', 'the target type').requiredOption('--id <id>', 'the target\'s id, unique per source');
-    addTargetOptions(addSourceOptions(addDeploymentOptions(command)));
+    addTargetOptions(addSourceOptions(addDeploymentOptions(command)), 'register');
   },
   async run(context, options, args) {
     const type = targetType(args);
     const id = targetId(options);
+    const input = targetInputOf(options);
     const scope = await targetScope(context, options);
-    const target = await registerTarget(context, scope.deployment, { sourceArn: scope.sourceArn, id, type, ...targetInputOf(options) });
+    const target = await registerTarget(context, scope.deployment, { sourceArn: scope.sourceArn, id, type, ...input });
     const line = targetLine(target);
     return {
       text: `registered ${type} target ${id} of ${scope.sourceArn}: ${line.destination} (${target.active ? 'active' : 'inactive'})`,

@@ -1,11 +1,21 @@
-import { TARGET_TYPE_NAMES, validateTargetRow, type CollapseMode, type TargetConfig, type TargetTypeName } from '@fanout/runtime/config';
-import { resolveDestination } from '../aws/destinations.js';
+import { TARGET_TYPE_NAMES, validateTargetRow, type CollapseMode, type TargetConfig, type TargetRowInput, type TargetTypeName } from '@fanout/runtime/config';
+import type { z } from 'zod';
+import { resolveDestination, type DestinationPlace } from '../aws/destinations.js';
 import { deploymentOf, type Deployment } from '../aws/names.js';
 import { resolveSourceArn } from '../aws/sources.js';
 import { TargetsTable } from '../aws/targets-table.js';
 import type { AwsContext, CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { deploymentOptionsSchema, flagOf, idOptionSchema, parseOptions, sourceOptionsSchema, targetOptionsSchema } from './options.js';
+import {
+  deploymentOptionsSchema,
+  flagOf,
+  idOptionSchema,
+  parseOptions,
+  registerOptionsSchema,
+  sourceOptionsSchema,
+  updateOptionsSchema,
+  type TargetCommand,
+} from './options.js';
 
 /** The deployment, its table and the source a target-row command acts on. */
 export interface TargetScope {
@@ -57,9 +67,28 @@ export interface NewTargetInput extends TargetInput {
   type: TargetTypeName;
 }
 
-/** The target fields of register's and update's flags. */
+/** The optional fields of a row that update removes when its flag is given as ''. */
+const REMOVABLE_FIELDS = ['role', 'externalId', 'region', 'authorizationEnv'] as const;
+type RemovableField = (typeof REMOVABLE_FIELDS)[number];
+
+/** Changes to a stored target: fields to set as in TargetInput, and null for an optional field to remove. */
+export type TargetChanges = Omit<TargetInput, RemovableField> & { [Field in RemovableField]?: TargetInput[Field] | null };
+
+/** The target fields of register's flags. */
 export function targetInputOf(options: Record<string, unknown>): TargetInput {
-  const flags = parseOptions(targetOptionsSchema, options);
+  return rowFieldsOf(parseOptions(registerOptionsSchema, options));
+}
+
+/** The target fields of update's flags: a flag left out is undefined (the field is kept), one given as '' null (removed). */
+export function targetChangesOf(options: Record<string, unknown>): TargetChanges {
+  return rowFieldsOf(parseOptions(updateOptionsSchema, options));
+}
+
+type RemovableFlag = 'destinationRegion' | 'destinationRoleArn' | 'externalId' | 'authorizationEnv';
+type TargetFlags<Text extends string | null> = Omit<z.output<typeof updateOptionsSchema>, RemovableFlag> & Partial<Record<RemovableFlag, Text | undefined>>;
+
+/** Flags as register or update parsed them, named as the row's fields. */
+function rowFieldsOf<Text extends string | null>(flags: TargetFlags<Text>) {
   return {
     destination: flags.destination,
     index: flags.index,
@@ -75,22 +104,14 @@ export function targetInputOf(options: Record<string, unknown>): TargetInput {
   };
 }
 
-/** The row fields the input sets (only those given), its destination resolved to what the row stores. */
-async function resolvedFields(context: AwsContext, type: TargetTypeName, { destination, index, ...fields }: TargetInput): Promise<Record<string, unknown>> {
-  const resolved: Record<string, unknown> = { ...fields };
-  if (destination !== undefined) {
-    resolved.destination = await resolveDestination(context, {
-      type,
-      destination,
-      index,
-      region: fields.region,
-      role: fields.role,
-      externalId: fields.externalId,
-    });
-  } else if (index !== undefined) {
-    throw new UsageError('--index: goes with --destination; pass the destination again with its new index');
-  }
-  return Object.fromEntries(Object.entries(resolved).filter(([, value]) => value !== undefined));
+/** The fields given (not undefined). */
+function givenFields(fields: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+/** What the user typed for --destination (and --index), as the row stores it: looked up where the row says the destination is. */
+function storedDestination(context: AwsContext, type: TargetTypeName, typed: { destination: string; index?: string | undefined }, place: DestinationPlace): Promise<string> {
+  return resolveDestination(context, { type, ...typed, region: place.region, role: place.role, externalId: place.externalId });
 }
 
 /** A problem of the runtime's validateTargetRow, "FIELD: MESSAGE", in its parts. */
@@ -100,25 +121,43 @@ export function problemParts(problem: string): { field: string; message: string 
 }
 
 /** A row checked by the runtime's own schema; its first problem becomes one line naming the flag. */
-function validRow(row: Record<string, unknown>): TargetConfig {
+function validRow(row: Record<string, unknown>, command: TargetCommand): TargetConfig {
   const validation = validateTargetRow(row);
   if (validation.ok) return validation.target;
   const { field, message } = problemParts(validation.problems[0]!);
-  throw new UsageError(`${flagOf(field)}: ${message}`);
+  throw new UsageError(`${flagOf(field)}: ${inFlags(field, message, command)}`);
+}
+
+/** The runtime's problem of an external id without a role names the row's fields: said again with the flags. */
+function inFlags(field: string, message: string, command: TargetCommand): string {
+  if (field !== 'externalId' || !message.startsWith('needs a role')) return message;
+  const withoutIt = command === 'update' ? "remove the external id with --external-id ''" : 'leave out --external-id';
+  return `needs a role: pass ${flagOf('role')} too, or ${withoutIt}`;
 }
 
 /** A new row, its destination looked up and the whole checked: inactive unless the input says otherwise. */
-export async function newTargetRow(context: AwsContext, { sourceArn, id, type, ...input }: NewTargetInput): Promise<TargetConfig> {
-  if (input.destination === undefined) throw new UsageError(`--destination: required; ${destinationHelp(type)}`);
-  const fields = await resolvedFields(context, type, input);
-  return validRow({ sourceArn, id, type, active: false, ...fields });
+export async function newTargetRow(context: AwsContext, { sourceArn, id, type, destination, index, ...fields }: NewTargetInput): Promise<TargetConfig> {
+  if (destination === undefined) throw new UsageError(`--destination: required; ${destinationHelp(type)}`);
+  const stored = await storedDestination(context, type, { destination, index }, fields);
+  return validRow({ sourceArn, id, type, active: false, ...givenFields(fields), destination: stored }, 'register');
 }
 
-/** The stored row with the changes applied, a new destination looked up, and the whole checked. */
-export async function updatedTargetRow(context: AwsContext, stored: TargetConfig, changes: TargetInput): Promise<TargetConfig> {
-  const fields = await resolvedFields(context, stored.type, changes);
-  if (Object.keys(fields).length === 0) throw new UsageError('update: nothing to change; pass the options to change, e.g. --active false');
-  return validRow({ ...stored, ...fields });
+/**
+ * The stored row with the changes applied (a field changed to null removed), a new destination
+ * looked up where the changed row says it is, and the whole checked.
+ */
+export async function updatedTargetRow(context: AwsContext, stored: TargetConfig, { destination, index, ...changes }: TargetChanges): Promise<TargetConfig> {
+  if (destination === undefined && index !== undefined) {
+    throw new UsageError('--index: goes with --destination; pass the destination again with its new index');
+  }
+  const given = givenFields(changes);
+  if (destination === undefined && Object.keys(given).length === 0) {
+    throw new UsageError('update: nothing to change; pass the options to change, e.g. --active false');
+  }
+  const row: TargetRowInput = { ...stored, ...given };
+  for (const field of REMOVABLE_FIELDS) if (changes[field] === null) delete row[field];
+  if (destination !== undefined) row.destination = await storedDestination(context, stored.type, { destination, index }, row);
+  return validRow(row, 'update');
 }
 
 function destinationHelp(type: TargetTypeName): string {

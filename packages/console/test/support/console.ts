@@ -13,7 +13,18 @@ export interface ConsoleRun {
   json<T = unknown>(): T;
 }
 
-const noTerminal: Terminal = { interactive: false, canDraw: false, ask: () => Promise.reject(new Error('no terminal')) };
+/** A terminal as a test wants it: by default none at all (a script), nobody to answer, never interrupted. */
+export function testTerminal(overrides: Partial<Terminal> = {}): Terminal {
+  return {
+    interactive: false,
+    canDraw: false,
+    ask: () => Promise.reject(new Error('no terminal')),
+    interrupted: () => new Promise<void>(() => undefined),
+    ...overrides,
+  };
+}
+
+const noTerminal = testTerminal();
 
 /**
  * Runs `fanout-console ARGS` in-process against the test bed's moto, as a script would

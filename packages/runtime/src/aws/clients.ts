@@ -8,6 +8,17 @@ export type AwsClientConstructor<Client> = new (config: AwsClientOptions) => Cli
 export interface AwsClientOptions {
   region: string;
   credentials?: AwsCredentialIdentityProvider;
+  endpoint?: string;
+  profile?: string;
+}
+
+/**
+ * What every client gets besides the SDK's own chain: the local mode passes the console's
+ * --endpoint-url and --profile here; in Lambda there is nothing to pass.
+ */
+export interface AwsClientDefaults {
+  endpoint?: string | undefined;
+  profile?: string | undefined;
 }
 
 export interface AwsScope {
@@ -27,15 +38,20 @@ export class AwsClients {
   private readonly roleCredentials = new Map<string, AwsCredentialIdentityProvider>();
   private defaultCredentials: AwsCredentialIdentityProvider | undefined;
 
-  constructor(private readonly sessionName: string) {}
+  constructor(
+    private readonly sessionName: string,
+    private readonly defaults: AwsClientDefaults = {},
+  ) {}
 
   get<Client>(constructor: AwsClientConstructor<Client>, scope: AwsScope): Client {
     const key = JSON.stringify([constructor.name, scope.region, scope.role ?? '', scope.externalId ?? '']);
     let client = this.clients.get(key) as Client | undefined;
     if (!client) {
+      const { endpoint, profile } = this.defaults;
       client = new constructor({
         region: scope.region,
-        ...(scope.role ? { credentials: this.credentialsFor(scope.role, scope.externalId, scope.region) } : {}),
+        ...(endpoint ? { endpoint } : {}),
+        ...(scope.role ? { credentials: this.credentialsFor(scope.role, scope.externalId, scope.region) } : profile ? { profile } : {}),
       });
       this.clients.set(key, client);
     }
@@ -45,7 +61,7 @@ export class AwsClients {
   /** Credentials for code that signs its own requests (e.g. the OpenSearch client): the role's, else the default chain's. */
   credentials(scope: AwsScope): AwsCredentialIdentityProvider {
     if (scope.role) return this.credentialsFor(scope.role, scope.externalId, scope.region);
-    this.defaultCredentials ??= defaultProvider();
+    this.defaultCredentials ??= defaultProvider(this.defaults.profile ? { profile: this.defaults.profile } : {});
     return this.defaultCredentials;
   }
 
@@ -53,9 +69,11 @@ export class AwsClients {
     const key = JSON.stringify([role, externalId ?? '']);
     let provider = this.roleCredentials.get(key);
     if (!provider) {
+      const { endpoint, profile } = this.defaults;
       provider = fromTemporaryCredentials({
         params: { RoleArn: role, RoleSessionName: this.sessionName, ...(externalId ? { ExternalId: externalId } : {}) },
-        clientConfig: { region },
+        ...(profile ? { masterCredentials: defaultProvider({ profile }) } : {}),
+        clientConfig: { region, ...(endpoint ? { endpoint } : {}) },
       });
       this.roleCredentials.set(key, provider);
     }

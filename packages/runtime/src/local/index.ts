@@ -1,9 +1,8 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { AwsClients } from '../aws/clients.js';
+import { AwsClients, type AwsClientDefaults } from '../aws/clients.js';
 import { sourceKind } from '../config/schema.js';
 import { Fanout } from '../fanout.js';
-import type { Logger } from '../log/logger.js';
 import { settingsFromEnvironment } from '../settings.js';
 import { Http1KinesisClient } from '../targets/kinesis/client.js';
 import { FileCheckpoints, MemoryCheckpoints } from './checkpoints.js';
@@ -23,9 +22,12 @@ export interface LocalModeOptions {
   checkpointsFile?: string | undefined;
   /** How often mappings and shards are read again. */
   refreshMs?: number | undefined;
-  /** The environment the function's own variables are laid over (AWS_ENDPOINT_URL, LOG_LEVEL…). */
+  /** The environment the function's own variables are laid over (LOG_LEVEL, …). */
   env?: NodeJS.ProcessEnv | undefined;
-  log?: Logger | undefined;
+  /** Where AWS is, when not where the SDK's own chain says (a local moto), and whose credentials. */
+  aws?: AwsClientDefaults | undefined;
+  /** Where log lines go (stdout, as in Lambda, unless told); the function's LOG_LEVEL applies. */
+  writeLog?: ((line: string) => void) | undefined;
 }
 
 export interface LocalMode {
@@ -39,12 +41,15 @@ export interface LocalMode {
  * role) is read from Lambda, its enabled event source mappings are polled as Lambda polls them, and
  * each batch goes through the handler's own code path (Fanout.process).
  */
-export async function startLocalMode({ functionName, region, checkpointsFile, refreshMs, env = process.env, log }: LocalModeOptions): Promise<LocalMode> {
-  const clients = new AwsClients(functionName);
+export async function startLocalMode({ functionName, region, checkpointsFile, refreshMs, env = process.env, aws, writeLog }: LocalModeOptions): Promise<LocalMode> {
+  const clients = new AwsClients(functionName, aws);
   const lambda = clients.get(LambdaClient, { region });
   const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-  const settings = settingsFromEnvironment({ ...env, ...configuration.Environment?.Variables, AWS_LAMBDA_FUNCTION_NAME: functionName, AWS_REGION: region });
-  const fanout = new Fanout(log ? { ...settings, log } : settings, clients);
+  const settings = settingsFromEnvironment(
+    { ...env, ...configuration.Environment?.Variables, AWS_LAMBDA_FUNCTION_NAME: functionName, AWS_REGION: region },
+    writeLog,
+  );
+  const fanout = new Fanout(settings, clients);
   const regionOf = (arn: string) => ({ region: arn.split(':')[3]! });
   const poller = new LocalPoller({
     process: (event, remainingTimeMs) => fanout.process(event, remainingTimeMs),
@@ -56,7 +61,7 @@ export async function startLocalMode({ functionName, region, checkpointsFile, re
     checkpoints: checkpointsFile ? await FileCheckpoints.open(checkpointsFile) : new MemoryCheckpoints(),
     // Lambda's default timeout when the configuration has none
     timeoutMs: (configuration.Timeout ?? 3) * 1000,
-    log: log ?? settings.log,
+    log: settings.log,
     ...(refreshMs !== undefined ? { refreshMs } : {}),
   });
   poller.start();

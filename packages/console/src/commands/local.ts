@@ -1,0 +1,62 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { deploymentOf } from '../aws/names.js';
+import { UsageError } from '../errors.js';
+import type { CommandDefinition } from './command.js';
+import { integerOption } from './deployment-options.js';
+import { parseOptions } from './options.js';
+
+/** How often the function's mappings and their shards are read again, unless --refresh says otherwise. */
+const DEFAULT_REFRESH_SECONDS = 5;
+
+const localOptionsSchema = z.object({
+  function: z.string().optional(),
+  functionArn: z.string().optional(),
+  checkpoints: z.string().min(1, 'expected a file path').optional(),
+  refresh: integerOption(1, 3_600, 'seconds'),
+});
+
+/** Where checkpoints are kept unless --checkpoints says: per region and function, in the user's state directory. */
+function defaultCheckpointsFile(region: string, functionName: string): string {
+  const stateHome = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(stateHome, 'fanout', 'checkpoints', region, `${functionName}.json`);
+}
+
+export const localCommand: CommandDefinition = {
+  name: 'local',
+  description: 'run the function\'s code here instead of in Lambda: poll the streams hooked to it and deliver to its targets, until Ctrl-C',
+  configure(command) {
+    command
+      .option('--function <name>', 'the fanout function whose configuration, hooks and targets are used (default: fanout)')
+      .option('--function-arn <arn>', 'the fanout function, by ARN')
+      .option('--checkpoints <file>', 'where the last record delivered of each shard is kept, to go on from there after a restart (default: $XDG_STATE_HOME/fanout/checkpoints/REGION/FUNCTION.json)')
+      .option('--refresh <seconds>', `how often the hooks and the shards are read again (default: ${DEFAULT_REFRESH_SECONDS})`);
+  },
+  async run(context, options) {
+    const flags = parseOptions(localOptionsSchema, options);
+    const { functionName } = deploymentOf(flags);
+    const region = await context.aws.region();
+    if (!region) throw new UsageError('--region: no region; pass --region or set AWS_REGION');
+    const checkpointsFile = flags.checkpoints ?? defaultCheckpointsFile(region, functionName);
+    const { endpointUrl, profile } = context.aws.options;
+    // the runtime's code, bundled in the console; loaded only for this command
+    const { startLocalMode } = await import('@fanout/runtime/local');
+    const local = await startLocalMode({
+      functionName,
+      region,
+      checkpointsFile,
+      refreshMs: (flags.refresh ?? DEFAULT_REFRESH_SECONDS) * 1_000,
+      aws: { endpoint: endpointUrl ?? context.aws.endpoint(), profile },
+      // stdout is for the command's result: the runtime's JSON log lines go to stderr
+      writeLog: (line) => context.io.err(line),
+    }).catch((error: unknown) => {
+      if ((error as Error).name === 'ResourceNotFoundException') throw new UsageError(`--function: no function ${functionName} in ${region}; run fanout-console deploy first, or pass --function`);
+      throw error;
+    });
+    context.io.err(`polling the streams hooked to ${functionName} in ${region} (checkpoints in ${checkpointsFile}); Ctrl-C to stop`);
+    await context.interrupted();
+    await local.stop();
+    return { text: `stopped polling for ${functionName}`, data: { functionName, region, checkpointsFile } };
+  },
+};
