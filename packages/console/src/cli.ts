@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { COMMANDS } from './commands/index.js';
+import { localGlobals, runLocalDemo } from './commands/local-demo.js';
 import { uiCommand } from './commands/ui.js';
+import { DEFAULT_LOCAL_ENDPOINT } from './aws/moto.js';
 import { createContext, processTerminal, type GlobalOptions, type Terminal } from './context.js';
 import { EXIT_AWS_ERROR, EXIT_OK, EXIT_USAGE, UsageError, describeAwsError } from './errors.js';
 import { print, type Io } from './output.js';
@@ -22,6 +24,7 @@ function program(io: Io, terminal: Terminal, setExitCode: (code: number) => void
     .option('--no-verify-ssl', 'do not verify TLS certificates of the endpoint')
     .option('--debug', 'log every AWS request and response to stderr', false)
     .option('--yes', 'never ask: confirm every question (for scripts)', false)
+    .option('--local', `use a local AWS: --endpoint-url, else AWS_ENDPOINT_URL, else moto at ${DEFAULT_LOCAL_ENDPOINT}, in us-east-1 with made-up keys unless told; with no command: start moto if none answers, prepare a demo, run the function here and open the app`, false)
     .addOption(new Option('--output <format>', 'how to print results').choices(['table', 'json']).default('table'))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -31,7 +34,7 @@ function program(io: Io, terminal: Terminal, setExitCode: (code: number) => void
     const command = root.command(definition.name).description(definition.description);
     definition.configure(command);
     command.exitOverride().action(async () => {
-      const globals = root.opts<GlobalOptions>();
+      const globals = localGlobals(root.opts<GlobalOptions>());
       const context = createContext(globals, io, terminal);
       const result = await definition.run(context, command.opts(), command.args);
       if (result) print(result, globals.output, io);
@@ -39,13 +42,15 @@ function program(io: Io, terminal: Terminal, setExitCode: (code: number) => void
     });
   }
 
-  // no command: `ui` with its defaults in a terminal, the help elsewhere
+  // no command: `ui` with its defaults in a terminal (the demo with --local), the help elsewhere
   root.action(async () => {
+    const globals = root.opts<GlobalOptions & { local: boolean }>();
+    if (globals.local) return runLocalDemo(createContext(localGlobals(globals), io, terminal));
     if (!terminal.canDraw) {
       root.outputHelp();
       return;
     }
-    await uiCommand.run(createContext(root.opts<GlobalOptions>(), io, terminal), {}, []);
+    await uiCommand.run(createContext(globals, io, terminal), {}, []);
   });
   return root;
 }

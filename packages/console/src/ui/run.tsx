@@ -7,6 +7,8 @@ import { appServices } from './services.js';
 export interface RunAppOptions {
   /** How often the open source's targets are read again. */
   refreshMs?: number;
+  /** How often their metrics are read again. */
+  metricsRefreshMs?: number;
 }
 
 /** Opens the interactive app in the terminal; resolves when the user quits. */

@@ -10,6 +10,7 @@ export function NoCredentialsScreen() {
       <Text>  • aws sso login --profile name, for IAM Identity Center</Text>
       <Text>  • export AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… (and AWS_SESSION_TOKEN)</Text>
       <Text>  • for a local AWS such as moto: any keys, and --endpoint-url http://127.0.0.1:5000</Text>
+      <Text>  • or try fanout on this machine, no AWS account needed: fanout-console --local (with pip install 'moto[server]')</Text>
       <Text dimColor>q to quit</Text>
     </Box>
   );

@@ -1,0 +1,70 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DEMO, prepareDemo, startDemoOrders } from '../app/local-demo.js';
+import { ensureMoto, DEFAULT_LOCAL_ENDPOINT } from '../aws/moto.js';
+import { deploymentOf } from '../aws/names.js';
+import type { CommandContext, GlobalOptions } from '../context.js';
+import { UsageError } from '../errors.js';
+
+/** The region and account moto gives when nothing says otherwise. */
+const LOCAL_REGION = 'us-east-1';
+/** Any keys do for moto; these say where they come from. */
+const LOCAL_KEYS = { AWS_ACCESS_KEY_ID: 'fanout-local', AWS_SECRET_ACCESS_KEY: 'fanout-local' };
+
+function stateFile(...parts: string[]): string {
+  return join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'fanout', ...parts);
+}
+
+/**
+ * The global options under --local: every request to the local endpoint (--endpoint-url, else
+ * AWS_ENDPOINT_URL, else moto's default), in us-east-1 unless --region says, with made-up keys
+ * when none are in the environment.
+ */
+export function localGlobals(globals: GlobalOptions & { local?: boolean }): GlobalOptions {
+  if (!globals.local) return globals;
+  if (!process.env.AWS_ACCESS_KEY_ID && !globals.profile) Object.assign(process.env, LOCAL_KEYS);
+  return { ...globals, endpointUrl: globals.endpointUrl ?? process.env.AWS_ENDPOINT_URL ?? DEFAULT_LOCAL_ENDPOINT, region: globals.region ?? process.env.AWS_REGION ?? LOCAL_REGION };
+}
+
+/**
+ * `fanout-console --local`: a moto (started when none answers), the demo in it, the function's code
+ * polling the demo stream here, orders put into it every second, and the app on top; everything
+ * started is stopped when the app quits.
+ */
+export async function runLocalDemo(context: CommandContext): Promise<void> {
+  if (!context.canDraw) throw new UsageError('--local: the demo opens the interactive app, which needs a terminal (stdin and stdout); in scripts use --local with a command');
+  const endpoint = new URL(context.aws.options.endpointUrl ?? DEFAULT_LOCAL_ENDPOINT);
+  const moto = await ensureMoto(endpoint);
+  if (moto) context.io.err(`started moto at ${endpoint.origin}; it stops when you quit`);
+  try {
+    const deployment = deploymentOf({});
+    const demo = await prepareDemo(context, deployment, (step) => {
+      if (step.state !== 'running') context.io.err(`${step.state === 'done' ? '✓' : '✗'} ${step.name}  ${step.detail ?? ''}`);
+    });
+    const region = await context.aws.region();
+    const logFile = stateFile('local.log');
+    mkdirSync(dirname(logFile), { recursive: true });
+    const { startLocalMode } = await import('@fanout/runtime/local');
+    const local = await startLocalMode({
+      functionName: deployment.functionName,
+      region,
+      checkpointsFile: stateFile('checkpoints', region, `${deployment.functionName}.json`),
+      refreshMs: 2_000,
+      aws: { endpoint: endpoint.href, profile: context.aws.options.profile },
+      // the app owns the terminal: the function's log lines go to a file
+      writeLog: (line) => appendFileSync(logFile, `${line}\n`),
+    });
+    const orders = startDemoOrders(context, demo.streamName);
+    context.io.err(`${DEMO.stream} gets an order a second, copied to ${DEMO.queue}; the function's log is in ${logFile}`);
+    try {
+      const { runApp } = await import('../ui/run.js');
+      await runApp(context, deployment, { metricsRefreshMs: 10_000 });
+    } finally {
+      await orders.stop();
+      await local.stop();
+    }
+  } finally {
+    await moto?.stop();
+  }
+}
