@@ -219,18 +219,22 @@ describe('destroy', () => {
     expect(await mappingsOf(name)).toHaveLength(1);
   });
 
-  it('deletes the function and its mappings, and keeps the table and the role unless asked', async () => {
+  it('deletes the function and its mappings, and keeps the table and the role (without fanout\'s policy) unless asked', async () => {
     const name = await deployedAndHooked();
+    expect(await rolePolicy(`${name}Role`)).toBeDefined();
     const result = await fanoutConsole(['--yes', '--output', 'json', 'destroy', '--function', name]);
     expect(result.code).toBe(0);
     expect(result.json<Deployed>().steps.map((step) => [step.resource, step.outcome])).toEqual([
       ['mapping', 'deleted'],
       ['function', 'deleted'],
+      ['policy', 'deleted'],
     ]);
     expect(await functionConfiguration(name)).toBeUndefined();
     expect(await mappingsOf(name)).toEqual([]);
     expect(await table(`${name}Targets`)).toBeDefined();
     expect(await role(`${name}Role`)).toBeDefined();
+    // with the function gone, the role kept has no right left to the streams or destinations
+    expect(await rolePolicy(`${name}Role`)).toBeUndefined();
 
     const rest = await fanoutConsole(['--yes', '--output', 'json', 'destroy', '--function', name, '--delete-table', '--delete-role']);
     expect(rest.code).toBe(0);

@@ -1,6 +1,8 @@
 import {
   deleteFunction,
   deleteRole,
+  deleteRolePolicy,
+  functionConfiguration,
   deleteTable,
   ensureFunction,
   ensureRole,
@@ -53,13 +55,19 @@ export async function deployFanout(context: AwsContext, deployment: Deployment, 
 export interface DestroyOptions {
   /** Delete the targets table too, with every target in it. */
   deleteTable?: boolean;
-  /** Delete the execution role too, with its policies. */
+  /** Delete the execution role too, with its policies; else only fanout's own policy leaves the role. */
   deleteRole?: boolean;
 }
 
-/** Deletes the function's event source mappings and the function; the table and the role when asked. Asks nothing. */
+/**
+ * Deletes the function's event source mappings and the function; the table and the role when
+ * asked. A role that stays loses fanout's inline policy: with the function gone, nothing should
+ * keep its rights to the streams and destinations. Asks nothing.
+ */
 export async function destroyFanout(context: AwsContext, deployment: Deployment, options: DestroyOptions = {}, onStep: OnStep = ignoreSteps): Promise<Step[]> {
   const steps: Step[] = [];
+  // the role the function has, which deploy may have been told (--exec-role)
+  const roleName = (await functionConfiguration(context, deployment.functionName))?.Role?.split('/').pop() ?? deployment.roleName;
   for (const mapping of await functionMappings(context, deployment.functionName)) {
     const sourceArn = mapping.EventSourceArn!;
     steps.push(
@@ -71,6 +79,7 @@ export async function destroyFanout(context: AwsContext, deployment: Deployment,
   }
   steps.push(await reported(onStep, 'function', deployment.functionName, () => deleteFunction(context, deployment.functionName)));
   if (options.deleteTable) steps.push(await reported(onStep, 'table', deployment.tableName, () => deleteTable(context, deployment.tableName)));
-  if (options.deleteRole) steps.push(await reported(onStep, 'role', deployment.roleName, () => deleteRole(context, deployment.roleName)));
+  if (options.deleteRole) steps.push(await reported(onStep, 'role', roleName, () => deleteRole(context, roleName)));
+  else steps.push(await reported(onStep, 'policy', `${roleName}/${POLICY_NAME}`, () => deleteRolePolicy(context, roleName, POLICY_NAME)));
   return steps;
 }

@@ -255,6 +255,12 @@ export async function deleteTable(context: AwsContext, tableName: string): Promi
   return { resource: 'table', name: tableName, outcome };
 }
 
+/** Deletes the role's inline policy `policyName` (fanout's own), leaving the role and its other policies. */
+export async function deleteRolePolicy(context: AwsContext, roleName: string, policyName: string): Promise<Step> {
+  const outcome = await deletion(() => context.aws.client(IAMClient).send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })));
+  return { resource: 'policy', name: `${roleName}/${policyName}`, outcome };
+}
+
 /** Deletes the role: IAM refuses to while it has inline or attached policies, so those go first. */
 export async function deleteRole(context: AwsContext, roleName: string): Promise<Step> {
   const iam = context.aws.client(IAMClient);

@@ -109,7 +109,10 @@ describe('destroyFanout', () => {
     const functionName = uniqueName('app-destroy-keep');
     const deployment = deploymentOf({ function: functionName });
     await deployFanout(context, deployment);
-    expect((await destroyFanout(context, deployment)).map((step) => [step.resource, step.outcome])).toEqual([['function', 'deleted']]);
+    expect((await destroyFanout(context, deployment)).map((step) => [step.resource, step.outcome])).toEqual([
+      ['function', 'deleted'],
+      ['policy', 'deleted'],
+    ]);
     expect(await table(`${functionName}Targets`)).toBeDefined();
     expect(await role(`${functionName}Role`)).toBeDefined();
 
@@ -117,6 +120,7 @@ describe('destroyFanout', () => {
     expect(tableOnly.map((step) => [step.resource, step.outcome])).toEqual([
       ['function', 'absent'],
       ['table', 'deleted'],
+      ['policy', 'absent'],
     ]);
     expect(await table(`${functionName}Targets`)).toBeUndefined();
     expect(await role(`${functionName}Role`)).toBeDefined();
