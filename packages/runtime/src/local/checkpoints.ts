@@ -36,7 +36,9 @@ export class FileCheckpoints extends MemoryCheckpoints {
   static async open(file: string): Promise<FileCheckpoints> {
     const checkpoints = new FileCheckpoints(file);
     try {
-      checkpoints.positions = JSON.parse(await readFile(file, 'utf8')) as Positions;
+      const positions: unknown = JSON.parse(await readFile(file, 'utf8'));
+      if (typeof positions !== 'object' || positions === null || Array.isArray(positions)) throw new Error('expected an object of mappings');
+      checkpoints.positions = positions as Positions;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: not a checkpoints file (${(error as Error).message}); move it away to start again`);
     }

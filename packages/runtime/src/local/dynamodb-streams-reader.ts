@@ -1,6 +1,7 @@
 import {
   DescribeStreamCommand,
   ExpiredIteratorException,
+  ResourceNotFoundException,
   GetRecordsCommand,
   GetShardIteratorCommand,
   TrimmedDataAccessException,
@@ -37,6 +38,9 @@ export function dynamodbEventRecord(record: StreamRecord, streamArn: string): Dy
   };
 }
 
+/** GetRecords' largest Limit for DynamoDB Streams. */
+const DYNAMODB_MAX_RECORDS_PER_READ = 1_000;
+
 export function dynamodbStreamsReader(streams: DynamoDBStreamsClient, streamArn: string): StreamReader {
   return {
     async shards() {
@@ -62,9 +66,12 @@ export function dynamodbStreamsReader(streams: DynamoDBStreamsClient, streamArn:
       return ShardIterator!;
     },
     async read(_shardId, iterator, limit) {
-      const { Records = [], NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+      // Lambda reads more than once to fill a larger batch; one read of up to 1,000 is a smaller batch, which is allowed
+      const { Records = [], NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, DYNAMODB_MAX_RECORDS_PER_READ) }));
       return { records: Records.map((record) => dynamodbEventRecord(record, streamArn)), nextIterator: NextShardIterator };
     },
-    isExpired: (error) => error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException,
+    isExpired: (error) => error instanceof ExpiredIteratorException,
+    isTrimmed: (error) => error instanceof TrimmedDataAccessException,
+    isGone: (error) => error instanceof ResourceNotFoundException,
   };
 }

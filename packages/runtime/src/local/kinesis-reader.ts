@@ -1,5 +1,6 @@
 import {
   ExpiredIteratorException,
+  ResourceNotFoundException,
   GetRecordsCommand,
   GetShardIteratorCommand,
   ListShardsCommand,
@@ -38,6 +39,9 @@ export function kinesisEventRecord(record: KinesisRecord, { sourceArn, shardId, 
   };
 }
 
+/** GetRecords' largest Limit; Lambda's batch size can be as large. */
+const KINESIS_MAX_RECORDS_PER_READ = 10_000;
+
 export function kinesisReader(kinesis: KinesisClient, streamArn: string, invokeIdentityArn: string): StreamReader {
   return {
     async shards() {
@@ -67,12 +71,17 @@ export function kinesisReader(kinesis: KinesisClient, streamArn: string, invokeI
       return ShardIterator!;
     },
     async read(shardId, iterator, limit) {
-      const { Records = [], NextShardIterator } = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit, StreamARN: streamArn }));
+      const { Records = [], NextShardIterator } = await kinesis.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, KINESIS_MAX_RECORDS_PER_READ), StreamARN: streamArn }),
+      );
       return {
         records: Records.map((record) => kinesisEventRecord(record, { sourceArn: streamArn, shardId, invokeIdentityArn })),
         nextIterator: NextShardIterator,
       };
     },
     isExpired: (error) => error instanceof ExpiredIteratorException,
+    // Kinesis has no error of its own for a trimmed position (DynamoDB Streams has)
+    isTrimmed: () => false,
+    isGone: (error) => error instanceof ResourceNotFoundException,
   };
 }

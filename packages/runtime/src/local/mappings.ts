@@ -18,10 +18,11 @@ export interface PolledMapping {
 const DEFAULT_BATCH_SIZE = 100;
 
 function polledMapping(mapping: EventSourceMappingConfiguration): PolledMapping {
+  // an AT_TIMESTAMP mapping without its timestamp (moto does not return it) reads from the start: more, never less
   const startingPosition: PolledMapping['startingPosition'] =
-    mapping.StartingPosition === 'AT_TIMESTAMP'
-      ? { type: 'AT_TIMESTAMP', timestamp: mapping.StartingPositionTimestamp ?? new Date() }
-      : { type: mapping.StartingPosition === 'TRIM_HORIZON' ? 'TRIM_HORIZON' : 'LATEST' };
+    mapping.StartingPosition === 'AT_TIMESTAMP' && mapping.StartingPositionTimestamp
+      ? { type: 'AT_TIMESTAMP', timestamp: mapping.StartingPositionTimestamp }
+      : { type: mapping.StartingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON' };
   return {
     id: mapping.UUID!,
     sourceArn: mapping.EventSourceArn!,

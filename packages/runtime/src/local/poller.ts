@@ -63,10 +63,11 @@ export class LocalPoller {
   /** Reads the mappings and their shards once: what the loop does every `refreshMs`. */
   async refresh(): Promise<void> {
     const mappings = new Map((await this.options.mappings()).map((mapping) => [mapping.id, mapping]));
+    if (this.stopping.signal.aborted) return;
     for (const [id, reader] of this.readers) {
       const mapping = mappings.get(id);
       // paused, unhooked, or changed (its batch size, say): stopped, and started again below if changed
-      if (!mapping || JSON.stringify(mapping) !== JSON.stringify(reader.mapping)) {
+      if (!mapping || !sameReading(mapping, reader.mapping)) {
         this.readers.delete(id);
         await reader.stop();
       }
@@ -77,7 +78,8 @@ export class LocalPoller {
         reader = new MappingReader(mapping, this.options, this.stopping.signal);
         this.readers.set(mapping.id, reader);
       }
-      await reader.startShards();
+      // one stream that cannot be read (deleted, denied) must not hold up the others
+      await reader.startShards().catch((error: unknown) => reader.failedToList(error));
     }
   }
 
@@ -94,72 +96,125 @@ export class LocalPoller {
   }
 }
 
+/** Whether a mapping's reading goes on unchanged: its starting position matters only where no checkpoint is yet. */
+function sameReading(a: PolledMapping, b: PolledMapping): boolean {
+  return a.sourceArn === b.sourceArn && a.batchSize === b.batchSize && a.reportsItemFailures === b.reportsItemFailures && a.maximumRetryAttempts === b.maximumRetryAttempts;
+}
+
 /** The shards of one mapping's stream, each read by a loop of its own. */
 class MappingReader {
-  private readonly stopping = new AbortController();
+  private readonly own = new AbortController();
+  /** Aborted when this reader or the whole poller stops. */
+  private readonly signal: AbortSignal;
   private readonly reader: StreamReader;
   private readonly log: Logger;
   private readonly shardLoops = new Map<string, Promise<void>>();
   private readonly finished = new Set<string>();
+  /** When each shard's first iterator was taken: where a LATEST shard without a checkpoint reads again from. */
+  private readonly began = new Map<string, Date>();
+  /** The shards of the first listing: they start at the mapping's starting position; later ones are new. */
+  private firstListing: ReadonlySet<string> | undefined;
+  private listingFailed = false;
 
   constructor(
     readonly mapping: PolledMapping,
     private readonly options: LocalPollerOptions,
     pollerStopping: AbortSignal,
   ) {
+    this.signal = AbortSignal.any([pollerStopping, this.own.signal]);
     this.reader = options.readerFor(mapping.sourceArn);
     this.log = options.log.child({ sourceArn: mapping.sourceArn, mapping: mapping.id });
-    pollerStopping.addEventListener('abort', () => this.stopping.abort(), { once: true });
   }
 
   /** Starts a loop for each shard not read yet whose parents are read to their end (or gone from the stream). */
   async startShards(): Promise<void> {
-    if (this.stopping.signal.aborted) return;
+    if (this.signal.aborted) return;
     const shards = await this.reader.shards();
+    this.listingFailed = false;
+    this.firstListing ??= new Set(shards.map((shard) => shard.id));
     const listed = new Set(shards.map((shard) => shard.id));
     for (const shard of shards) {
-      if (this.shardLoops.has(shard.id) || this.finished.has(shard.id)) continue;
+      if (this.signal.aborted || this.shardLoops.has(shard.id) || this.finished.has(shard.id)) continue;
       if (shard.parentIds.some((parent) => listed.has(parent) && !this.finished.has(parent))) continue;
       this.shardLoops.set(shard.id, this.readShardUntilStopped(shard));
     }
   }
 
+  /** Logs a stream that cannot be listed once, not at every refresh, until it can be again. */
+  failedToList(error: unknown): void {
+    if (!this.listingFailed) this.log.error('could not list the stream\'s shards; trying again at every refresh', { error });
+    this.listingFailed = true;
+  }
+
   async stop(): Promise<void> {
-    this.stopping.abort();
+    this.own.abort();
     await Promise.all(this.shardLoops.values());
   }
 
   private async readShardUntilStopped(shard: StreamShard): Promise<void> {
-    const signal = this.stopping.signal;
-    while (!signal.aborted) {
+    const signal = this.signal;
+    const retryDelayMs = this.options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    for (let failures = 0; !signal.aborted; failures += 1) {
       try {
-        await this.readShard(shard.id);
+        await this.readShard(shard);
         this.finished.add(shard.id);
+        this.shardLoops.delete(shard.id);
         // its children may start now
-        await this.startShards();
+        await this.startShards().catch((error: unknown) => this.failedToList(error));
         return;
       } catch (error) {
-        this.log.error('could not read the shard; reading again from its checkpoint', { shardId: shard.id, error });
-        await pause(this.options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS, signal);
+        if (this.reader.isGone(error)) {
+          // the next refresh lists the stream again, and says so once if it is gone for good
+          this.log.warn('the stream is gone; this shard is no longer read', { shardId: shard.id });
+          this.shardLoops.delete(shard.id);
+          return;
+        }
+        this.log.error('reading or delivering the shard failed; starting again from its checkpoint', { shardId: shard.id, error });
+        await pause(Math.min(retryDelayMs * 2 ** failures, MAX_RETRY_DELAY_MS), signal);
       }
     }
   }
 
-  /** Reads the shard from its checkpoint (else the mapping's starting position) to its end, or until stopped. */
-  private async readShard(shardId: string): Promise<void> {
-    const signal = this.stopping.signal;
-    const position = (): ShardPosition => {
-      const sequenceNumber = this.options.checkpoints.get(this.mapping.id, shardId);
-      return sequenceNumber ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber } : this.mapping.startingPosition;
-    };
-    let iterator = await this.reader.iterator(shardId, position());
+  /**
+   * Where reading the shard starts: after its checkpoint; else, for a shard that appeared after the
+   * first listing (a child of a split or merge), at its start, as Lambda does; else at the mapping's
+   * starting position, except that LATEST becomes the time this loop began once it has begun, so that
+   * an iterator taken again (expired, or after a failure) skips nothing.
+   */
+  private startOf(shard: StreamShard): ShardPosition {
+    const sequenceNumber = this.options.checkpoints.get(this.mapping.id, shard.id);
+    if (sequenceNumber) return { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber };
+    if (!this.firstListing?.has(shard.id)) return { type: 'TRIM_HORIZON' };
+    const began = this.began.get(shard.id);
+    if (this.mapping.startingPosition.type === 'LATEST' && began) return { type: 'AT_TIMESTAMP', timestamp: began };
+    return this.mapping.startingPosition;
+  }
+
+  /** An iterator at `position`; a checkpoint older than what the stream keeps reads from the oldest record kept. */
+  private async iteratorAt(shardId: string, position: ShardPosition): Promise<string> {
+    try {
+      return await this.reader.iterator(shardId, position);
+    } catch (error) {
+      if (!this.reader.isTrimmed(error)) throw error;
+      this.log.warn('the checkpoint is older than what the stream keeps; reading from the oldest record kept', { shardId });
+      return this.reader.iterator(shardId, { type: 'TRIM_HORIZON' });
+    }
+  }
+
+  /** Reads the shard from where it starts to its end, or until stopped. */
+  private async readShard(shard: StreamShard): Promise<void> {
+    const signal = this.signal;
+    const shardId = shard.id;
+    const now = new Date();
+    let iterator = await this.iteratorAt(shardId, this.startOf(shard));
+    if (!this.began.has(shardId)) this.began.set(shardId, now);
     while (!signal.aborted) {
       let batch;
       try {
         batch = await this.reader.read(shardId, iterator, this.mapping.batchSize);
       } catch (error) {
         if (!this.reader.isExpired(error)) throw error;
-        iterator = await this.reader.iterator(shardId, position());
+        iterator = await this.iteratorAt(shardId, this.startOf(shard));
         continue;
       }
       if (batch.records.length > 0) await this.deliver(shardId, batch.records);
@@ -175,7 +230,7 @@ class MappingReader {
     const checkpoint = (record: StreamEventRecord) => checkpoints.set(this.mapping.id, shardId, eventSequenceNumber(record));
     let batch = records;
     for (let retries = 0; ; retries += 1) {
-      if (this.stopping.signal.aborted) return;
+      if (this.signal.aborted) return;
       const failedFrom = await this.invoke(batch);
       if (failedFrom === undefined) return checkpoint(batch.at(-1)!);
       if (failedFrom > 0) await checkpoint(batch[failedFrom - 1]!);
@@ -189,14 +244,14 @@ class MappingReader {
         });
         return checkpoint(batch.at(-1)!);
       }
-      await pause(Math.min(retryDelayMs * 2 ** retries, MAX_RETRY_DELAY_MS), this.stopping.signal);
+      await pause(Math.min(retryDelayMs * 2 ** retries, MAX_RETRY_DELAY_MS), this.signal);
     }
   }
 
   /**
    * One invocation: the index of the earliest record to retry, or undefined when all were
    * delivered. As Lambda does, a thrown error fails the whole batch, and so does a reported failure
-   * that names no record of the batch.
+   * with an empty identifier or one that names no record of the batch; a missing list is success.
    */
   private async invoke(batch: readonly StreamEventRecord[]): Promise<number | undefined> {
     const deadline = Date.now() + this.options.timeoutMs;
@@ -207,9 +262,9 @@ class MappingReader {
       this.log.error('the handler failed; the whole batch is tried again', { error });
       return 0;
     }
-    if (!this.mapping.reportsItemFailures || response.batchItemFailures.length === 0) return undefined;
-    const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
-    const index = batch.findIndex((record) => failed.has(eventSequenceNumber(record)));
-    return index < 0 ? 0 : index;
+    const failures = response?.batchItemFailures ?? [];
+    if (!this.mapping.reportsItemFailures || failures.length === 0) return undefined;
+    const positions = failures.map(({ itemIdentifier }) => batch.findIndex((record) => itemIdentifier && eventSequenceNumber(record) === itemIdentifier));
+    return positions.includes(-1) ? 0 : Math.min(...positions);
   }
 }

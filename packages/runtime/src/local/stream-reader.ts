@@ -26,4 +26,8 @@ export interface StreamReader {
   read(shardId: string, iterator: string, limit: number): Promise<ShardBatch>;
   /** Whether an error says the iterator is too old to use (Kinesis' last five minutes), so a new one is needed. */
   isExpired(error: unknown): boolean;
+  /** Whether an error says the position is older than what the stream keeps (a checkpoint from long ago). */
+  isTrimmed(error: unknown): boolean;
+  /** Whether an error says the stream is gone (deleted, or a table's stream past its 24 hours). */
+  isGone(error: unknown): boolean;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { DeleteStreamCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { awsClientConfig, uniqueName } from '@fanout/testbed';
 import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
@@ -43,14 +43,21 @@ async function createFanoutFunction(environment: Record<string, string> = {}): P
   return functionName;
 }
 
-async function hook(functionName: string, sourceArn: string, settings: { batchSize?: number; startingPosition?: 'TRIM_HORIZON' | 'LATEST'; maximumRetryAttempts?: number } = {}) {
+interface HookSettings {
+  batchSize?: number;
+  startingPosition?: 'TRIM_HORIZON' | 'LATEST';
+  maximumRetryAttempts?: number;
+  reportsItemFailures?: boolean;
+}
+
+async function hook(functionName: string, sourceArn: string, settings: HookSettings = {}) {
   const { UUID } = await lambda.send(
     new CreateEventSourceMappingCommand({
       FunctionName: functionName,
       EventSourceArn: sourceArn,
       BatchSize: settings.batchSize ?? 100,
       StartingPosition: settings.startingPosition ?? 'TRIM_HORIZON',
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FunctionResponseTypes: settings.reportsItemFailures === false ? [] : ['ReportBatchItemFailures'],
       ...(settings.maximumRetryAttempts !== undefined ? { MaximumRetryAttempts: settings.maximumRetryAttempts } : {}),
     }),
   );
@@ -93,16 +100,32 @@ afterEach(async () => {
   running = [];
 });
 
-/** A poller of the function's mappings over moto with a scripted handler, quick to notice changes. */
-function poller(functionName: string, handler: Invocations, checkpoints: Checkpoints = new MemoryCheckpoints()): LocalPoller {
+/** The positions shard iterators were taken at, in order: a test waits for the first before it puts records. */
+const positionsTaken: string[] = [];
+
+/**
+ * A poller of the function's mappings over moto with a scripted handler, quick to notice changes
+ * (or, with `refreshMs` large, noticing them only when the test calls refresh()).
+ */
+function poller(functionName: string, handler: Invocations, options: { checkpoints?: Checkpoints; refreshMs?: number } = {}): LocalPoller {
   const started = new LocalPoller({
     process: (event) => handler.process(event),
     mappings: () => enabledStreamMappings(lambda, functionName),
-    readerFor: (sourceArn) => kinesisReader(kinesis, sourceArn, 'arn:aws:iam::123456789012:role/test'),
-    checkpoints,
+    readerFor: (sourceArn) => {
+      const reader = sourceArn.includes(':dynamodb:') ? dynamodbStreamsReader(new DynamoDBStreamsClient(config), sourceArn) : kinesisReader(kinesis, sourceArn, 'arn:aws:iam::123456789012:role/test');
+      return {
+        ...reader,
+        iterator: async (shardId, position) => {
+          const iterator = await reader.iterator(shardId, position);
+          positionsTaken.push(`${sourceArn} ${position.type}`);
+          return iterator;
+        },
+      };
+    },
+    checkpoints: options.checkpoints ?? new MemoryCheckpoints(),
     timeoutMs: 10_000,
     log,
-    refreshMs: 200,
+    refreshMs: options.refreshMs ?? 200,
     idleMs: 50,
     retryDelayMs: 20,
   });
@@ -166,21 +189,23 @@ describe('the local poller', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'fanout-local-')), 'checkpoints.json');
 
     const first = scriptedHandler();
-    const firstPoller = poller(functionName, first, await FileCheckpoints.open(file));
+    const firstPoller = poller(functionName, first, { checkpoints: await FileCheckpoints.open(file) });
     await expect.poll(() => first.batches.flat(), { timeout: 10_000 }).toEqual(sequence(3));
     await firstPoller.stop();
 
     await putRecords(stream.name, [{ key: 'k', data: 'while-stopped' }]);
     const second = scriptedHandler();
-    poller(functionName, second, await FileCheckpoints.open(file));
+    // refreshed by the test only, so that a pause is seen exactly when the test says
+    const secondPoller = poller(functionName, second, { checkpoints: await FileCheckpoints.open(file), refreshMs: 600_000 });
     await expect.poll(() => second.batches.flat(), { timeout: 10_000 }).toEqual(['while-stopped']);
 
     await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mappingId, Enabled: false }));
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await secondPoller.refresh();
     await putRecords(stream.name, [{ key: 'k', data: 'while-paused' }]);
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(second.batches.flat()).toEqual(['while-stopped']);
     await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mappingId, Enabled: true }));
+    await secondPoller.refresh();
     await expect.poll(() => second.batches.flat(), { timeout: 10_000 }).toEqual(['while-stopped', 'while-paused']);
   });
 
@@ -191,9 +216,88 @@ describe('the local poller', () => {
     await hook(functionName, stream.arn, { startingPosition: 'LATEST' });
     const handler = scriptedHandler();
     poller(functionName, handler);
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await expect.poll(() => positionsTaken, { timeout: 10_000 }).toContain(`${stream.arn} LATEST`);
     await putRecords(stream.name, [{ key: 'k', data: 'after' }]);
     await expect.poll(() => handler.batches.flat(), { timeout: 10_000 }).toEqual(['after']);
+  });
+
+  it('goes on with the other mappings when one stream cannot be read, and says so once', async () => {
+    const gone = await createStream();
+    const kept = await createStream();
+    const functionName = await createFanoutFunction();
+    await hook(functionName, gone.arn);
+    await hook(functionName, kept.arn);
+    await kinesis.send(new DeleteStreamCommand({ StreamName: gone.name }));
+    const handler = scriptedHandler();
+    poller(functionName, handler);
+    await putRecords(kept.name, [{ key: 'k', data: 'still-read' }]);
+    await expect.poll(() => handler.batches.flat(), { timeout: 10_000 }).toEqual(['still-read']);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(logs.filter((line) => line.sourceArn === gone.arn && String(line.message).startsWith('could not list'))).toHaveLength(1);
+  });
+
+  it('ignores reported failures when the mapping does not ask for them, as Lambda does', async () => {
+    const stream = await createStream();
+    await putRecords(stream.name, sequence(2).map((data) => ({ key: 'k', data })));
+    const functionName = await createFanoutFunction();
+    await hook(functionName, stream.arn, { reportsItemFailures: false });
+    const handler = scriptedHandler((records) => ({ batchItemFailures: [{ itemIdentifier: records[0]!.kinesis.sequenceNumber }] }));
+    poller(functionName, handler);
+    await expect.poll(() => handler.batches.length, { timeout: 10_000 }).toBe(1);
+    await putRecords(stream.name, [{ key: 'k', data: 'next' }]);
+    await expect.poll(() => handler.batches, { timeout: 10_000 }).toEqual([['r0', 'r1'], ['next']]);
+  });
+
+  it('retries the whole batch when a reported failure names no record of it', async () => {
+    const stream = await createStream();
+    await putRecords(stream.name, sequence(3).map((data) => ({ key: 'k', data })));
+    const functionName = await createFanoutFunction();
+    await hook(functionName, stream.arn);
+    const handler = scriptedHandler((records, invocation) => ({
+      batchItemFailures: invocation === 1 ? [{ itemIdentifier: records[2]!.kinesis.sequenceNumber }, { itemIdentifier: 'not-in-the-batch' }] : [],
+    }));
+    poller(functionName, handler);
+    await expect.poll(() => handler.batches, { timeout: 10_000 }).toEqual([sequence(3), sequence(3)]);
+  });
+
+  it('restarts a mapping whose batch size changes, going on from its checkpoint', async () => {
+    const stream = await createStream();
+    await putRecords(stream.name, sequence(2).map((data) => ({ key: 'k', data })));
+    const functionName = await createFanoutFunction();
+    const mappingId = await hook(functionName, stream.arn, { batchSize: 10 });
+    const handler = scriptedHandler();
+    const started = poller(functionName, handler, { refreshMs: 600_000 });
+    await expect.poll(() => handler.batches, { timeout: 10_000 }).toEqual([['r0', 'r1']]);
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mappingId, BatchSize: 1 }));
+    await started.refresh();
+    await putRecords(stream.name, sequence(2, 'n').map((data) => ({ key: 'k', data })));
+    await expect.poll(() => handler.batches, { timeout: 10_000 }).toEqual([['r0', 'r1'], ['n0'], ['n1']]);
+  });
+
+  it('polls a DynamoDB stream too, a batch size over what one read gives taken as reads of 1,000', async () => {
+    const dynamodb = new DynamoDBClient(config);
+    const tableName = uniqueName('orders');
+    const { TableDescription } = await dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+      }),
+    );
+    for (const id of ['a', 'b', 'c']) await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { id: { S: id } } }));
+    const functionName = await createFanoutFunction();
+    await hook(functionName, TableDescription!.LatestStreamArn!, { batchSize: 5_000 });
+    const keys: string[] = [];
+    poller(functionName, {
+      batches: [],
+      process: async (event) => {
+        keys.push(...(event.Records as DynamoDBRecord[]).map((record) => `${record.eventName} ${record.dynamodb!.Keys!.id!.S}`));
+        return { batchItemFailures: [] };
+      },
+    });
+    await expect.poll(() => keys, { timeout: 10_000 }).toEqual(['INSERT a', 'INSERT b', 'INSERT c']);
   });
 
   it('gives DynamoDB stream records as Lambda does: images in DynamoDB JSON, binary values in base64', async () => {
