@@ -1,8 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +9,7 @@ import { run } from '../src/cli.js';
 import { aws, fanoutConsole, testTerminal } from './support/console.js';
 import { useFreshRuntimeZip } from './support/deployment.js';
 import { createQueue, createStream, secondAccount } from './support/destination-resources.js';
+import { selfSignedProxy, type TlsProxy } from './support/tls-proxy.js';
 
 interface Captured {
   code: number;
@@ -93,31 +91,15 @@ describe('AWS CLI conventions', () => {
   });
 
   describe('--no-verify-ssl', () => {
-    let proxy: Server;
+    let proxy: TlsProxy;
     let endpoint: string;
 
-    /** An HTTPS endpoint with a self-signed certificate in front of moto, as a local AWS often is. */
     beforeAll(async () => {
-      await promisify(execFile)('openssl', [
-        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-        '-keyout', join(workDir, 'key.pem'), '-out', join(workDir, 'cert.pem'),
-      ]);
-      const motoUrl = new URL(aws.endpoint);
-      proxy = createServer({ key: readFileSync(join(workDir, 'key.pem')), cert: readFileSync(join(workDir, 'cert.pem')) }, (incoming, outgoing) => {
-        const forwarded = httpRequest(
-          { host: motoUrl.hostname, port: motoUrl.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
-          (answer) => {
-            outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(outgoing);
-          },
-        );
-        incoming.pipe(forwarded);
-      });
-      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-      endpoint = `https://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      proxy = await selfSignedProxy(aws.endpoint);
+      ({ endpoint } = proxy);
     });
 
-    afterAll(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+    afterAll(() => proxy.close());
 
     it('refuses an endpoint whose certificate cannot be verified, and reaches it with --no-verify-ssl', async () => {
       const table = uniqueName('viaTls');

@@ -1,21 +1,47 @@
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { delimiter, join, resolve } from 'node:path';
+import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig, uniqueName } from '@fanout/testbed';
+import { awsClientConfig, cacheDirectory, freePort, uniqueName } from '@fanout/testbed';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
+import { ensureMoto } from '../src/aws/moto.js';
+import { run } from '../src/cli.js';
 import type { Terminal } from '../src/context.js';
 import { aws, fanoutConsole, testTerminal } from './support/console.js';
 import { createQueue, createStream } from './support/destination-resources.js';
+import { selfSignedProxy } from './support/tls-proxy.js';
+
+const packageDir = resolve(import.meta.dirname, '..');
 
 /** A terminal whose Ctrl-C the test presses. */
 function terminalWithCtrlC(): { terminal: Terminal; pressCtrlC: () => void } {
   let pressCtrlC = () => undefined as void;
   const interrupted = new Promise<void>((resolve) => (pressCtrlC = resolve));
   return { terminal: testTerminal({ interactive: true, interrupted: () => interrupted }), pressCtrlC };
+}
+
+/** Runs the CLI in-process with exactly these arguments (no test bed endpoint put first). */
+async function runCli(args: string[], terminal: Terminal): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(args, { out: (text) => out.push(text), err: (text) => err.push(text) }, terminal);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** The console as a process of its own, with its real stderr (where --debug logs) and this environment. */
+function consoleProcess(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: packageDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { stdout: () => stdout, stderr: () => stderr, exited, child };
 }
 
 /** Every message body in the queue so far (the test reads each message once; the queue keeps no order). */
@@ -29,33 +55,53 @@ async function bodiesIn(queueUrl: string): Promise<string[]> {
   }
 }
 
+/** Waits until the queue has received `count` messages; their bodies, sorted. */
+async function received(queueUrl: string, count: number): Promise<string[]> {
+  const bodies: string[] = [];
+  await expect.poll(async () => bodies.push(...(await bodiesIn(queueUrl))) && bodies.length, { timeout: 20_000, interval: 500 }).toBe(count);
+  return bodies.sort();
+}
+
+/**
+ * A function deployed in the test bed, hooked to a new stream (from TRIM_HORIZON) whose one active
+ * target is a new queue (collapse none: a message a record), with these records put into the
+ * stream; and the sequence number of the last one.
+ */
+async function hookedFunction(records: readonly string[]) {
+  const functionName = uniqueName('local');
+  const stream = await createStream();
+  const queue = await createQueue();
+  const scope = ['--function', functionName, '--source-arn', stream.arn];
+  expect((await fanoutConsole(['--yes', 'deploy', '--function', functionName])).code).toBe(0);
+  expect((await fanoutConsole(['--yes', 'register', 'sqs', ...scope, '--id', 'copy', '--destination', queue.url, '--collapse', 'none', '--active'])).code).toBe(0);
+  expect((await fanoutConsole(['--yes', 'hook', ...scope, '--starting-position', 'TRIM_HORIZON'])).code).toBe(0);
+  const kinesis = new KinesisClient({ ...awsClientConfig(aws), requestHandler: new NodeHttpHandler() });
+  let lastSequenceNumber: string | undefined;
+  for (const body of records) {
+    ({ SequenceNumber: lastSequenceNumber } = await kinesis.send(new PutRecordCommand({ StreamName: stream.name, PartitionKey: 'k', Data: Buffer.from(body) })));
+  }
+  return { functionName, queue, lastSequenceNumber };
+}
+
+const checkpointsFile = () => join(mkdtempSync(join(tmpdir(), 'fanout-local-')), 'checkpoints.json');
+
 describe('fanout-console local', () => {
   it('runs the function\'s code here: records put in a hooked stream reach the target until Ctrl-C, and the checkpoints are kept', async () => {
-    const functionName = uniqueName('local');
-    const stream = await createStream();
-    const queue = await createQueue();
-    const scope = ['--function', functionName, '--source-arn', stream.arn];
-    expect((await fanoutConsole(['--yes', 'deploy', '--function', functionName])).code).toBe(0);
-    expect((await fanoutConsole(['--yes', 'register', 'sqs', ...scope, '--id', 'copy', '--destination', queue.url, '--collapse', 'none', '--active'])).code).toBe(0);
-    expect((await fanoutConsole(['--yes', 'hook', ...scope, '--starting-position', 'TRIM_HORIZON'])).code).toBe(0);
-    const kinesis = new KinesisClient({ ...awsClientConfig(aws), requestHandler: new NodeHttpHandler() });
     const bodies = ['{"order":1}', 'second', '{"order":3}'];
-    for (const body of bodies) await kinesis.send(new PutRecordCommand({ StreamName: stream.name, PartitionKey: 'k', Data: Buffer.from(body) }));
-
-    const checkpoints = join(mkdtempSync(join(tmpdir(), 'fanout-local-')), 'checkpoints.json');
+    const { functionName, queue, lastSequenceNumber } = await hookedFunction(bodies);
+    const checkpoints = checkpointsFile();
     const { terminal, pressCtrlC } = terminalWithCtrlC();
     const running = fanoutConsole(['local', '--function', functionName, '--checkpoints', checkpoints, '--refresh', '1'], { terminal });
-    const received: string[] = [];
-    await expect.poll(async () => received.push(...(await bodiesIn(queue.url))) && received.length, { timeout: 20_000, interval: 500 }).toBe(3);
-    expect(received.sort()).toEqual([...bodies].sort());
+    expect(await received(queue.url, 3)).toEqual([...bodies].sort());
 
     pressCtrlC();
     const { code, out, err } = await running;
     expect(code).toBe(0);
     expect(err).toContain(`polling the streams hooked to ${functionName} in ${aws.regions[0]} (checkpoints in ${checkpoints}); Ctrl-C to stop`);
     expect(out).toBe(`stopped polling for ${functionName}`);
+    // the one shard's checkpoint is the last record put (and delivered)
     const saved = JSON.parse(readFileSync(checkpoints, 'utf8')) as Record<string, Record<string, string>>;
-    expect(Object.values(saved).flatMap((shards) => Object.values(shards))).toEqual([expect.stringMatching(/^\d+$/)]);
+    expect(Object.values(saved).flatMap((shards) => Object.values(shards))).toEqual([lastSequenceNumber]);
   }, 60_000);
 
   it('refuses a function that is not deployed, and a bad --refresh, in one line, exit 2', async () => {
@@ -67,5 +113,115 @@ describe('fanout-console local', () => {
     const badRefresh = await fanoutConsole(['local', '--refresh', '0'], { terminal });
     expect(badRefresh.code).toBe(2);
     expect(badRefresh.err).toBe('fanout-console: --refresh: expected a whole number of seconds from 1 to 3600');
+  });
+
+  it('refuses to run without a region, naming --region, exit 2', async () => {
+    const none = join(mkdtempSync(join(tmpdir(), 'fanout-local-')), 'none');
+    const env = { ...process.env, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_PROFILE: undefined, AWS_CONFIG_FILE: none, AWS_SHARED_CREDENTIALS_FILE: none };
+    const local = consoleProcess(['--endpoint-url', aws.endpoint, 'local'], env);
+    expect(await local.exited).toBe(2);
+    // (the SDK may warn about the Node version first)
+    expect(local.stderr()).toMatch(/^fanout-console: --region: no region; pass --region or set AWS_REGION$/m);
+  });
+
+  it('--no-verify-ssl reaches the runtime\'s clients: through a self-signed HTTPS endpoint, refused without it, delivering with it', async () => {
+    const { functionName, queue } = await hookedFunction(['{"order":1}']);
+    const proxy = await selfSignedProxy(aws.endpoint);
+    try {
+      // only the runtime's clients make requests in `local`: the function's configuration is the first
+      const local = ['--endpoint-url', proxy.endpoint, '--region', aws.regions[0]];
+      const command = ['local', '--function', functionName, '--checkpoints', checkpointsFile(), '--refresh', '1'];
+      const verified = await runCli([...local, ...command], terminalWithCtrlC().terminal);
+      expect(verified.code).toBe(1);
+      expect(verified.err).toMatch(/self[- ]signed certificate/i);
+
+      const { terminal, pressCtrlC } = terminalWithCtrlC();
+      const running = runCli([...local, '--no-verify-ssl', ...command], terminal);
+      try {
+        // the function's configuration, its mappings, the stream's records (HTTP/1.1 Kinesis client), the targets table, the queue
+        expect(await received(queue.url, 1)).toEqual(['{"order":1}']);
+      } finally {
+        pressCtrlC();
+      }
+      expect(await running).toMatchObject({ code: 0, out: `stopped polling for ${functionName}` });
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
+
+  it('--debug logs the requests of the runtime\'s clients to stderr: the poller\'s GetRecords', async () => {
+    const { functionName } = await hookedFunction([]);
+    const local = consoleProcess(['--endpoint-url', aws.endpoint, '--region', aws.regions[0], '--debug', 'local', '--function', functionName, '--checkpoints', checkpointsFile(), '--refresh', '1']);
+    try {
+      // the console itself sends nothing to Kinesis in `local`: these are the runtime's
+      await expect.poll(() => local.stderr(), { timeout: 20_000, interval: 250 }).toContain("commandName: 'GetRecordsCommand'");
+      expect(local.stderr()).toContain("commandName: 'GetFunctionConfigurationCommand'");
+      local.child.kill('SIGINT');
+      expect(await local.exited).toBe(0);
+      expect(local.stdout().trim()).toBe(`stopped polling for ${functionName}`);
+    } finally {
+      local.child.kill();
+    }
+  }, 60_000);
+});
+
+describe('--local and moto', () => {
+  const canDraw = testTerminal({ interactive: true, canDraw: true });
+
+  it('refuses an endpoint where something other than moto answers, naming --endpoint-url or AWS_ENDPOINT_URL as given, exit 2', async () => {
+    // as AirPlay answers on macOS at moto's default port 5000
+    const other = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/plain' }).end('hello'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const saved = process.env.AWS_ENDPOINT_URL;
+    try {
+      expect(await runCli(['--local', '--endpoint-url', endpoint], canDraw)).toEqual({
+        code: 2,
+        out: '',
+        err: `fanout-console: --local: something other than moto answers at ${endpoint}; stop it, or pass --endpoint-url`,
+      });
+      process.env.AWS_ENDPOINT_URL = endpoint;
+      expect(await runCli(['--local'], canDraw)).toEqual({
+        code: 2,
+        out: '',
+        err: `fanout-console: --local: something other than moto answers at ${endpoint}; stop it, or point AWS_ENDPOINT_URL at a moto`,
+      });
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL;
+      else process.env.AWS_ENDPOINT_URL = saved;
+      other.close();
+    }
+  });
+
+  it('switches moto\'s Lambda off Docker, on a moto it starts and on one already running', async () => {
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    const lambdaConfig = async () => ((await (await fetch(`${endpoint}/moto-api/config`)).json()) as { lambda: unknown }).lambda;
+    const path = process.env.PATH;
+    process.env.PATH = `${join(cacheDirectory(), 'venv', 'bin')}${delimiter}${path}`;
+    const started = await ensureMoto(new URL(endpoint)).finally(() => (process.env.PATH = path));
+    try {
+      expect(started).toBeDefined();
+      expect(await lambdaConfig()).toEqual({ use_docker: false });
+      // moto's default, as on a moto someone else started
+      await fetch(`${endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: true } }) });
+      expect(await ensureMoto(new URL(endpoint))).toBeUndefined();
+      expect(await lambdaConfig()).toEqual({ use_docker: false });
+    } finally {
+      await started?.stop();
+    }
+    await expect(fetch(endpoint)).rejects.toThrow();
+  }, 60_000);
+
+  it('reaches a moto behind a self-signed certificate with --no-verify-ssl only', async () => {
+    const proxy = await selfSignedProxy(aws.endpoint);
+    try {
+      const endpoint = new URL(proxy.endpoint);
+      await expect(ensureMoto(endpoint)).rejects.toThrow(
+        new RegExp(`^--no-verify-ssl: the TLS certificate at ${proxy.endpoint} cannot be verified \\(self[- ]signed certificate\\); pass --no-verify-ssl if it is your local AWS$`),
+      );
+      expect(await ensureMoto(endpoint, { verifySsl: false })).toBeUndefined();
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { Agent } from 'node:https';
 import { inspect } from 'node:util';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AwsCredentialIdentityProvider, Logger } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /** The AWS CLI's global options, as every command takes them. */
@@ -12,6 +12,19 @@ export interface AwsOptions {
   endpointUrl?: string | undefined;
   verifySsl: boolean;
   debug: boolean;
+  /** Credentials instead of the SDK's chain (and of --profile): --local's made-up keys. */
+  credentials?: AwsCredentialIdentityProvider | undefined;
+  /** Set when endpointUrl is AWS_ENDPOINT_URL's rather than --endpoint-url's (--local fills it in), so that messages name the right one. */
+  endpointFrom?: 'AWS_ENDPOINT_URL' | undefined;
+}
+
+/** What the runtime's own clients get to act as the session's do (its AwsClientDefaults: the local mode). */
+export interface ClientDefaults {
+  endpoint?: string | undefined;
+  profile?: string | undefined;
+  credentials?: AwsCredentialIdentityProvider | undefined;
+  verifySsl: boolean;
+  logger?: Logger | undefined;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every SDK client class takes its own config type
@@ -37,10 +50,11 @@ export class AwsSession {
     const key = `${constructor.name}|${region ?? ''}|${scope.credentials ? 'assumed' : 'own'}`;
     const cached = scope.credentials ? undefined : (this.clients.get(key) as Client | undefined);
     if (cached) return cached;
+    const credentials = scope.credentials ?? this.options.credentials;
     const client = new constructor({
       ...(region ? { region } : {}),
-      ...(this.options.profile && !scope.credentials ? { profile: this.options.profile } : {}),
-      ...(scope.credentials ? { credentials: scope.credentials } : {}),
+      ...(this.options.profile && !credentials ? { profile: this.options.profile } : {}),
+      ...(credentials ? { credentials } : {}),
       ...(this.options.endpointUrl ? { endpoint: this.options.endpointUrl } : {}),
       // HTTP/1.1 for every client (the SDK's Kinesis client would use HTTP/2, which some endpoints refuse)
       requestHandler: new NodeHttpHandler(this.options.verifySsl ? {} : { httpsAgent: new Agent({ rejectUnauthorized: false }) }),
@@ -60,6 +74,12 @@ export class AwsSession {
     return this.options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
   }
 
+  /** The runtime's clients (the local mode) configured as this session's: endpoint, credentials, --no-verify-ssl and --debug. */
+  clientDefaults(): ClientDefaults {
+    const { profile, credentials, verifySsl, debug } = this.options;
+    return { endpoint: this.endpoint(), profile, credentials, verifySsl, ...(debug ? { logger: debugLogger } : {}) };
+  }
+
   /** The account of the caller's credentials. */
   accountId(): Promise<string> {
     this.account ??= this.client(STSClient)
@@ -72,7 +92,7 @@ export class AwsSession {
   assumedRole(roleArn: string, externalId?: string): AwsCredentialIdentityProvider {
     return fromTemporaryCredentials({
       params: { RoleArn: roleArn, RoleSessionName: 'fanout-console', ...(externalId ? { ExternalId: externalId } : {}) },
-      ...(this.options.profile ? { masterCredentials: fromIni({ profile: this.options.profile }) } : {}),
+      ...(this.options.credentials ? { masterCredentials: this.options.credentials } : this.options.profile ? { masterCredentials: fromIni({ profile: this.options.profile }) } : {}),
       clientConfig: {
         ...(this.options.region ? { region: this.options.region } : {}),
         ...(this.options.endpointUrl ? { endpoint: this.options.endpointUrl } : {}),

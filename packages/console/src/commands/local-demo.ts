@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 /** The region and account moto gives when nothing says otherwise. */
 const LOCAL_REGION = 'us-east-1';
 /** Any keys do for moto; these say where they come from. */
-const LOCAL_KEYS = { AWS_ACCESS_KEY_ID: 'fanout-local', AWS_SECRET_ACCESS_KEY: 'fanout-local' };
+const LOCAL_CREDENTIALS = { accessKeyId: 'fanout-local', secretAccessKey: 'fanout-local' };
 
 function stateFile(...parts: string[]): string {
   return join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'fanout', ...parts);
@@ -18,13 +18,27 @@ function stateFile(...parts: string[]): string {
 
 /**
  * The global options under --local: every request to the local endpoint (--endpoint-url, else
- * AWS_ENDPOINT_URL, else moto's default), in us-east-1 unless --region says, with made-up keys
- * when none are in the environment.
+ * AWS_ENDPOINT_URL, else moto's default), in the region of --region, else AWS_REGION, else
+ * us-east-1.
+ *
+ * Credentials are the user's when they named some, as the AWS CLI takes them: --profile,
+ * AWS_PROFILE, or AWS_ACCESS_KEY_ID (a local AWS may tell accounts apart by the key, and one
+ * named for this shell is meant to be used). Otherwise made-up keys, given to the session (and to
+ * the runtime's clients through it) rather than put in process.env: moto takes any, nobody needs
+ * an AWS account for the demo, and the SDK's default chain is not searched (a default profile in
+ * ~/.aws is your real AWS: its SSO login or role would be needless here).
  */
 export function localGlobals(globals: GlobalOptions & { local?: boolean }): GlobalOptions {
   if (!globals.local) return globals;
-  if (!process.env.AWS_ACCESS_KEY_ID && !globals.profile) Object.assign(process.env, LOCAL_KEYS);
-  return { ...globals, endpointUrl: globals.endpointUrl ?? process.env.AWS_ENDPOINT_URL ?? DEFAULT_LOCAL_ENDPOINT, region: globals.region ?? process.env.AWS_REGION ?? LOCAL_REGION };
+  const namedCredentials = Boolean(globals.profile || process.env.AWS_PROFILE || process.env.AWS_ACCESS_KEY_ID);
+  const environmentEndpoint = globals.endpointUrl ? undefined : process.env.AWS_ENDPOINT_URL;
+  return {
+    ...globals,
+    endpointUrl: globals.endpointUrl ?? environmentEndpoint ?? DEFAULT_LOCAL_ENDPOINT,
+    ...(environmentEndpoint ? { endpointFrom: 'AWS_ENDPOINT_URL' as const } : {}),
+    region: globals.region ?? process.env.AWS_REGION ?? LOCAL_REGION,
+    ...(namedCredentials ? {} : { credentials: () => Promise.resolve(LOCAL_CREDENTIALS) }),
+  };
 }
 
 /**
@@ -35,7 +49,8 @@ export function localGlobals(globals: GlobalOptions & { local?: boolean }): Glob
 export async function runLocalDemo(context: CommandContext): Promise<void> {
   if (!context.canDraw) throw new UsageError('--local: the demo opens the interactive app, which needs a terminal (stdin and stdout); in scripts use --local with a command');
   const endpoint = new URL(context.aws.options.endpointUrl ?? DEFAULT_LOCAL_ENDPOINT);
-  const moto = await ensureMoto(endpoint);
+  const { endpointFrom, verifySsl } = context.aws.options;
+  const moto = await ensureMoto(endpoint, { from: endpointFrom, verifySsl });
   if (moto) context.io.err(`started moto at ${endpoint.origin}; it stops when you quit`);
   try {
     const deployment = deploymentOf({});
@@ -51,7 +66,7 @@ export async function runLocalDemo(context: CommandContext): Promise<void> {
       region,
       checkpointsFile: stateFile('checkpoints', region, `${deployment.functionName}.json`),
       refreshMs: 2_000,
-      aws: { endpoint: endpoint.href, profile: context.aws.options.profile },
+      aws: context.aws.clientDefaults(),
       // the app owns the terminal: the function's log lines go to a file
       writeLog: (line) => appendFileSync(logFile, `${line}\n`),
     });

@@ -36,10 +36,13 @@ export const localCommand: CommandDefinition = {
   async run(context, options) {
     const flags = parseOptions(localOptionsSchema, options);
     const { functionName } = deploymentOf(flags);
-    const region = await context.aws.region();
+    // the SDK says "Region is missing" when neither --region, AWS_REGION nor the profile gives one
+    const region = await context.aws.region().catch((error: unknown) => {
+      if (error instanceof Error && /Region is missing/i.test(error.message)) return '';
+      throw error;
+    });
     if (!region) throw new UsageError('--region: no region; pass --region or set AWS_REGION');
     const checkpointsFile = flags.checkpoints ?? defaultCheckpointsFile(region, functionName);
-    const { endpointUrl, profile } = context.aws.options;
     // the runtime's code, bundled in the console; loaded only for this command
     const { startLocalMode } = await import('@fanout/runtime/local');
     const local = await startLocalMode({
@@ -47,7 +50,7 @@ export const localCommand: CommandDefinition = {
       region,
       checkpointsFile,
       refreshMs: (flags.refresh ?? DEFAULT_REFRESH_SECONDS) * 1_000,
-      aws: { endpoint: endpointUrl ?? context.aws.endpoint(), profile },
+      aws: context.aws.clientDefaults(),
       // stdout is for the command's result: the runtime's JSON log lines go to stderr
       writeLog: (line) => context.io.err(line),
     }).catch((error: unknown) => {

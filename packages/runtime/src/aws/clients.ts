@@ -1,6 +1,8 @@
+import { Agent } from 'node:https';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AwsCredentialIdentityProvider, Logger } from '@aws-sdk/types';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /** Any AWS SDK v3 client class. */
 export type AwsClientConstructor<Client> = new (config: AwsClientOptions) => Client;
@@ -10,15 +12,24 @@ export interface AwsClientOptions {
   credentials?: AwsCredentialIdentityProvider;
   endpoint?: string;
   profile?: string;
+  requestHandler?: NodeHttpHandler;
+  logger?: Logger;
 }
 
 /**
  * What every client gets besides the SDK's own chain: the local mode passes the console's
- * --endpoint-url and --profile here; in Lambda there is nothing to pass.
+ * --endpoint-url, --profile (or --local's credentials), --no-verify-ssl and --debug here; in
+ * Lambda there is nothing to pass.
  */
 export interface AwsClientDefaults {
   endpoint?: string | undefined;
   profile?: string | undefined;
+  /** Credentials instead of the SDK's chain (and of `profile`), also as the master credentials of assumed roles. */
+  credentials?: AwsCredentialIdentityProvider | undefined;
+  /** false: the endpoint's TLS certificate is not verified (over HTTP/1.1, as the console's clients). */
+  verifySsl?: boolean | undefined;
+  /** Where the SDK logs every request and response. */
+  logger?: Logger | undefined;
 }
 
 export interface AwsScope {
@@ -47,11 +58,11 @@ export class AwsClients {
     const key = JSON.stringify([constructor.name, scope.region, scope.role ?? '', scope.externalId ?? '']);
     let client = this.clients.get(key) as Client | undefined;
     if (!client) {
-      const { endpoint, profile } = this.defaults;
+      const { profile, credentials } = this.defaults;
       client = new constructor({
         region: scope.region,
-        ...(endpoint ? { endpoint } : {}),
-        ...(scope.role ? { credentials: this.credentialsFor(scope.role, scope.externalId, scope.region) } : profile ? { profile } : {}),
+        ...this.connection(),
+        ...(scope.role ? { credentials: this.credentialsFor(scope.role, scope.externalId, scope.region) } : credentials ? { credentials } : profile ? { profile } : {}),
       });
       this.clients.set(key, client);
     }
@@ -61,19 +72,31 @@ export class AwsClients {
   /** Credentials for code that signs its own requests (e.g. the OpenSearch client): the role's, else the default chain's. */
   credentials(scope: AwsScope): AwsCredentialIdentityProvider {
     if (scope.role) return this.credentialsFor(scope.role, scope.externalId, scope.region);
-    this.defaultCredentials ??= defaultProvider(this.defaults.profile ? { profile: this.defaults.profile } : {});
+    this.defaultCredentials ??= this.defaults.credentials ?? defaultProvider(this.defaults.profile ? { profile: this.defaults.profile } : {});
     return this.defaultCredentials;
+  }
+
+  /** Where and how every client (STS's for assumed roles too) connects: none of it unless the defaults say. */
+  private connection(): Pick<AwsClientOptions, 'endpoint' | 'requestHandler' | 'logger'> {
+    const { endpoint, verifySsl, logger } = this.defaults;
+    return {
+      ...(endpoint ? { endpoint } : {}),
+      // a handler of its own per client: a client's destroy() closes its handler's connections
+      ...(verifySsl === false ? { requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ rejectUnauthorized: false }) }) } : {}),
+      ...(logger ? { logger } : {}),
+    };
   }
 
   private credentialsFor(role: string, externalId: string | undefined, region: string): AwsCredentialIdentityProvider {
     const key = JSON.stringify([role, externalId ?? '']);
     let provider = this.roleCredentials.get(key);
     if (!provider) {
-      const { endpoint, profile } = this.defaults;
+      const { profile, credentials } = this.defaults;
+      const masterCredentials = credentials ?? (profile ? defaultProvider({ profile }) : undefined);
       provider = fromTemporaryCredentials({
         params: { RoleArn: role, RoleSessionName: this.sessionName, ...(externalId ? { ExternalId: externalId } : {}) },
-        ...(profile ? { masterCredentials: defaultProvider({ profile }) } : {}),
-        clientConfig: { region, ...(endpoint ? { endpoint } : {}) },
+        ...(masterCredentials ? { masterCredentials } : {}),
+        clientConfig: { region, ...this.connection() },
       });
       this.roleCredentials.set(key, provider);
     }
