@@ -137,6 +137,12 @@ describe('the function\'s policy', () => {
       ['es:ESHttpPost'],
       'arn:aws:es:eu-west-1:123456789012:domain/my-logs/*',
     ],
+    [
+      'an OpenSearch Serverless collection, named by its endpoint',
+      { type: 'es', destination: 'https://abc123def456.eu-west-1.aoss.amazonaws.com#events' },
+      ['aoss:APIAccessAll'],
+      'arn:aws:aoss:eu-west-1:123456789012:collection/abc123def456',
+    ],
   ])('sends to %s: exactly its send action on exactly its resource', (_name, row, actions, resource) => {
     expect(grantsFor([target({ id: 't', ...row })])).toEqual([{ Sid: expect.any(String), Effect: 'Allow', Action: actions, Resource: [resource] }]);
   });

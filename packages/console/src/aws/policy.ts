@@ -68,6 +68,8 @@ const GRANTS = {
   lambda: { sid: 'InvokeFunctions', actions: ['lambda:InvokeFunction'] },
   iot: { sid: 'PublishToIotTopics', actions: ['iot:Publish'] },
   es: { sid: 'PostToOpenSearchDomains', actions: ['es:ESHttpPost'] },
+  // the collection's data access policy must also let the role write to the index: IAM alone is not enough
+  aoss: { sid: 'UseOpenSearchCollections', actions: ['aoss:APIAccessAll'] },
 } as const;
 type GrantKind = keyof typeof GRANTS;
 
@@ -78,6 +80,8 @@ interface Grant {
 
 const REGION_IN_HOST = /(?:^|\.)([a-z]{2}(?:-[a-z]+)+-\d+)\./;
 const AWS_SEARCH_DOMAIN_HOST = /^(?:search|vpc)-([a-z][a-z0-9-]*)-[a-z0-9]+\.([a-z0-9-]+)\.es\.amazonaws\.com(?:\.cn)?$/;
+/** An OpenSearch Serverless collection's endpoint: COLLECTION_ID.REGION.aoss.amazonaws.com. */
+const SERVERLESS_COLLECTION_HOST = /^([a-z0-9]+)\.([a-z0-9-]+)\.aoss\.amazonaws\.com(?:\.cn)?$/;
 
 function arn(scope: FunctionScope, service: string, region: string, resource: string): string {
   return `arn:${scope.partition}:${service}:${region}:${scope.accountId}:${resource}`;
@@ -125,6 +129,8 @@ function targetGrant(target: TargetConfig, scope: FunctionScope, domains: Domain
     }
     case 'es': {
       const host = esHost(destination);
+      const collection = SERVERLESS_COLLECTION_HOST.exec(host);
+      if (collection) return { kind: 'aoss', resource: arn(scope, 'aoss', collection[2]!, `collection/${collection[1]}`) };
       const domain = AWS_SEARCH_DOMAIN_HOST.exec(host);
       if (domain) return { kind: 'es', resource: arn(scope, 'es', domain[2]!, `domain/${domain[1]}/*`) };
       // any other host is granted only as the endpoint of a domain found; an OpenSearch outside the
@@ -290,7 +296,7 @@ async function domainsByHost(context: AwsContext, targets: readonly TargetConfig
   for (const target of targets) {
     if (target.type !== 'es' || target.role) continue;
     const host = esHost(target.destination);
-    if (AWS_SEARCH_DOMAIN_HOST.test(host)) continue;
+    if (AWS_SEARCH_DOMAIN_HOST.test(host) || SERVERLESS_COLLECTION_HOST.test(host)) continue;
     const region = target.region ?? functionRegion;
     hostsByRegion.set(region, (hostsByRegion.get(region) ?? new Set()).add(host));
   }

@@ -15,6 +15,10 @@ import {
 } from '../support/harness.js';
 import { dynamodbEvent, kinesisEvent } from '../support/events.js';
 import { recordOutcomeLines } from '../support/logs.js';
+import { AwsClients } from '../../src/aws/clients.js';
+import { createLogger } from '../../src/log/logger.js';
+import { esTarget } from '../../src/targets/es/index.js';
+import { createEsSender } from '../../src/targets/es/sender.js';
 import { closedPort } from '../support/network.js';
 import { OPENSEARCH_ENDPOINT, createIndex, documents, setWriteBlock, uniqueIndex } from '../support/opensearch.js';
 
@@ -178,6 +182,31 @@ describe('es target', () => {
         new RegExp(`^AWS4-HMAC-SHA256 Credential=${aws.credentials.accessKeyId}/\\d{8}/${OTHER_REGION}/es/aws4_request, SignedHeaders=\\S+, Signature=[0-9a-f]{64}$`),
       );
       expect(request.headers['x-amz-security-token']).toBeUndefined();
+    });
+
+    it('signs for aoss, in its region, a destination on an OpenSearch Serverless collection', async () => {
+      const destination = esTarget.parseDestination('https://abc123def456.eu-west-1.aoss.amazonaws.com#orders');
+      expect(destination).toEqual({ node: 'https://abc123def456.eu-west-1.aoss.amazonaws.com', index: 'orders', region: 'eu-west-1', signingService: 'aoss' });
+      expect(esTarget.parseDestination('https://search-shop-abc.eu-west-1.es.amazonaws.com#orders').signingService).toBe('es');
+      // the same destination sent to the HTTP sink: the signature is what the collection would get
+      const path = `/${uniqueName('aoss')}`;
+      await sink.respondWith({ path: `${path}/orders/_bulk`, status: 200, body: JSON.stringify({ took: 1, errors: false, items: [{ index: { status: 201 } }] }) });
+      const clients = new AwsClients('fanout-test');
+      const sender = await createEsSender({
+        destination: { ...destination, node: `${sink.endpoint}${path}` },
+        target: { sourceArn: kinesisSourceArn(), id: 'aoss', type: 'es', destination: 'unused#orders', active: true, parallel: true, convertDDB: false, deaggregate: false },
+        log: createLogger({ level: 'silent' }),
+        awsClient: (constructor) => clients.get(constructor, { region: HOME_REGION }),
+        awsScope: (region) => ({ region: region ?? HOME_REGION, credentials: clients.credentials({ region: HOME_REGION }) }),
+      });
+      try {
+        const body = Buffer.from('{"index":{"_id":"1"}}\n{"n":1}\n');
+        expect(await sender.send([{ body, records: [], size: body.length }], new AbortController().signal)).toEqual([{ status: 'delivered' }]);
+      } finally {
+        await sender.close?.();
+      }
+      const [request] = await sink.requests(`${path}/orders/_bulk`);
+      expect(request!.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=${aws.credentials.accessKeyId}/\\d{8}/eu-west-1/aoss/aws4_request, `));
     });
 
     it('signs with the credentials of the target role, session token included', async () => {

@@ -12,10 +12,12 @@ export interface EsDestination {
   node: string;
   index: string;
   region?: string;
+  /** The SigV4 service: `aoss` for an OpenSearch Serverless collection, `es` for a domain (and any other host). */
+  signingService: 'es' | 'aoss';
 }
 
 const INDEX = /^[a-z0-9][a-z0-9_.+-]{0,254}$/;
-const AWS_DOMAIN_HOST = /\.([a-z0-9-]+)\.(?:es|aoss)\.amazonaws\.com(?:\.cn)?$/;
+const AWS_DOMAIN_HOST = /\.([a-z0-9-]+)\.(es|aoss)\.amazonaws\.com(?:\.cn)?$/;
 
 /** The document id: the DynamoDB key, or the Kinesis sequence (and sub-sequence) number, so that a retry overwrites. */
 export function documentId(record: FanoutRecord): string {
@@ -55,9 +57,9 @@ export const esTarget: TargetType<EsDestination> = {
       throw new Error(`index "${index}" is not a valid index name (lowercase letters, digits, _ . + -)`);
     }
     const node = parseHttpUrl(withScheme(endpointPart), 'an OpenSearch endpoint');
-    const region = AWS_DOMAIN_HOST.exec(node.hostname)?.[1];
+    const [, region, service] = AWS_DOMAIN_HOST.exec(node.hostname) ?? [];
     const path = node.pathname.replace(/\/+$/, '');
-    return { node: node.origin + path, index, ...(region ? { region } : {}) };
+    return { node: node.origin + path, index, ...(region ? { region } : {}), signingService: service === 'aoss' ? 'aoss' : 'es' };
   },
   limits: { maxEntries: ES_MAX_BULK_ACTIONS, maxBatchBytes: ES_MAX_BULK_BYTES, maxEntryBytes: ES_MAX_BULK_BYTES },
   collapsible: false,

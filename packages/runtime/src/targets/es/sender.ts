@@ -29,7 +29,7 @@ function itemOutcome(item: BulkItem): EntryOutcome {
 export const createEsSender: CreateSender<EsDestination> = ({ destination, awsScope }) => {
   const { region, credentials } = awsScope(destination.region);
   const client = new Client({
-    ...AwsSigv4Signer({ region, service: 'es', getCredentials: () => credentials() }),
+    ...AwsSigv4Signer({ region, service: destination.signingService, getCredentials: () => credentials() }),
     node: destination.node,
     requestTimeout: ES_REQUEST_TIMEOUT_MS,
     // the delivery layer retries, with backoff and within the invocation's time
