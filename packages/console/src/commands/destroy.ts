@@ -9,7 +9,7 @@ const destroyOptionsSchema = z.object({ deleteTable: z.boolean().default(false),
 
 export const destroyCommand: CommandDefinition = {
   name: 'destroy',
-  description: 'delete the function and its event source mappings; the table and the role only when asked',
+  description: 'delete the function, its event source mappings and fanout\'s policy on its role; the table and the role only when asked',
   configure(command) {
     addDeploymentWithRoleOptions(command)
       .option('--delete-table', 'delete the targets table too, with every target in it')
