@@ -128,12 +128,14 @@ describe('fanout-console local', () => {
     const { functionName, queue } = await hookedFunction(['{"order":1}']);
     const proxy = await selfSignedProxy(aws.endpoint);
     try {
-      // only the runtime's clients make requests in `local`: the function's configuration is the first
       const local = ['--endpoint-url', proxy.endpoint, '--region', aws.regions[0]];
       const command = ['local', '--function', functionName, '--checkpoints', checkpointsFile(), '--refresh', '1'];
+      // the first request (is it a moto?) already names the flag
       const verified = await runCli([...local, ...command], terminalWithCtrlC().terminal);
-      expect(verified.code).toBe(1);
-      expect(verified.err).toMatch(/self[- ]signed certificate/i);
+      expect(verified.code).toBe(2);
+      expect(verified.err).toMatch(/^fanout-console: --no-verify-ssl: the TLS certificate at \S+ cannot be verified \(self[- ]signed certificate\); pass --no-verify-ssl if it is your local AWS$/);
+
+      // with it, every request of the runtime's clients goes through too:
 
       const { terminal, pressCtrlC } = terminalWithCtrlC();
       const running = runCli([...local, '--no-verify-ssl', ...command], terminal);
@@ -205,6 +207,11 @@ describe('--local and moto', () => {
       // moto's default, as on a moto someone else started
       await fetch(`${endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: true } }) });
       expect(await ensureMoto(new URL(endpoint))).toBeUndefined();
+      expect(await lambdaConfig()).toEqual({ use_docker: false });
+      // and `local` on a moto, which runs the function's code itself, keeps moto from running it too
+      await fetch(`${endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: true } }) });
+      const missing = await fanoutConsole(['--endpoint-url', endpoint, 'local', '--function', uniqueName('nothing')]);
+      expect(missing.code).toBe(2);
       expect(await lambdaConfig()).toEqual({ use_docker: false });
     } finally {
       await started?.stop();

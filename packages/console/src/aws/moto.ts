@@ -81,6 +81,11 @@ async function withoutDocker(endpoint: URL, verifySsl: boolean): Promise<void> {
   if (status < 200 || status >= 300) throw new UsageError(`--local: the moto at ${endpoint.origin} refused to run functions without Docker (HTTP ${status}); update moto`);
 }
 
+/** When the endpoint is a moto, keeps it from running the function too: for `local`, which runs it here. */
+export async function keepMotoFromRunningFunctions(endpoint: URL, verifySsl = true): Promise<void> {
+  if ((await probe(endpoint, verifySsl)) === 'moto') await withoutDocker(endpoint, verifySsl);
+}
+
 function onPath(command: string): string | undefined {
   for (const directory of (process.env.PATH ?? '').split(delimiter)) {
     const candidate = join(directory, command);

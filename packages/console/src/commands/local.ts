@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { keepMotoFromRunningFunctions } from '../aws/moto.js';
 import { deploymentOf } from '../aws/names.js';
 import { UsageError } from '../errors.js';
 import type { CommandDefinition } from './command.js';
@@ -43,6 +44,9 @@ export const localCommand: CommandDefinition = {
     });
     if (!region) throw new UsageError('--region: no region; pass --region or set AWS_REGION');
     const checkpointsFile = flags.checkpoints ?? defaultCheckpointsFile(region, functionName);
+    const endpoint = context.aws.endpoint();
+    // a moto with Docker would run the function too, and deliver every record a second time
+    if (endpoint) await keepMotoFromRunningFunctions(new URL(endpoint), context.aws.options.verifySsl);
     // the runtime's code, bundled in the console; loaded only for this command
     const { startLocalMode } = await import('@fanout/runtime/local');
     const local = await startLocalMode({
