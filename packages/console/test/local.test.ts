@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig, cacheDirectory, freePort, uniqueName } from '@fanout/testbed';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +12,7 @@ import { ensureMoto } from '../src/aws/moto.js';
 import { run } from '../src/cli.js';
 import type { Terminal } from '../src/context.js';
 import { aws, fanoutConsole, testTerminal } from './support/console.js';
-import { createQueue, createStream } from './support/destination-resources.js';
+import { createQueue, createStream, receiveBodies } from './support/destination-resources.js';
 import { selfSignedProxy } from './support/tls-proxy.js';
 
 const packageDir = resolve(import.meta.dirname, '..');
@@ -44,21 +43,10 @@ function consoleProcess(args: string[], env: NodeJS.ProcessEnv = process.env) {
   return { stdout: () => stdout, stderr: () => stderr, exited, child };
 }
 
-/** Every message body in the queue so far (the test reads each message once; the queue keeps no order). */
-async function bodiesIn(queueUrl: string): Promise<string[]> {
-  const sqs = new SQSClient(awsClientConfig(aws));
-  const bodies: string[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }));
-    if (Messages.length === 0) return bodies;
-    bodies.push(...Messages.map((message) => message.Body ?? ''));
-  }
-}
-
 /** Waits until the queue has received `count` messages; their bodies, sorted. */
 async function received(queueUrl: string, count: number): Promise<string[]> {
   const bodies: string[] = [];
-  await expect.poll(async () => bodies.push(...(await bodiesIn(queueUrl))) && bodies.length, { timeout: 20_000, interval: 500 }).toBe(count);
+  await expect.poll(async () => bodies.push(...(await receiveBodies(queueUrl))) && bodies.length, { timeout: 20_000, interval: 500 }).toBe(count);
   return bodies.sort();
 }
 

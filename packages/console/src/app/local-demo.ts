@@ -1,6 +1,7 @@
 import { CreateStreamCommand, KinesisClient, PutRecordCommand, ResourceInUseException } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { functionMappings } from '../aws/mappings.js';
+import { resolveSourceArn } from '../aws/sources.js';
 import type { Deployment } from '../aws/names.js';
 import type { AwsContext } from '../context.js';
 import { deployFanout } from './deploy.js';
@@ -38,8 +39,7 @@ export async function prepareDemo(context: AwsContext, deployment: Deployment, o
       ),
     (outcome) => outcome,
   );
-  const region = await context.aws.region();
-  const streamArn = `arn:aws:kinesis:${region}:${await context.aws.accountId()}:stream/${DEMO.stream}`;
+  const streamArn = await resolveSourceArn(context, { sourceType: 'kinesis', source: DEMO.stream });
   const queueUrl = await runStep(
     onStep,
     `queue ${DEMO.queue}`,

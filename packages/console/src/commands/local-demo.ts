@@ -1,20 +1,16 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { DEMO, prepareDemo, startDemoOrders } from '../app/local-demo.js';
 import { ensureMoto, DEFAULT_LOCAL_ENDPOINT } from '../aws/moto.js';
 import { deploymentOf } from '../aws/names.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { UsageError } from '../errors.js';
+import { checkpointsFileFor, stateFile } from '../state-files.js';
 
 /** The region and account moto gives when nothing says otherwise. */
 const LOCAL_REGION = 'us-east-1';
 /** Any keys do for moto; these say where they come from. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'fanout-local', secretAccessKey: 'fanout-local' };
-
-function stateFile(...parts: string[]): string {
-  return join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'fanout', ...parts);
-}
 
 /**
  * The global options under --local: every request to the local endpoint (--endpoint-url, else
@@ -64,7 +60,7 @@ export async function runLocalDemo(context: CommandContext): Promise<void> {
     const local = await startLocalMode({
       functionName: deployment.functionName,
       region,
-      checkpointsFile: stateFile('checkpoints', region, `${deployment.functionName}.json`),
+      checkpointsFile: checkpointsFileFor(region, deployment.functionName),
       refreshMs: 2_000,
       aws: context.aws.clientDefaults(),
       // the app owns the terminal: the function's log lines go to a file

@@ -1,9 +1,8 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { keepMotoFromRunningFunctions } from '../aws/moto.js';
 import { deploymentOf } from '../aws/names.js';
 import { UsageError } from '../errors.js';
+import { checkpointsFileFor } from '../state-files.js';
 import type { CommandDefinition } from './command.js';
 import { integerOption } from './deployment-options.js';
 import { parseOptions } from './options.js';
@@ -17,12 +16,6 @@ const localOptionsSchema = z.object({
   checkpoints: z.string().min(1, 'expected a file path').optional(),
   refresh: integerOption(1, 3_600, 'seconds'),
 });
-
-/** Where checkpoints are kept unless --checkpoints says: per region and function, in the user's state directory. */
-function defaultCheckpointsFile(region: string, functionName: string): string {
-  const stateHome = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
-  return join(stateHome, 'fanout', 'checkpoints', region, `${functionName}.json`);
-}
 
 export const localCommand: CommandDefinition = {
   name: 'local',
@@ -43,7 +36,7 @@ export const localCommand: CommandDefinition = {
       throw error;
     });
     if (!region) throw new UsageError('--region: no region; pass --region or set AWS_REGION');
-    const checkpointsFile = flags.checkpoints ?? defaultCheckpointsFile(region, functionName);
+    const checkpointsFile = flags.checkpoints ?? checkpointsFileFor(region, functionName);
     const endpoint = context.aws.endpoint();
     // a moto with Docker would run the function too, and deliver every record a second time
     if (endpoint) await keepMotoFromRunningFunctions(new URL(endpoint), context.aws.options.verifySsl);

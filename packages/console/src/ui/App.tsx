@@ -162,6 +162,12 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
     else setTargets(withActive(active));
   };
 
+  /** Shows a source's new hook state in the list, and on its targets screen when it is the open one. */
+  const showHook = (source: DiscoveredSource, hook: DiscoveredSource['hook']) => {
+    setSources((list) => list.map((item) => (item.arn === source.arn ? { ...item, hook } : item)));
+    if (openSource?.arn === source.arn) setOpenSource({ ...source, hook });
+  };
+
   /** Pauses a hooked source, resumes a paused one. */
   const switchHook = async (source: DiscoveredSource | undefined) => {
     if (!source) return;
@@ -173,9 +179,7 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
     const result = await attempt(() => services.setHookEnabled(source.arn, resumed));
     if (!result) return;
     setStatus({ kind: 'info', text: `${source.name} ${resumed ? 'resumed' : 'paused'}` });
-    const hook = resumed ? 'enabled' : 'paused';
-    setSources((list) => list.map((item) => (item.arn === source.arn ? { ...item, hook } : item)));
-    if (openSource?.arn === source.arn) setOpenSource({ ...source, hook });
+    showHook(source, resumed ? 'enabled' : 'paused');
   };
 
   /** Unregisters the selected target once the user says yes. */
@@ -204,14 +208,10 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
   /** Hooks an unhooked source at once; unhooks a hooked one once the user says yes. */
   const switchHooked = (source: DiscoveredSource | undefined) => {
     if (!source) return;
-    const update = (hook: DiscoveredSource['hook']) => {
-      setSources((list) => list.map((item) => (item.arn === source.arn ? { ...item, hook } : item)));
-      if (openSource?.arn === source.arn) setOpenSource({ ...source, hook });
-    };
     if (source.hook === 'none') {
       void attempt(() => services.hook(source.arn)).then((result) => {
         if (!result) return;
-        update('enabled');
+        showHook(source, 'enabled');
         setStatus({ kind: 'info', text: `${source.name} hooked to ${services.deployment.functionName}` });
       });
       return;
@@ -220,7 +220,7 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
       question: `Unhook ${source.name} from ${services.deployment.functionName}?`,
       onYes: async () => {
         if ((await attempt(() => services.unhook(source.arn))) === undefined) return;
-        update('none');
+        showHook(source, 'none');
         setStatus({ kind: 'info', text: `${source.name} unhooked` });
       },
     });

@@ -5,7 +5,7 @@ import { CreateStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateFunctionCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { CreateDomainCommand, OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig, credentialsForAccount, uniqueName, type AwsCredentials } from '@fanout/testbed';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { strToU8, zipSync } from 'fflate';
@@ -19,6 +19,17 @@ export interface Placement {
 
 function config(placement: Placement) {
   return awsClientConfig(aws, placement);
+}
+
+/** The bodies of every message the queue has now, each received once (hidden for 5 minutes after); no order: a standard queue keeps none. */
+export async function receiveBodies(queueUrl: string, endpoint = aws.endpoint): Promise<string[]> {
+  const sqs = new SQSClient({ ...awsClientConfig(aws), endpoint });
+  const bodies: string[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }));
+    if (Messages.length === 0) return bodies;
+    bodies.push(...Messages.map((message) => message.Body ?? ''));
+  }
 }
 
 export async function createTopic(placement: Placement = {}): Promise<{ name: string; arn: string }> {

@@ -3,12 +3,12 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig, cacheDirectory, freePort, motoRequests, uniqueName } from '@fanout/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole, type ConsoleBuild } from '../../scripts/build.js';
 import { aws, fanoutConsole } from '../support/console.js';
-import { createQueue, createStream } from '../support/destination-resources.js';
+import { createQueue, createStream, receiveBodies } from '../support/destination-resources.js';
 
 const packageDir = resolve(import.meta.dirname, '../..');
 const installDir = mkdtempSync(join(tmpdir(), 'fanout-console-pty-'));
@@ -70,16 +70,9 @@ function targetReads(functionName: string): number {
  * function's code, polling here, copies them there (at least two messages); their bodies.
  */
 async function demoOrders(endpoint: string): Promise<string[]> {
-  const sqs = new SQSClient({ ...awsClientConfig(aws), endpoint });
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'fanout-demo-copies' }));
+  const { QueueUrl } = await new SQSClient({ ...awsClientConfig(aws), endpoint }).send(new GetQueueUrlCommand({ QueueName: 'fanout-demo-copies' }));
   const orders: string[] = [];
-  await expect
-    .poll(async () => {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }));
-      orders.push(...Messages.map((message) => message.Body ?? ''));
-      return orders.length;
-    }, { timeout: 20_000, interval: 500 })
-    .toBeGreaterThanOrEqual(2);
+  await expect.poll(async () => orders.push(...(await receiveBodies(QueueUrl!, endpoint))) && orders.length, { timeout: 20_000, interval: 500 }).toBeGreaterThanOrEqual(2);
   return orders;
 }
 

@@ -64,6 +64,23 @@ async function hook(functionName: string, sourceArn: string, settings: HookSetti
   return UUID!;
 }
 
+const dynamodb = new DynamoDBClient(config);
+
+/** A table keyed by `id`, with a stream of the given view: the stream's ARN. */
+async function createStreamedTable(streamViewType: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES'): Promise<{ tableName: string; streamArn: string }> {
+  const tableName = uniqueName('orders');
+  const { TableDescription } = await dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: streamViewType },
+    }),
+  );
+  return { tableName, streamArn: TableDescription!.LatestStreamArn! };
+}
+
 async function putRecords(streamName: string, records: ReadonlyArray<{ key: string; data: string }>): Promise<void> {
   for (const { key, data } of records) await kinesis.send(new PutRecordCommand({ StreamName: streamName, PartitionKey: key, Data: Buffer.from(data) }));
 }
@@ -275,20 +292,10 @@ describe('the local poller', () => {
   });
 
   it('polls a DynamoDB stream too, a batch size over what one read gives taken as reads of 1,000', async () => {
-    const dynamodb = new DynamoDBClient(config);
-    const tableName = uniqueName('orders');
-    const { TableDescription } = await dynamodb.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-      }),
-    );
+    const { tableName, streamArn } = await createStreamedTable('NEW_IMAGE');
     for (const id of ['a', 'b', 'c']) await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { id: { S: id } } }));
     const functionName = await createFanoutFunction();
-    await hook(functionName, TableDescription!.LatestStreamArn!, { batchSize: 5_000 });
+    await hook(functionName, streamArn, { batchSize: 5_000 });
     const keys: string[] = [];
     poller(functionName, {
       batches: [],
@@ -301,18 +308,7 @@ describe('the local poller', () => {
   });
 
   it('gives DynamoDB stream records as Lambda does: images in DynamoDB JSON, binary values in base64', async () => {
-    const dynamodb = new DynamoDBClient(config);
-    const tableName = uniqueName('orders');
-    const { TableDescription } = await dynamodb.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
-    const streamArn = TableDescription!.LatestStreamArn!;
+    const { tableName, streamArn } = await createStreamedTable('NEW_AND_OLD_IMAGES');
     await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { id: { S: 'o-1' }, total: { N: '12.50' }, blob: { B: Buffer.from([0, 1, 254, 255]) } } }));
     const reader = dynamodbStreamsReader(new DynamoDBStreamsClient(config), streamArn);
     const [shard] = await reader.shards();
