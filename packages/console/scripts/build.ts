@@ -30,7 +30,7 @@ export async function buildConsole(outDir = join(packageDir, 'dist'), runtimeOut
     outfile: cliFile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'esm',
     external: Object.keys(dependencies),
     // bundled CommonJS modules (the runtime's target clients) call require(), which ESM does not define

@@ -59,7 +59,7 @@ describe('deploy', () => {
     });
     expect(await functionConfiguration(name)).toMatchObject({
       Handler: 'index.handler',
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       MemorySize: 128,
       Timeout: 30,
       Role: first.roleArn,
@@ -118,7 +118,7 @@ describe('deploy', () => {
     );
     expect(outcomes(await deploy(['--function', name]))).toMatchObject({ function: 'updated' });
     expect(await functionConfiguration(name)).toMatchObject({
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       Role: `arn:aws:iam::${account}:role/${name}Role`,
       CodeSha256: createHash('sha256').update(readFileSync(zipFile())).digest('base64'),
@@ -143,11 +143,11 @@ describe('deploy', () => {
       '--security-group',
       'sg-0123',
       '--runtime',
-      'nodejs24.x',
+      'nodejs22.x',
     ]);
     expect(deployed.steps.map((step) => step.name)).toEqual([roleName, tableName, name, `${roleName}/fanout`]);
     expect(await functionConfiguration(name)).toMatchObject({
-      Runtime: 'nodejs24.x',
+      Runtime: 'nodejs22.x',
       Role: `arn:aws:iam::${account}:role/${roleName}`,
       Environment: { Variables: { TARGETS_TABLE: tableName } },
       VpcConfig: { SubnetIds: ['subnet-0a1b', 'subnet-0c2d', 'subnet-0e3f'], SecurityGroupIds: ['sg-0123'] },
@@ -159,7 +159,7 @@ describe('deploy', () => {
     [['--subnet', 'subnet-0a1b'], '--security-group: required with --subnet; a function in a VPC needs both'],
     [['--security-group', 'sg-0123'], '--subnet: required with --security-group; a function in a VPC needs both'],
     [['--subnet', 'net-1', '--security-group', 'sg-0123'], '--subnet: expected subnet ids (subnet-0123abcd), repeated or comma-separated'],
-    [['--runtime', 'nodejs20.x'], '--runtime: expected a Node.js runtime Lambda supports: nodejs22.x, nodejs24.x, nodejs26.x'],
+    [['--runtime', 'nodejs20.x'], '--runtime: expected a Node.js runtime Lambda supports: nodejs24.x, nodejs22.x'],
     [['--memory', '64'], '--memory: expected a whole number of MiB from 128 to 10240'],
     [['--timeout', 'soon'], '--timeout: expected a whole number of seconds from 1 to 900'],
     [['--function-arn', 'arn:aws:lambda:us-east-1:12345:function:NAME'], '--function-arn: "arn:aws:lambda:us-east-1:12345:function:NAME" is not a Lambda function name (letters, digits, - and _) or ARN'],

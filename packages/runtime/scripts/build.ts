@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { zipSync } from 'fflate';
+import { BUNDLE_TARGET } from '../src/config/lambda-runtimes.js';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,7 +32,7 @@ export async function buildRuntime(outDir = join(packageDir, 'dist')): Promise<R
     outfile: handlerFile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: BUNDLE_TARGET,
     format: 'cjs',
     minify: true,
     keepNames: true,

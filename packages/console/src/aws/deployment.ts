@@ -32,6 +32,7 @@ import {
   waitUntilFunctionUpdatedV2,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
+import { DEFAULT_LAMBDA_NODE_RUNTIME, LAMBDA_NODE_RUNTIMES, type LambdaNodeRuntime } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { retryWhileIamPropagates } from './iam-propagation.js';
@@ -48,11 +49,8 @@ export interface Step {
 
 /** The handler inside the runtime's zip (its build names the file index.js). */
 export const HANDLER = 'index.handler';
-/** Lambda's Node.js runtimes that accept new functions today (nodejs20.x stopped taking creations on 31 August 2026). */
-export const NODE_RUNTIMES = ['nodejs22.x', 'nodejs24.x', 'nodejs26.x'] as const;
-export type NodeRuntime = (typeof NODE_RUNTIMES)[number];
-/** A function's settings when deploy creates it and the flags do not say otherwise, as the original fanout CLI has them. */
-export const FUNCTION_DEFAULTS = { runtime: 'nodejs22.x' as NodeRuntime, memory: 128, timeout: 30 };
+/** A function's settings when deploy creates it and the flags do not say otherwise (memory and timeout as the original fanout CLI has them). */
+export const FUNCTION_DEFAULTS = { runtime: DEFAULT_LAMBDA_NODE_RUNTIME, memory: 128, timeout: 30 };
 
 const LAMBDA_TRUST_POLICY = JSON.stringify({
   Version: '2012-10-17',
@@ -149,7 +147,7 @@ export interface FunctionSettings {
   /** The runtime's zip (see runtimeZip). */
   code: Buffer;
   /** Unset: the defaults on creation, what the function has on update. */
-  runtime?: NodeRuntime | undefined;
+  runtime?: LambdaNodeRuntime | undefined;
   memory?: number | undefined;
   timeout?: number | undefined;
   vpc?: { subnetIds: string[]; securityGroupIds: string[] } | undefined;
@@ -167,8 +165,8 @@ function vpcConfig({ subnetIds, securityGroupIds }: NonNullable<FunctionSettings
   return { SubnetIds: subnetIds, SecurityGroupIds: securityGroupIds };
 }
 
-function isNodeRuntime(runtime: string | undefined): runtime is NodeRuntime {
-  return (NODE_RUNTIMES as readonly (string | undefined)[]).includes(runtime);
+function isNodeRuntime(runtime: string | undefined): runtime is LambdaNodeRuntime {
+  return (LAMBDA_NODE_RUNTIMES as readonly (string | undefined)[]).includes(runtime);
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { deployFanout } from '../app/deploy.js';
-import { FUNCTION_DEFAULTS, NODE_RUNTIMES } from '../aws/deployment.js';
+import { LAMBDA_NODE_RUNTIMES } from '@fanout/runtime/config';
+import { FUNCTION_DEFAULTS } from '../aws/deployment.js';
 import { formatTable } from '../output.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentWithRoleOptions, deploymentWithRoleOf, integerOption } from './deployment-options.js';
@@ -18,7 +19,7 @@ const deployOptionsSchema = z
     securityGroup: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'expected security group ids (sg-0123abcd), repeated or comma-separated')).default([]),
     memory: integerOption(128, 10_240, 'MiB'),
     timeout: integerOption(1, 900, 'seconds'),
-    runtime: z.enum(NODE_RUNTIMES, { message: `expected a Node.js runtime Lambda supports: ${NODE_RUNTIMES.join(', ')}` }).optional(),
+    runtime: z.enum(LAMBDA_NODE_RUNTIMES, { message: `expected a Node.js runtime Lambda supports: ${LAMBDA_NODE_RUNTIMES.join(', ')}` }).optional(),
   })
   .superRefine((options, context) => {
     if (options.subnet.length > 0 && options.securityGroup.length === 0) {
@@ -38,7 +39,7 @@ export const deployCommand: CommandDefinition = {
       .option('--security-group <ids>', 'the function\'s VPC security groups (repeat, or separate with commas); needs --subnet', collectIds)
       .option('--memory <MiB>', `the function's memory (on creation: ${FUNCTION_DEFAULTS.memory})`)
       .option('--timeout <seconds>', `the function's timeout (on creation: ${FUNCTION_DEFAULTS.timeout})`)
-      .option('--runtime <runtime>', `the function's runtime, one of ${NODE_RUNTIMES.join(', ')} (on creation: ${FUNCTION_DEFAULTS.runtime})`);
+      .option('--runtime <runtime>', `the function's runtime, one of ${LAMBDA_NODE_RUNTIMES.join(', ')} (on creation: ${FUNCTION_DEFAULTS.runtime})`);
   },
   async run(context, options) {
     const deployment = deploymentWithRoleOf(options);

@@ -1,4 +1,4 @@
-import { Box, useApp, useInput, useStdout } from 'ink';
+import { Box, useApp, useInput, useWindowSize } from 'ink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Header as HeaderInfo } from '../app/header.js';
 import type { TargetActivity } from '../app/metrics.js';
@@ -38,8 +38,7 @@ function messageOf(error: unknown): string {
 
 export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, metricsRefreshMs = 60_000, colors = true }: AppProps) {
   const { exit } = useApp();
-  const { stdout } = useStdout();
-  const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const size = useWindowSize();
   const [header, setHeader] = useState<HeaderInfo>();
   const [sources, setSources] = useState<DiscoveredSource[]>([]);
   const [iteratorAge, setIteratorAge] = useState<number[]>();
@@ -61,14 +60,6 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
   const [confirmation, setConfirmation] = useState<{ question: string; onYes: () => Promise<void> }>();
   /** The deploy or destroy screen when open: it takes the keys until it is closed. */
   const [deploymentAction, setDeploymentAction] = useState<DeploymentAction>();
-
-  useEffect(() => {
-    const onResize = () => setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-    stdout.on('resize', onResize);
-    return () => {
-      stdout.off('resize', onResize);
-    };
-  }, [stdout]);
 
   /** Runs an AWS call with a visible loading state; its error goes to the status line and the app goes on. */
   const attempt = useCallback(async <Result,>(action: () => Promise<Result>): Promise<Result | undefined> => {
