@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { FanoutRecord } from '../records/index.js';
-import type { Encoded, Entry, Rejection, Sender, TargetType } from '../targets/types.js';
+import type { BatchLimits, Encoded, Entry, Rejection, Sender, TargetType } from '../targets/types.js';
 import type { TargetConfig } from '../config/schema.js';
 import { packBatches } from './pack.js';
 import { sendWithRetry, type FinalOutcome, type RetryClock, type RetryPolicy } from './retry.js';
@@ -32,9 +32,9 @@ function mergeOutcome(outcomes: Map<FanoutRecord, FinalOutcome>, records: readon
   }
 }
 
-/** Entries larger than the API takes, even alone, are rejected. */
-function splitByEntryLimit(encoded: Encoded, type: TargetType): { entries: Entry[]; rejected: Rejection[] } {
-  const { maxEntryBytes } = type.limits;
+/** Entries larger than the destination takes, even alone, are rejected. */
+function splitByEntryLimit(encoded: Encoded, limits: BatchLimits, type: TargetType): { entries: Entry[]; rejected: Rejection[] } {
+  const { maxEntryBytes } = limits;
   const tooLarge = encoded.entries.filter((entry) => entry.size > maxEntryBytes);
   return {
     entries: encoded.entries.filter((entry) => entry.size <= maxEntryBytes),
@@ -45,8 +45,13 @@ function splitByEntryLimit(encoded: Encoded, type: TargetType): { entries: Entry
   };
 }
 
+/** The limits that apply: the destination's own when its sender says them, else the type's. */
+async function limitsOf(type: TargetType, sender: Sender, timeLeftMs: number): Promise<BatchLimits> {
+  return sender.limits ? sender.limits(AbortSignal.timeout(Math.max(timeLeftMs, 1))) : type.limits;
+}
+
 /**
- * Encodes the records for one target, packs them at its limits and sends the batches:
+ * Encodes the records for one target, packs them at its destination's limits and sends the batches:
  * concurrently when the target is `parallel`, else in order, stopping at the first batch that fails.
  */
 export async function deliverToTarget(
@@ -57,8 +62,9 @@ export async function deliverToTarget(
   options: DeliveryOptions,
 ): Promise<TargetDelivery> {
   const delivery: TargetDelivery = { outcomes: new Map(), retries: 0 };
-  const { entries, rejected } = splitByEntryLimit(type.encode(records, target), type);
-  const batches = packBatches(entries, type.limits);
+  const limits = await limitsOf(type, sender, options.clock.timeLeftMs());
+  const { entries, rejected } = splitByEntryLimit(type.encode(records, target, limits), limits, type);
+  const batches = packBatches(entries, limits);
   for (const rejection of rejected) mergeOutcome(delivery.outcomes, rejection.records, { status: 'rejected', reason: rejection.reason });
 
   const sendBatch = async (batch: Entry[]): Promise<boolean> => {

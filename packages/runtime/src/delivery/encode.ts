@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { FanoutRecord } from '../records/index.js';
 import type { TargetConfig } from '../config/schema.js';
-import type { CollapseMode, Encoded, Entry, Rejection } from '../targets/types.js';
+import type { BatchLimits, CollapseMode, Encoded, Entry, Rejection } from '../targets/types.js';
 
 /** One entry per record, with the body the target makes of it. `overhead` adds what else the API counts. */
 export function encodeEach(
@@ -160,14 +160,12 @@ export function requireText(body: Buffer, collapse: CollapseMode): Buffer {
   return body;
 }
 
-/** The encoder of a message service (SNS, SQS): collapsed per the target's mode, text only. */
-export function encodeTextMessages(maxBytes: number): (records: readonly FanoutRecord[], target: TargetConfig) => Encoded {
-  return (records, target) => {
-    const collapse = target.collapse ?? 'JSON';
-    return encodeCollapsed(records, collapse, maxBytes, {
-      single: (record) => requireText(record.data, collapse),
-      element: (record) => requireText(dataAsJson.element(record), collapse),
-      joinable: (record, mode) => (mode === 'concat' ? requireText(record.data, collapse) : record.data),
-    });
-  };
+/** The encoder of a message service (SNS, SQS): collapsed per the target's mode into messages the destination takes, text only. */
+export function encodeTextMessages(records: readonly FanoutRecord[], target: TargetConfig, limits: BatchLimits): Encoded {
+  const collapse = target.collapse ?? 'JSON';
+  return encodeCollapsed(records, collapse, limits.maxEntryBytes, {
+    single: (record) => requireText(record.data, collapse),
+    element: (record) => requireText(dataAsJson.element(record), collapse),
+    joinable: (record, mode) => (mode === 'concat' ? requireText(record.data, collapse) : record.data),
+  });
 }

@@ -11,7 +11,10 @@ export type TypeSpecificField = 'authorizationEnv';
 export const COLLAPSE_MODES = ['none', 'JSON', 'concat', 'concat-b64'] as const;
 export type CollapseMode = (typeof COLLAPSE_MODES)[number];
 
-/** What one call of a target's API takes at most (today's AWS figures for AWS APIs). */
+/**
+ * What one call of a target's API takes at most (today's AWS figures for AWS APIs): the type's,
+ * or its destination's own where that sets them (see `Sender.limits`).
+ */
 export interface BatchLimits {
   maxEntries: number;
   maxBatchBytes: number;
@@ -50,6 +53,13 @@ export interface Sender {
    * retryable. `signal` aborts when the invocation's time is up: pass it to the request.
    */
   send(batch: readonly Entry[], signal: AbortSignal): Promise<EntryOutcome[]>;
+  /**
+   * The limits of this destination, for a target whose destination sets its own (a Kinesis
+   * stream's maximum record size); without it the type's `limits` apply. Asked before each
+   * delivery, so the sender keeps what it read. Throwing fails the target's records for this
+   * invocation (they are retried as any failed record).
+   */
+  limits?(signal: AbortSignal): Promise<BatchLimits>;
   /** Closes connections the sender keeps (Redis, memcached, OpenSearch), when its target changes. */
   close?(): Promise<void>;
 }
@@ -77,6 +87,7 @@ export interface TargetType<Destination = unknown> {
   readonly destinationFormat: string;
   /** Checks and parses a destination; throws an Error saying what is wrong. */
   parseDestination(raw: string): Destination;
+  /** The API's limits: what a destination takes unless its sender says otherwise. */
   readonly limits: BatchLimits;
   /** Whether `collapse` applies (it defaults to JSON where it does). */
   readonly collapsible: boolean;
@@ -84,7 +95,8 @@ export interface TargetType<Destination = unknown> {
   readonly aws: boolean;
   /** Row fields only this kind of target takes (e.g. http's `authorizationEnv`). */
   readonly extraFields?: readonly TypeSpecificField[];
-  encode(records: readonly FanoutRecord[], target: TargetConfig): Encoded;
+  /** Records -> entries; an entry made of several records (collapsed) stays within `limits.maxEntryBytes`. */
+  encode(records: readonly FanoutRecord[], target: TargetConfig, limits: BatchLimits): Encoded;
   loadSender(): Promise<CreateSender<Destination>>;
 }
 

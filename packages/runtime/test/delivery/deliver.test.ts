@@ -3,6 +3,7 @@ import { deliverToTarget } from '../../src/delivery/deliver.js';
 import { encodeEach } from '../../src/delivery/encode.js';
 import { packBatches } from '../../src/delivery/pack.js';
 import type { TargetConfig } from '../../src/config/schema.js';
+import { TARGET_TYPES } from '../../src/targets/registry.js';
 import type { TargetType } from '../../src/targets/types.js';
 import { ScriptedSender, TestClock, entry, record } from '../support/fake-sender.js';
 
@@ -65,5 +66,14 @@ describe('deliverToTarget', () => {
     const delivery = await deliverToTarget(target(true), smallBatches, sender, [big, record(1, 'ok')], options);
     expect(delivery.outcomes.get(big)).toEqual({ status: 'rejected', reason: '19 bytes, more than the 10-byte limit of http' });
     expect(sender.calls).toEqual([['ok']]);
+  });
+
+  it('encodes, rejects and packs at the limits the sender says its destination has, not the type\'s', async () => {
+    const sender = Object.assign(new ScriptedSender(), { limits: async () => ({ maxEntries: 1, maxBatchBytes: 1_000, maxEntryBytes: 30 }) });
+    const json = ['{"a":1}', '{"b":2}', '{"c":3}', `{"d":"${'x'.repeat(20)}"}`].map((data, index) => record(index, data));
+    const delivery = await deliverToTarget({ ...target(false), type: 'sqs' }, TARGET_TYPES.sqs, sender, json, options);
+    // collapsed into messages of at most 30 bytes, one a call
+    expect(sender.calls).toEqual([['{"Records":[{"a":1},{"b":2}]}'], ['{"Records":[{"c":3}]}']]);
+    expect(delivery.outcomes.get(json[3]!)).toEqual({ status: 'rejected', reason: '42 bytes collapsed, more than the 30-byte limit' });
   });
 });

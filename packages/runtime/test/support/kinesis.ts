@@ -53,16 +53,23 @@ export async function readStream(streamName: string, options: StreamOptions = {}
   return records;
 }
 
-export interface PutRecordsCall {
+export interface StreamCall {
   StreamName?: string;
   StreamARN?: string;
+}
+
+export interface PutRecordsCall extends StreamCall {
   Records: unknown[];
 }
 
-/** The PutRecords calls moto received for the stream (named by name or by ARN), oldest first. */
-export function putRecordsCalls(streamName: string): PutRecordsCall[] {
+/** The calls of a Kinesis operation moto received for the stream (named by name or by ARN), oldest first. */
+export function kinesisCalls<Call extends StreamCall>(operation: string, streamName: string): Call[] {
   return motoRequests(aws, /^\/$/)
-    .filter((request) => request.headers['X-Amz-Target'] === 'Kinesis_20131202.PutRecords')
-    .map((request) => JSON.parse(request.body.toString('utf8')) as PutRecordsCall)
+    .filter((request) => request.headers['X-Amz-Target'] === `Kinesis_20131202.${operation}`)
+    .map((request) => JSON.parse(request.body.toString('utf8')) as Call)
     .filter((call) => call.StreamName === streamName || call.StreamARN?.endsWith(`:stream/${streamName}`));
+}
+
+export function putRecordsCalls(streamName: string): PutRecordsCall[] {
+  return kinesisCalls<PutRecordsCall>('PutRecords', streamName);
 }

@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import { KinesisClient, type PutRecordsCommandInput, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { AwsClients, type AwsClientConstructor, type AwsScope } from '../../src/aws/clients.js';
+import type { TargetConfig } from '../../src/config/schema.js';
+import { deliverToTarget } from '../../src/delivery/deliver.js';
+import { Http1KinesisClient } from '../../src/targets/kinesis/client.js';
+import { kinesisLimits } from '../../src/targets/kinesis/index.js';
+import { TARGET_TYPES } from '../../src/targets/registry.js';
 import { dynamodbEvent, kinesisEvent } from '../support/events.js';
+import { ScriptedSender, TestClock, record } from '../support/fake-sender.js';
 import {
   HOME_REGION,
   OTHER_REGION,
@@ -12,8 +18,11 @@ import {
   putTargets,
   secondAccountRole,
   testFanout,
+  type TestFanout,
 } from '../support/harness.js';
-import { createStream, putRecordsCalls, readStream } from '../support/kinesis.js';
+import { createStream, kinesisCalls, putRecordsCalls, readStream } from '../support/kinesis.js';
+import { startLargeRecordKinesis } from '../support/large-record-kinesis.js';
+import { recordOutcomeLines } from '../support/logs.js';
 
 const records = [
   { partitionKey: 'a', data: '{"n":1,"text":"héllo"}' },
@@ -183,5 +192,137 @@ describe('kinesis target', () => {
 
     for (const { name } of [byArn, byRegionField]) expect(await readStream(name, { region: OTHER_REGION })).toEqual(asWritten(records));
     for (const { name } of sameNamesAtHome) expect(await readStream(name)).toEqual([]);
+  });
+});
+
+const MIB = 1_048_576;
+
+/** Records as written, by their data's digest: comparing MiBs byte by byte is slow. */
+const digested = (written: ReadonlyArray<{ partitionKey: string; data: Buffer | string }>) =>
+  written.map(({ partitionKey, data }) => ({ partitionKey, sha256: createHash('sha256').update(data).digest('hex') }));
+
+/** The reasons of the records the fanout's targets rejected, in the order logged. */
+const rejections = (fanout: TestFanout) => recordOutcomeLines(fanout, 'rejected').map((line) => line.message);
+
+describe('kinesis limits', () => {
+  it('follow the stream\'s maximum record size, 1 MiB when it says none; PutRecords takes 10 MiB a call above 1 MiB, 5 MiB at it', () => {
+    expect(kinesisLimits(undefined)).toEqual({ maxEntries: 500, maxEntryBytes: MIB, maxBatchBytes: 5 * MIB });
+    expect(kinesisLimits(1_024)).toEqual(kinesisLimits(undefined));
+    expect(kinesisLimits(5_000)).toEqual({ maxEntries: 500, maxEntryBytes: 5_000 * 1_024, maxBatchBytes: 10 * MIB });
+    expect(kinesisLimits(10_240)).toEqual({ maxEntries: 500, maxEntryBytes: 10 * MIB, maxBatchBytes: 10 * MIB });
+  });
+
+  const target: TargetConfig = {
+    sourceArn: kinesisSourceArn(),
+    id: 'packed',
+    type: 'kinesis',
+    destination: 'packed',
+    active: true,
+    parallel: false,
+    convertDDB: false,
+    deaggregate: false,
+  };
+
+  it.each([
+    // the record's key ('k') counts: each record is `bytes` with it
+    { stream: 'left at 1 MiB', kib: 1_024, sizes: [MIB, MIB, MIB, MIB, MIB, MIB], calls: [5, 1] },
+    { stream: 'raised to 10 MiB', kib: 10_240, sizes: [4 * MIB, 4 * MIB, 4 * MIB, 10 * MIB, 1], calls: [2, 1, 1, 1] },
+  ])('packs for a stream $stream: records up to its size, calls within PutRecords\' limit; a record a byte larger is rejected', async ({ kib, sizes, calls }) => {
+    const sender = Object.assign(new ScriptedSender(), { limits: async () => kinesisLimits(kib) });
+    const fitting = sizes.map((bytes, index) => record(index, 'x'.repeat(bytes - 1)));
+    const tooLarge = record(sizes.length, 'x'.repeat(kib * 1_024));
+
+    const delivery = await deliverToTarget(target, TARGET_TYPES.kinesis, sender, [...fitting, tooLarge], { policy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, clock: new TestClock() });
+
+    expect(sender.calls.map((call) => call.length)).toEqual(calls);
+    expect(fitting.map((sent) => delivery.outcomes.get(sent)?.status)).toEqual(fitting.map(() => 'delivered'));
+    expect(delivery.outcomes.get(tooLarge)).toEqual({ status: 'rejected', reason: `${kib * 1_024 + 1} bytes, more than the ${kib * 1_024}-byte limit of kinesis` });
+  });
+
+  it('packs to the 1 MiB default for a stream that does not say its maximum record size (moto 5.2.5), read once for the target', async () => {
+    const table = await createTargetsTable();
+    const sourceArn = kinesisSourceArn();
+    const stream = await createStream();
+    await putTargets(table, [{ sourceArn, id: 'default-size', type: 'kinesis', destination: stream.arn, active: true, parallel: false }]);
+    const fanout = testFanout(table);
+    // with its two-character key, each of the six is exactly 1 MiB, and the last a byte more
+    const atTheLimit = Array.from({ length: 6 }, (_, n) => ({ partitionKey: `k${n}`, data: Buffer.alloc(MIB - 2, n) }));
+    const overTheLimit = { partitionKey: 'k6', data: Buffer.alloc(MIB - 1) };
+
+    expect(await fanout.process(kinesisEvent(sourceArn, [...atTheLimit, overTheLimit]))).toEqual({ batchItemFailures: [] });
+    expect(await fanout.process(kinesisEvent(sourceArn, records))).toEqual({ batchItemFailures: [] });
+
+    // moto refuses a call over 5 MiB, as Kinesis does for a stream at 1 MiB
+    expect(putRecordsCalls(stream.name).map((call) => call.Records.length)).toEqual([5, 1, 3]);
+    expect(digested(await readStream(stream.name))).toEqual(digested([...atTheLimit, ...records]));
+    expect(rejections(fanout)).toEqual([`record rejected: ${MIB + 1} bytes, more than the ${MIB}-byte limit of kinesis`]);
+    // the target's stream, by the ARN it was given (the test made it by name)
+    expect(kinesisCalls('DescribeStreamSummary', stream.name).filter((call) => call.StreamARN === stream.arn)).toHaveLength(1);
+  });
+});
+
+/**
+ * The function's clients, but Kinesis at `endpoint`: a stream moto cannot make (one raised above
+ * 1 MiB, one whose summary is denied), served by a Kinesis endpoint of the test's own.
+ */
+class KinesisAt extends AwsClients {
+  constructor(private readonly endpoint: string) {
+    super('fanout-test');
+  }
+
+  override get<Client>(constructor: AwsClientConstructor<Client>, scope: AwsScope): Client {
+    return (constructor as unknown) === Http1KinesisClient ? new constructor({ region: scope.region, endpoint: this.endpoint }) : super.get(constructor, scope);
+  }
+}
+
+describe('kinesis target on a stream that sets its own maximum record size', () => {
+  /** A fanout with one kinesis target, on a stream of `startLargeRecordKinesis` with these options. */
+  async function fanoutToStream(options: Parameters<typeof startLargeRecordKinesis>[0]) {
+    const kinesis = await startLargeRecordKinesis(options);
+    onTestFinished(() => kinesis.close());
+    const table = await createTargetsTable();
+    const sourceArn = kinesisSourceArn();
+    await putTargets(table, [{ sourceArn, id: 'large', type: 'kinesis', destination: 'large', active: true, parallel: false }]);
+    return { kinesis, sourceArn, fanout: testFanout(table, {}, new KinesisAt(kinesis.endpoint)) };
+  }
+
+  it('puts records over 1 MiB to a stream raised to 10 MiB, up to 10 MiB a call, and rejects a larger one', async () => {
+    const { kinesis, sourceArn, fanout } = await fanoutToStream({ maxRecordSizeInKiB: 10_240 });
+    // with its two-character key, each is exactly that many MiB; the last is a byte over 10 MiB
+    const large = [4, 4, 4, 10].map((mib, n) => ({ partitionKey: `k${n}`, data: Buffer.alloc(mib * MIB - 2, n) }));
+    const tooLarge = { partitionKey: 'k4', data: Buffer.alloc(10 * MIB - 1) };
+
+    expect(await fanout.process(kinesisEvent(sourceArn, [...large, tooLarge]))).toEqual({ batchItemFailures: [] });
+    expect(await fanout.process(kinesisEvent(sourceArn, records))).toEqual({ batchItemFailures: [] });
+
+    expect(kinesis.putCalls.map((call) => call.length)).toEqual([2, 1, 1, 3]);
+    expect(digested(kinesis.putCalls.flat())).toEqual(digested([...large, ...records]));
+    expect(rejections(fanout)).toEqual([`record rejected: ${10 * MIB + 1} bytes, more than the ${10 * MIB}-byte limit of kinesis`]);
+    expect(kinesis.describeCalls).toBe(1);
+  });
+
+  it('packs to the 1 MiB default, saying so once, when reading the stream\'s summary is denied', async () => {
+    const { kinesis, sourceArn, fanout } = await fanoutToStream({ maxRecordSizeInKiB: 10_240, denyDescribe: true });
+    const twoMib = { partitionKey: 'big', data: Buffer.alloc(2 * MIB) };
+
+    expect(await fanout.process(kinesisEvent(sourceArn, [twoMib, ...records]))).toEqual({ batchItemFailures: [] });
+    expect(await fanout.process(kinesisEvent(sourceArn, records))).toEqual({ batchItemFailures: [] });
+
+    expect(kinesis.putCalls.flat()).toEqual(asWritten([...records, ...records]));
+    expect(rejections(fanout)).toEqual([`record rejected: ${2 * MIB + 3} bytes, more than the ${MIB}-byte limit of kinesis`]);
+    expect(fanout.logs.filter((line) => String(line.message).startsWith('kinesis:DescribeStreamSummary is denied'))).toHaveLength(1);
+    expect(kinesis.describeCalls).toBe(1);
+  });
+
+  it('fails the records when the stream\'s summary cannot be read otherwise, and reads it again on the retry', async () => {
+    const { kinesis, sourceArn, fanout } = await fanoutToStream({ maxRecordSizeInKiB: 10_240, failedDescribes: 1 });
+    const event = kinesisEvent(sourceArn, records);
+
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
+    expect(kinesis.putCalls).toEqual([]);
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [] });
+
+    expect(kinesis.putCalls.flat()).toEqual(asWritten(records));
+    expect(kinesis.describeCalls).toBe(2);
   });
 });

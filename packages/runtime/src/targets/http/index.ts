@@ -42,8 +42,8 @@ export const httpTarget: TargetType<HttpDestination> = {
   collapsible: true,
   aws: false,
   extraFields: ['authorizationEnv'],
-  encode: (records, target) =>
-    encodeCollapsed(records, target.collapse ?? 'JSON', HTTP_MAX_BODY_BYTES, {
+  encode: (records, target, limits) =>
+    encodeCollapsed(records, target.collapse ?? 'JSON', limits.maxEntryBytes, {
       single: documentJson,
       element: documentJson,
       joinable: (record) => record.data,

@@ -29,6 +29,6 @@ export const iotTarget: TargetType<IotDestination> = {
   limits: { maxEntries: 1, maxBatchBytes: IOT_MAX_PAYLOAD_BYTES, maxEntryBytes: IOT_MAX_PAYLOAD_BYTES },
   collapsible: true,
   aws: true,
-  encode: (records, target) => encodeCollapsed(records, target.collapse ?? 'JSON', IOT_MAX_PAYLOAD_BYTES, dataAsJson),
+  encode: (records, target, limits) => encodeCollapsed(records, target.collapse ?? 'JSON', limits.maxEntryBytes, dataAsJson),
   loadSender: async () => (await import('./sender.js')).createIotSender,
 };

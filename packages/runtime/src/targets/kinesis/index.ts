@@ -2,13 +2,30 @@ import { createHash } from 'node:crypto';
 import { encodeEach } from '../../delivery/encode.js';
 import type { FanoutRecord } from '../../records/index.js';
 import { ACCOUNT_PART, ARN_PARTITION, REGION_PART } from '../destinations.js';
-import type { TargetType } from '../types.js';
+import type { BatchLimits, TargetType } from '../types.js';
 
-/** PutRecords: 500 records, 1 MiB per record (data and partition key), 5 MiB per call. */
+/** PutRecords: 500 records a call. */
 export const KINESIS_MAX_BATCH_ENTRIES = 500;
-export const KINESIS_MAX_RECORD_BYTES = 1_048_576;
+/** A stream's maximum record size (data and partition key) unless it was raised: 1 MiB. */
+export const KINESIS_DEFAULT_MAX_RECORD_BYTES = 1_048_576;
+/** The most a stream can be raised to (UpdateMaxRecordSize's MaxRecordSizeInKiB: 1024 to 10240): 10 MiB. */
+export const KINESIS_LARGEST_MAX_RECORD_BYTES = 10_485_760;
+/** PutRecords to a stream of 1 MiB records: 5 MiB a call, what every Kinesis endpoint takes. */
 export const KINESIS_MAX_BATCH_BYTES = 5_242_880;
+/** PutRecords to a stream raised above 1 MiB: 10 MiB a call, so that its largest record fits. */
+export const KINESIS_LARGE_RECORDS_MAX_BATCH_BYTES = 10_485_760;
 export const KINESIS_MAX_PARTITION_KEY_LENGTH = 256;
+
+/** A stream's limits from its MaxRecordSizeInKiB (DescribeStreamSummary), the default when it has none. */
+export function kinesisLimits(maxRecordSizeInKiB: number | undefined): BatchLimits {
+  const said = (maxRecordSizeInKiB ?? 0) * 1_024;
+  const maxEntryBytes = Math.min(Math.max(said, KINESIS_DEFAULT_MAX_RECORD_BYTES), KINESIS_LARGEST_MAX_RECORD_BYTES);
+  return {
+    maxEntries: KINESIS_MAX_BATCH_ENTRIES,
+    maxBatchBytes: maxEntryBytes > KINESIS_DEFAULT_MAX_RECORD_BYTES ? KINESIS_LARGE_RECORDS_MAX_BATCH_BYTES : KINESIS_MAX_BATCH_BYTES,
+    maxEntryBytes,
+  };
+}
 
 export interface KinesisDestination {
   streamName: string;
@@ -35,7 +52,8 @@ export const kinesisTarget: TargetType<KinesisDestination> = {
     if (!STREAM_NAME.test(raw)) throw new Error(`"${raw}" is neither a Kinesis stream name nor a stream ARN`);
     return { streamName: raw };
   },
-  limits: { maxEntries: KINESIS_MAX_BATCH_ENTRIES, maxBatchBytes: KINESIS_MAX_BATCH_BYTES, maxEntryBytes: KINESIS_MAX_RECORD_BYTES },
+  // a stream's default; its sender reads the stream's own
+  limits: kinesisLimits(undefined),
   collapsible: false,
   aws: true,
   encode: (records) => encodeEach(records, (record) => record.data, (record) => Buffer.byteLength(partitionKeyOf(record))),

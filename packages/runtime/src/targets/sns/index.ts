@@ -26,6 +26,6 @@ export const snsTarget: TargetType<SnsDestination> = {
   limits: { maxEntries: SNS_MAX_BATCH_ENTRIES, maxBatchBytes: SNS_MAX_BATCH_BYTES, maxEntryBytes: SNS_MAX_MESSAGE_BYTES },
   collapsible: true,
   aws: true,
-  encode: encodeTextMessages(SNS_MAX_MESSAGE_BYTES),
+  encode: encodeTextMessages,
   loadSender: async () => (await import('./sender.js')).createSnsSender,
 };

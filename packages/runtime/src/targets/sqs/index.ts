@@ -31,6 +31,6 @@ export const sqsTarget: TargetType<SqsDestination> = {
   limits: { maxEntries: SQS_MAX_BATCH_ENTRIES, maxBatchBytes: SQS_MAX_BATCH_BYTES, maxEntryBytes: SQS_MAX_MESSAGE_BYTES },
   collapsible: true,
   aws: true,
-  encode: encodeTextMessages(SQS_MAX_MESSAGE_BYTES),
+  encode: encodeTextMessages,
   loadSender: async () => (await import('./sender.js')).createSqsSender,
 };
