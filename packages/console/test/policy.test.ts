@@ -84,6 +84,8 @@ describe('the function\'s policy', () => {
     expect(grantsFor([], [{ sourceArn: DYNAMODB_SOURCE }]).map((statement) => statement.Sid)).toEqual(['ReadDynamoDBSources', 'ListDynamoDBStreams']);
   });
 
+  // the runtime reads the stream's maximum record size (DescribeStreamSummary) to pack its records
+  const putToStream = ['kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:DescribeStreamSummary'];
   it.each<[string, Omit<TargetRowInput, 'sourceArn' | 'active' | 'id'>, string[], string]>([
     ['an SNS topic', { type: 'sns', destination: 'arn:aws:sns:eu-west-1:210987654321:alerts' }, ['sns:Publish'], 'arn:aws:sns:eu-west-1:210987654321:alerts'],
     [
@@ -98,17 +100,17 @@ describe('the function\'s policy', () => {
       ['sqs:SendMessage'],
       'arn:aws:sqs:eu-west-1:123456789012:copies',
     ],
-    ['a Kinesis stream by name', { type: 'kinesis', destination: 'archive' }, ['kinesis:PutRecord', 'kinesis:PutRecords'], 'arn:aws:kinesis:us-east-1:123456789012:stream/archive'],
+    ['a Kinesis stream by name', { type: 'kinesis', destination: 'archive' }, putToStream, 'arn:aws:kinesis:us-east-1:123456789012:stream/archive'],
     [
       'a Kinesis stream by name in the target\'s region',
       { type: 'kinesis', destination: 'archive', region: 'eu-west-1' },
-      ['kinesis:PutRecord', 'kinesis:PutRecords'],
+      putToStream,
       'arn:aws:kinesis:eu-west-1:123456789012:stream/archive',
     ],
     [
       'a Kinesis stream by ARN',
       { type: 'kinesis', destination: 'arn:aws:kinesis:eu-west-1:210987654321:stream/archive' },
-      ['kinesis:PutRecord', 'kinesis:PutRecords'],
+      putToStream,
       'arn:aws:kinesis:eu-west-1:210987654321:stream/archive',
     ],
     ['a Firehose delivery stream by name', { type: 'firehose', destination: 'to-s3' }, ['firehose:PutRecordBatch'], 'arn:aws:firehose:us-east-1:123456789012:deliverystream/to-s3'],

@@ -63,7 +63,7 @@ const GRANTS = {
   assumeRole: { sid: 'AssumeTargetRoles', actions: ['sts:AssumeRole'] },
   sns: { sid: 'PublishToTopics', actions: ['sns:Publish'] },
   sqs: { sid: 'SendToQueues', actions: ['sqs:SendMessage'] },
-  kinesis: { sid: 'PutToStreams', actions: ['kinesis:PutRecord', 'kinesis:PutRecords'] },
+  kinesis: { sid: 'PutToStreams', actions: ['kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:DescribeStreamSummary'] },
   firehose: { sid: 'PutToDeliveryStreams', actions: ['firehose:PutRecordBatch'] },
   lambda: { sid: 'InvokeFunctions', actions: ['lambda:InvokeFunction'] },
   iot: { sid: 'PublishToIotTopics', actions: ['iot:Publish'] },
