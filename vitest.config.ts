@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { TEST_CEILING_MS, WAIT_CEILING_MS } from './packages/testbed/src/patience.js';
 
 /**
  * Each package's tests, beside it in packages/<name>/test. Projects do not inherit the root's
@@ -10,8 +11,10 @@ const packageProject = (name: string, setupFiles: string[] = []) => ({
     root: `./packages/${name}`,
     include: ['test/**/*.test.{ts,tsx}'],
     setupFiles,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // ceilings, not budgets: every wait inside a test is for a condition
+    testTimeout: TEST_CEILING_MS,
+    hookTimeout: TEST_CEILING_MS,
+    expect: { poll: { timeout: WAIT_CEILING_MS } },
   },
 });
 

@@ -20,7 +20,7 @@ beforeAll(async () => {
   copyFileSync(join(packageDir, 'package.json'), join(packageRoot, 'package.json'));
   symlinkSync(join(packageDir, 'node_modules'), join(packageRoot, 'node_modules'));
   built = await buildConsole(join(packageRoot, 'dist'), join(packageRoot, 'runtime'));
-}, 120_000);
+});
 
 afterAll(() => rmSync(packageRoot, { recursive: true, force: true }));
 

@@ -132,7 +132,7 @@ describe('--debug', () => {
     const target = ['--function', functionName, '--source-type', 'kinesis', '--source', stream];
     expect((await fanoutConsole(['register', 'sqs', ...target, '--id', 'copy', '--destination', queue.name])).err).toBe('');
     expect((await fanoutConsole(['register', 'redis', ...target, '--id', 'cache', '--destination', `redis://fanout:${password}@cache.example.com:6379`])).err).toBe('');
-  }, 60_000);
+  });
 
   const consoleProcess = (args: string[]) =>
     promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/main.ts', '--endpoint-url', aws.endpoint, '--region', aws.regions[0], ...args], {

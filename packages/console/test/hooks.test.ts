@@ -32,7 +32,7 @@ beforeAll(async () => {
   stream = await createStream();
   sourceTable = await createSourceTable();
   failedBatches = `arn:aws:sqs:${region}:${account}:${(await createQueue()).name}`;
-}, 60_000);
+});
 
 async function hookSource(args: string[]): Promise<MappingView> {
   const result = await fanoutConsole(['--output', 'json', ...args, '--function', functionName]);

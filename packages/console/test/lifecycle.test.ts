@@ -242,7 +242,7 @@ beforeAll(async () => {
     createReplicationGroup(),
   ] as const);
   [queueByNameArn, queueByUrlArn] = await Promise.all([queueArn(queueByName.url), queueArn(queueByUrl.url)]);
-}, 60_000);
+});
 
 describe('a deployment\'s life cycle, scripted with --yes', () => {
   it('1. deploys the role, the table and the function; deploying again with new settings updates the function', async () => {
@@ -275,7 +275,7 @@ describe('a deployment\'s life cycle, scripted with --yes', () => {
       Timeout: 60,
       Environment: { Variables: { TARGETS_TABLE: tableName } },
     });
-  }, 120_000);
+  });
 
   describe('2. registers one target of every type, by name and by ARN, URL or endpoint', () => {
     it('covers every target type, and sns, sqs, es, kinesis and lambda in both forms', () => {
@@ -477,5 +477,5 @@ describe('a deployment\'s life cycle, scripted with --yes', () => {
     expect(await table(tableName)).toBeUndefined();
     expect(await role(roleName)).toBeUndefined();
     expect(await rolePolicy(roleName)).toBeUndefined();
-  }, 120_000);
+  });
 });

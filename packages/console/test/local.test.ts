@@ -46,7 +46,7 @@ function consoleProcess(args: string[], env: NodeJS.ProcessEnv = process.env) {
 /** Waits until the queue has received `count` messages; their bodies, sorted. */
 async function received(queueUrl: string, count: number): Promise<string[]> {
   const bodies: string[] = [];
-  await expect.poll(async () => bodies.push(...(await receiveBodies(queueUrl))) && bodies.length, { timeout: 20_000, interval: 500 }).toBe(count);
+  await expect.poll(async () => bodies.push(...(await receiveBodies(queueUrl))) && bodies.length, { interval: 500 }).toBe(count);
   return bodies.sort();
 }
 
@@ -90,7 +90,7 @@ describe('fanout-console local', () => {
     // the one shard's checkpoint is the last record put (and delivered)
     const saved = JSON.parse(readFileSync(checkpoints, 'utf8')) as Record<string, Record<string, string>>;
     expect(Object.values(saved).flatMap((shards) => Object.values(shards))).toEqual([lastSequenceNumber]);
-  }, 60_000);
+  });
 
   it('refuses a function that is not deployed, and a bad --refresh, in one line, exit 2', async () => {
     const missing = uniqueName('nothing');
@@ -137,14 +137,14 @@ describe('fanout-console local', () => {
     } finally {
       await proxy.close();
     }
-  }, 60_000);
+  });
 
   it('--debug logs the requests of the runtime\'s clients to stderr: the poller\'s GetRecords', async () => {
     const { functionName } = await hookedFunction([]);
     const local = consoleProcess(['--endpoint-url', aws.endpoint, '--region', aws.regions[0], '--debug', 'local', '--function', functionName, '--checkpoints', checkpointsFile(), '--refresh', '1']);
     try {
       // the console itself sends nothing to Kinesis in `local`: these are the runtime's
-      await expect.poll(() => local.stderr(), { timeout: 20_000, interval: 250 }).toContain("commandName: 'GetRecordsCommand'");
+      await expect.poll(() => local.stderr(), { interval: 250 }).toContain("commandName: 'GetRecordsCommand'");
       expect(local.stderr()).toContain("commandName: 'GetFunctionConfigurationCommand'");
       local.child.kill('SIGINT');
       expect(await local.exited).toBe(0);
@@ -152,7 +152,7 @@ describe('fanout-console local', () => {
     } finally {
       local.child.kill();
     }
-  }, 60_000);
+  });
 });
 
 describe('--local and moto', () => {
@@ -205,7 +205,7 @@ describe('--local and moto', () => {
       await started?.stop();
     }
     await expect(fetch(endpoint)).rejects.toThrow();
-  }, 60_000);
+  });
 
   it('reaches a moto behind a self-signed certificate with --no-verify-ssl only', async () => {
     const proxy = await selfSignedProxy(aws.endpoint);

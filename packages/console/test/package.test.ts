@@ -14,11 +14,14 @@ const packageDir = resolve(import.meta.dirname, '..');
 const workDir = mkdtempSync(join(tmpdir(), 'fanout-console-package-'));
 const installDir = join(workDir, 'project');
 
-/** The environment of a user's shell: credentials for the local AWS, nothing of this repository's. */
+/** The environment of a user's shell: credentials for the local AWS, the machine's certificates, nothing of this repository's. */
 function userEnvironment(): NodeJS.ProcessEnv {
+  const { PATH, HOME, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE } = process.env;
   return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
+    PATH,
+    HOME,
+    ...(NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS } : {}),
+    ...(SSL_CERT_FILE ? { SSL_CERT_FILE } : {}),
     AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey,
   };
@@ -33,7 +36,7 @@ beforeAll(async () => {
   await run('mkdir', ['-p', installDir]);
   writeFileSync(join(installDir, 'package.json'), '{ "name": "a-user-project", "private": true }\n');
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(workDir, tarball)], { cwd: installDir, env: userEnvironment() });
-}, 300_000);
+});
 
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 

@@ -274,7 +274,7 @@ describe('syncPolicy finds the OpenSearch domain behind an es target\'s endpoint
       createDomain(home, disabled).then((domain) => ({ ...domain, host: disabled.DomainEndpointOptions.CustomEndpoint })),
       createDomain(otherRegion),
     ]);
-  }, 60_000);
+  });
 
   /** A role and a targets table (no function: the policy goes to the deployment's role). */
   async function freshDeployment(): Promise<{ deployment: Deployment; scope: FunctionScope }> {

@@ -19,7 +19,7 @@ beforeAll(async () => {
   expect(deployed.err).toBe('');
   ({ name: stream, arn: sourceArn } = await createStream());
   ({ name: queueName, url: queueUrl } = await createQueue());
-}, 60_000);
+});
 
 const source = () => ['--source-type', 'kinesis', '--source', stream];
 
@@ -130,7 +130,7 @@ describe('update removes an optional field given as \'\'', () => {
       '--destination-role-arn', role, '--external-id', 'fanout-external-id', '--destination-region', aws.regions[1],
     ]);
     expect(registered).toMatchObject({ code: 0, err: '' });
-  }, 60_000);
+  });
 
   it('refuses to remove the role and keep its external id: exit code 2, one line, the row unchanged', async () => {
     await expectRefused(

@@ -12,7 +12,7 @@ import { createQueue, drainQueue } from './support/sqs.js';
 let built: RuntimeBuild;
 beforeAll(async () => {
   built = await buildRuntime(mkdtempSync(join(tmpdir(), 'fanout-build-')));
-}, 120_000);
+});
 
 /** The inputs reached from the handler by static imports alone: what loads when the function starts. */
 function staticallyReached(metafile: RuntimeBuild['metafile'], entry: string): Set<string> {
@@ -52,7 +52,7 @@ describe('the bundle', () => {
     const queueUrl = await createQueue();
     await putTargets(table, [{ sourceArn, id: 'q', type: 'sqs', destination: queueUrl, active: true, collapse: 'none' }]);
     const event = kinesisEvent(sourceArn, [{ partitionKey: 'k', data: 'from the bundle' }]);
-    const invoke = `require(${JSON.stringify(built.handlerFile)}).handler(JSON.parse(process.argv[1]), { getRemainingTimeInMillis: () => 10000 })
+    const invoke = `require(${JSON.stringify(built.handlerFile)}).handler(JSON.parse(process.argv[1]), { getRemainingTimeInMillis: () => 120000 })
       .then((result) => process.stdout.write(JSON.stringify(result)))`;
 
     const output = execFileSync(process.execPath, ['-e', invoke, JSON.stringify(event)], {

@@ -12,3 +12,4 @@ export type { OpenSearchEndpoints } from './servers/opensearch.js';
 export type { HttpSinkEndpoints, RecordedRequest, ResponseRule } from './servers/http-sink.js';
 export { uniqueName } from './names.js';
 export { freePort } from './net.js';
+export { WAIT_CEILING_MS, TEST_CEILING_MS } from './patience.js';

@@ -114,7 +114,7 @@ describe('discoverDestinations', () => {
     const found = valuesOf(await discoverDestinations(context, 'sns', { region: otherRegion }));
     expect(arns.filter((arn) => !found.includes(arn))).toEqual([]);
     expect(found).not.toContain(home.arn);
-  }, 60_000);
+  });
 
   it('looks in the account of the role given', async () => {
     const { role, credentials } = await secondAccount();

@@ -19,7 +19,7 @@ const policyStep = `policy ${roleName}/fanout`;
 
 beforeAll(async () => {
   await deployFanout(context, deployment);
-}, 60_000);
+});
 
 function recorder(): { events: StepEvent[]; onStep: (event: StepEvent) => void } {
   const events: StepEvent[] = [];

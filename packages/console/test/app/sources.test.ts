@@ -44,7 +44,7 @@ beforeAll(async () => {
   // active, but the function skips a row that does not validate
   await putRow(deployment.tableName, { ...row(hooked.arn, 'broken', true), destination: 'not-a-url' });
   await putRow(deployment.tableName, row(elsewhere, 'far', true));
-}, 60_000);
+});
 
 const byArn = (sources: DiscoveredSource[], arn: string) => sources.filter((source) => source.arn === arn);
 
@@ -84,5 +84,5 @@ describe('discoverSources', () => {
     const tables = await Promise.all(Array.from({ length: TABLES_PER_PAGE + 5 }, () => create(() => createSourceTable())));
     const found = new Set((await discoverSources(context, deployment)).map((source) => source.arn));
     expect(tables.filter((table) => !found.has(table.streamArn))).toEqual([]);
-  }, 120_000);
+  });
 });

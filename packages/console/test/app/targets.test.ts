@@ -26,7 +26,7 @@ beforeAll(async () => {
   ({ arn: sourceArn } = await createStream());
   queue = await createQueue();
   queueArn = `arn:aws:sqs:${region}:${account}:${queue.name}`;
-}, 60_000);
+});
 
 describe('registerTarget, listTargets, updateTarget, setActive, unregisterTarget', () => {
   it('registers a target by its queue name: the row holds the URL, inactive by default, and the role may send to it', async () => {

@@ -30,7 +30,7 @@ export function useFreshRuntimeZip(): () => string {
   beforeAll(async () => {
     ({ zipFile } = await buildRuntime(mkdtempSync(join(tmpdir(), 'fanout-runtime-'))));
     process.env[RUNTIME_ZIP_VARIABLE] = zipFile;
-  }, 120_000);
+  });
   return () => zipFile;
 }
 

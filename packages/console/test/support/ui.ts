@@ -1,3 +1,5 @@
+import { WAIT_CEILING_MS } from '@fanout/testbed';
+
 /** Keys as a terminal sends them. */
 export const KEYS = { enter: '\r', up: '\u001B[A', down: '\u001B[B', right: '\u001B[C', escape: '\u001B', backspace: '\u007F' };
 
@@ -10,7 +12,7 @@ export async function press(app: { stdin: { write(data: string): void } }, ...ke
 }
 
 /** Waits until the app's last frame satisfies the check (the app loads from AWS as it goes). */
-export async function frameWhere(lastFrame: () => string | undefined, check: (frame: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+export async function frameWhere(lastFrame: () => string | undefined, check: (frame: string) => boolean, what: string, timeoutMs = WAIT_CEILING_MS): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const frame = lastFrame() ?? '';

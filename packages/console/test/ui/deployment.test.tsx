@@ -32,7 +32,7 @@ async function openApp(functionName: string, state: string): Promise<App> {
 
 /** Waits for the deploy or destroy to end (it makes or deletes real resources: give it time). */
 const ended = (opened: App, ending: string) =>
-  frameWhere(opened.lastFrame, (frame) => frame.includes(`${ending} · Esc to go back`), `"${ending}"`, 60_000);
+  frameWhere(opened.lastFrame, (frame) => frame.includes(`${ending} · Esc to go back`), `"${ending}"`);
 
 /** The line of a step: its mark, its name, its outcome. */
 const stepLine = (mark: '✓' | '✗', name: string, outcome: string) => new RegExp(`^${mark} ${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}  ${outcome}`, 'm');

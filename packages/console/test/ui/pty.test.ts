@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig, cacheDirectory, freePort, motoRequests, uniqueName } from '@fanout/testbed';
+import { awsClientConfig, cacheDirectory, freePort, motoRequests, uniqueName, WAIT_CEILING_MS } from '@fanout/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole, type ConsoleBuild } from '../../scripts/build.js';
 import { aws, fanoutConsole } from '../support/console.js';
@@ -19,7 +19,7 @@ beforeAll(async () => {
   copyFileSync(join(packageDir, 'package.json'), join(installDir, 'package.json'));
   symlinkSync(join(packageDir, 'node_modules'), join(installDir, 'node_modules'));
   built = await buildConsole(join(installDir, 'dist'), join(installDir, 'runtime'));
-}, 120_000);
+});
 
 afterAll(() => rmSync(installDir, { recursive: true, force: true }));
 
@@ -45,7 +45,7 @@ function inTerminal(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
       }
     },
     /** Waits until the screen shows `text` (after `from`, the screen's length when the step began). */
-    shows: async (text: string, from = 0, timeoutMs = 15_000) => {
+    shows: async (text: string, from = 0, timeoutMs = WAIT_CEILING_MS) => {
       const deadline = Date.now() + timeoutMs;
       while (!screen.slice(from).includes(text)) {
         if (Date.now() > deadline) throw new Error(`the terminal never showed "${text}"; it showed:\n${screen.slice(-6_000)}`);
@@ -72,7 +72,7 @@ function targetReads(functionName: string): number {
 async function demoOrders(endpoint: string): Promise<string[]> {
   const { QueueUrl } = await new SQSClient({ ...awsClientConfig(aws), endpoint }).send(new GetQueueUrlCommand({ QueueName: 'fanout-demo-copies' }));
   const orders: string[] = [];
-  await expect.poll(async () => orders.push(...(await receiveBodies(QueueUrl!, endpoint))) && orders.length, { timeout: 20_000, interval: 500 }).toBeGreaterThanOrEqual(2);
+  await expect.poll(async () => orders.push(...(await receiveBodies(QueueUrl!, endpoint))) && orders.length, { interval: 500 }).toBeGreaterThanOrEqual(2);
   return orders;
 }
 
@@ -95,7 +95,7 @@ describe('fanout-console in a terminal', () => {
     } finally {
       terminal.kill();
     }
-  }, 60_000);
+  });
 
   it('opens `ui --function NAME --refresh 1` on that deployment and reads the targets again every second', async () => {
     const functionName = uniqueName('pty-ui');
@@ -112,19 +112,20 @@ describe('fanout-console in a terminal', () => {
       await terminal.shows(' late ', opened);
       /*
        * ...read every second, not every 5 (the default): the app's reads of its targets table, as
-       * moto received them, counted over 8 s. A refresh of 5 s reads at most twice in any 8 s (a
-       * third read would take 10 s), one of 1 s about 8 times; a slow machine's delay of a read or a
-       * frame does not decide it, as a wall-clock bound on when a row shows would.
+       * moto received them. Four more reads take at least 15 s at a refresh of 5 s (a timer a busy
+       * machine only delays) and about 4 s at 1 s; waiting for the fourth and bounding the time it
+       * took at 15 s leaves a slow machine nearly four times the time a quiet one needs.
        */
       const before = targetReads(functionName);
-      await new Promise((resolve) => setTimeout(resolve, 8_000));
-      expect(targetReads(functionName) - before).toBeGreaterThanOrEqual(4);
+      const started = Date.now();
+      await expect.poll(() => targetReads(functionName) - before, { interval: 100 }).toBeGreaterThanOrEqual(4);
+      expect(Date.now() - started).toBeLessThan(15_000);
       await terminal.type('q');
       expect(await terminal.exited).toBe(0);
     } finally {
       terminal.kill();
     }
-  }, 60_000);
+  });
 
   it('--local on a running moto: prepares the demo, runs the function here, and orders flow to the queue while the app is open', async () => {
     const state = mkdtempSync(join(tmpdir(), 'fanout-local-state-'));
@@ -143,7 +144,7 @@ describe('fanout-console in a terminal', () => {
     } finally {
       terminal.kill();
     }
-  }, 90_000);
+  });
 
   it('--local with nothing at the endpoint: starts moto_server there (no Docker for Lambda), runs the demo without AWS credentials, stops moto on quit; without moto_server, says how to get it', async () => {
     const state = mkdtempSync(join(tmpdir(), 'fanout-local-state-'));
@@ -162,7 +163,7 @@ describe('fanout-console in a terminal', () => {
     const noCredentials = { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SHARED_CREDENTIALS_FILE: none, AWS_CONFIG_FILE: none };
     const terminal = inTerminal(['--local', '--endpoint-url', endpoint], { PATH: `${venv}:${process.env.PATH}`, XDG_STATE_HOME: state, ...noCredentials });
     try {
-      const loaded = await terminal.shows('function fanout (Active)', 0, 60_000);
+      const loaded = await terminal.shows('function fanout (Active)');
       // the moto started runs no function in Docker: the orders are delivered by the function's code here only
       expect(await (await fetch(`${endpoint}/moto-api/config`)).json()).toMatchObject({ lambda: { use_docker: false } });
       await terminal.type('/', 'fanout-demo', '\r', '\r');
@@ -170,9 +171,9 @@ describe('fanout-console in a terminal', () => {
       await demoOrders(endpoint);
       await terminal.type('q');
       expect(await terminal.exited).toBe(0);
-      await expect.poll(() => fetch(endpoint).then(() => 'answers', () => 'gone'), { timeout: 10_000 }).toBe('gone');
+      await expect.poll(() => fetch(endpoint).then(() => 'answers', () => 'gone')).toBe('gone');
     } finally {
       terminal.kill();
     }
-  }, 120_000);
+  });
 });

@@ -30,7 +30,7 @@ type App = ReturnType<typeof render>;
 
 /** Waits until the app's last frame satisfies the check: the wizard looks destinations up in moto as it goes. */
 function frameWhere(app: App, check: (frame: string) => boolean, what: string): Promise<string> {
-  return frameOf(app.lastFrame, check, what, 15_000);
+  return frameOf(app.lastFrame, check, what);
 }
 
 let app: App | undefined;
@@ -120,7 +120,7 @@ beforeAll(async () => {
   expect((await fanoutConsole(['--yes', 'deploy', '--function', functionName])).code).toBe(0);
   source = await createStream();
   expect((await fanoutConsole(['--yes', 'hook', '--function', functionName, '--source-arn', source.arn])).code).toBe(0);
-}, 60_000);
+});
 
 describe('the register wizard', () => {
   it('registers an sqs target on a queue chosen from the discovered list', async () => {
@@ -130,7 +130,7 @@ describe('the register wizard', () => {
     await chooseDestination(app, queue.name);
     await finish(app, 'to-queue');
     expect(await rowOf('to-queue')).toMatchObject({ type: 'sqs', destination: queue.url, active: true, collapse: 'JSON', parallel: true });
-  }, 90_000);
+  });
 
   it('registers an sns target on a topic chosen from the discovered list', async () => {
     const topic = await createTopic();
@@ -139,7 +139,7 @@ describe('the register wizard', () => {
     await chooseDestination(app, topic.name);
     await finish(app, 'to-topic');
     expect(await rowOf('to-topic')).toMatchObject({ type: 'sns', destination: topic.arn, active: true });
-  }, 90_000);
+  });
 
   it('registers a kinesis target on a stream typed by hand, looked up to its ARN', async () => {
     const stream = await createStream();
@@ -153,7 +153,7 @@ describe('the register wizard', () => {
     await press(app, KEYS.enter);
     await finish(app, 'to-stream');
     expect(await rowOf('to-stream')).toMatchObject({ type: 'kinesis', destination: stream.arn, active: true });
-  }, 90_000);
+  });
 
   it('registers an es target on a domain chosen from the list, with its index', async () => {
     const domain = await createDomain();
@@ -165,7 +165,7 @@ describe('the register wizard', () => {
     await press(app, KEYS.enter);
     await finish(app, 'to-domain');
     expect(await rowOf('to-domain')).toMatchObject({ type: 'es', destination: `https://${domain.endpoint}#orders`, active: true });
-  }, 120_000);
+  });
 
   it('goes back from the options to the id with Esc, keeping the id typed, and out of the wizard step by step', async () => {
     const queue = await createQueue();
@@ -192,7 +192,7 @@ describe('the register wizard', () => {
     await press(app, KEYS.escape);
     await frameWhere(app, (text) => text.includes('DESTINATION') && !text.includes('New target'), 'the targets screen');
     expect(await rowOf('kept-id')).toBeUndefined();
-  }, 90_000);
+  });
 
   it('shows an error of the write in the status line and stays on the review', async () => {
     const queue = await createQueue();
@@ -209,7 +209,7 @@ describe('the register wizard', () => {
     expect(frame).toMatch(/✗ --table: no table missingTable-/);
     expect(frame).toContain('The row to write');
     expect(await rowOf('denied')).toBeUndefined();
-  }, 90_000);
+  });
 
   it('shows the problem of a destination typed by hand that does not exist, and stays on the step', async () => {
     const app = await openWizard();
@@ -223,7 +223,7 @@ describe('the register wizard', () => {
     expect(frame).toContain('Destination of the kinesis target');
     expect(frame).toContain('destination: no-such-stream');
     expect((await tableRows(deployment.tableName)).filter((row) => row.sourceArn === source.arn).map((row) => row.id)).not.toContain('no-such-stream');
-  }, 90_000);
+  });
 });
 
 describe('the register wizard for every kind of destination', () => {
@@ -236,7 +236,7 @@ describe('the register wizard for every kind of destination', () => {
     await finish(app, 'far-queue');
     expect(queue.url).toContain(aws.accounts[1]);
     expect(await rowOf('far-queue')).toMatchObject({ type: 'sqs', destination: queue.url, role, region: aws.regions[1], active: true });
-  }, 90_000);
+  });
 
   it('checks the place as it is typed and does not go on while it is wrong', async () => {
     const app = await openWizard();
@@ -259,7 +259,7 @@ describe('the register wizard for every kind of destination', () => {
     const frame = await frameWhere(app, (text) => text.includes('✗ needs a role; set role too, or remove externalId'), 'the external id problem');
     expect(frame).not.toContain('expected an AWS region');
     await stays();
-  }, 60_000);
+  });
 
   it('registers a firehose target on a delivery stream chosen from the list', async () => {
     const delivery = await createDeliveryStream();
@@ -268,7 +268,7 @@ describe('the register wizard for every kind of destination', () => {
     await chooseDestination(app, delivery.name);
     await finish(app, 'to-firehose');
     expect(await rowOf('to-firehose')).toMatchObject({ type: 'firehose', destination: delivery.arn, active: true });
-  }, 90_000);
+  });
 
   it('registers a lambda target on a function chosen from the list', async () => {
     const target = await createFunction();
@@ -277,7 +277,7 @@ describe('the register wizard for every kind of destination', () => {
     await chooseDestination(app, target.name);
     await finish(app, 'to-function');
     expect(await rowOf('to-function')).toMatchObject({ type: 'lambda', destination: target.arn, active: true });
-  }, 90_000);
+  });
 
   it('registers an iot target on the account\'s data endpoint, with its topic', async () => {
     const app = await openWizard();
@@ -290,7 +290,7 @@ describe('the register wizard for every kind of destination', () => {
     await press(app, KEYS.enter);
     await finish(app, 'to-iot');
     expect(await rowOf('to-iot')).toMatchObject({ type: 'iot', destination: `${endpoint}#orders/created`, active: true });
-  }, 90_000);
+  });
 
   it('registers a redis target on a replication group chosen from the list, stored as its primary endpoint', async () => {
     const group = await createReplicationGroup();
@@ -299,7 +299,7 @@ describe('the register wizard for every kind of destination', () => {
     await chooseDestination(app, group.id);
     await finish(app, 'to-redis');
     expect(await rowOf('to-redis')).toMatchObject({ type: 'redis', destination: group.primaryEndpoint, active: true });
-  }, 90_000);
+  });
 
   it('registers a memcached target on servers typed by hand', async () => {
     const app = await openWizard();
@@ -310,7 +310,7 @@ describe('the register wizard for every kind of destination', () => {
     await press(app, KEYS.enter);
     await finish(app, 'to-memcached');
     expect(await rowOf('to-memcached')).toMatchObject({ type: 'memcached', destination: testbed.memcached.servers, active: true });
-  }, 90_000);
+  });
 
   it('registers an http target typed by hand, with every option it has set', async () => {
     const url = `${testbed.http.endpoint}/orders`;
@@ -343,7 +343,7 @@ describe('the register wizard for every kind of destination', () => {
       deaggregate: true,
       authorizationEnv: 'HOOK_TOKEN',
     });
-  }, 90_000);
+  });
 
   it('edits a target with e: a field emptied is removed from the row, the others changed, the destination kept', async () => {
     const other = await createStream();
@@ -374,5 +374,5 @@ describe('the register wizard for every kind of destination', () => {
       convertDDB: false,
       deaggregate: false,
     });
-  }, 90_000);
+  });
 });

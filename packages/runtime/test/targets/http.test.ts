@@ -87,7 +87,7 @@ describe('http target', () => {
     await sink.respondWith({ path, status: 500 });
     const { fanout, event } = await oneTarget(sink.url(path), { collapse: 'none' });
 
-    expect(await fanout.process(event, 1_000)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
 
     expect((await sink.requests(path)).length).toBeGreaterThan(records.length);
     const failures = recordOutcomeLines(fanout, 'failed');
@@ -176,7 +176,7 @@ describe('http target', () => {
     const variable = `FANOUT_TEST_UNSET_${randomUUID().replaceAll('-', '_')}`;
     const { fanout, event } = await oneTarget(sink.url(path), { authorizationEnv: variable });
 
-    expect(await fanout.process(event, 1_000)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
 
     expect(await sink.requests(path)).toEqual([]);
     expect(recordOutcomeLines(fanout, 'failed').map((line) => String(line.message))).toEqual(
@@ -187,7 +187,7 @@ describe('http target', () => {
   it('fails the records when nothing listens at the URL', async () => {
     const { fanout, event } = await oneTarget(await closedPortUrl(), { collapse: 'none' });
 
-    expect(await fanout.process(event, 1_000)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
 
     expect(recordOutcomeLines(fanout, 'failed').map((line) => String(line.message))).toEqual(records.map(() => expect.stringContaining('ECONNREFUSED')));
   });

@@ -137,7 +137,7 @@ describe('lambda target', () => {
     process.env.AWS_ENDPOINT_URL_LAMBDA = await closedPortUrl();
     const fanout = testFanout(table);
     try {
-      expect(await fanout.process(event, 2_000)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
+      expect(await fanout.process(event)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
     } finally {
       delete process.env.AWS_ENDPOINT_URL_LAMBDA;
     }
