@@ -84,6 +84,20 @@ describe('the function\'s policy', () => {
     expect(grantsFor([], [{ sourceArn: DYNAMODB_SOURCE }]).map((statement) => statement.Sid)).toEqual(['ReadDynamoDBSources', 'ListDynamoDBStreams']);
   });
 
+  it('lets Lambda read through a hook\'s enhanced fan-out consumer: the stream as for any hook, and subscribing on the consumer', () => {
+    const consumerArn = `${KINESIS_SOURCE}/consumer/copy:1767225600`;
+    expect(grantsFor([], [{ sourceArn: KINESIS_SOURCE, consumerArn }])).toEqual([
+      {
+        Sid: 'ReadKinesisSources',
+        Effect: 'Allow',
+        Action: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards'],
+        Resource: [KINESIS_SOURCE],
+      },
+      { Sid: 'ListKinesisStreams', Effect: 'Allow', Action: ['kinesis:ListStreams'], Resource: ['*'] },
+      { Sid: 'ReadKinesisConsumers', Effect: 'Allow', Action: ['kinesis:DescribeStreamConsumer', 'kinesis:SubscribeToShard'], Resource: [consumerArn] },
+    ]);
+  });
+
   // the runtime reads the stream's maximum record size (DescribeStreamSummary) to pack its records
   const putToStream = ['kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:DescribeStreamSummary'];
   it.each<[string, Omit<TargetRowInput, 'sourceArn' | 'active' | 'id'>, string[], string]>([

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
 import { AwsClients } from './aws/clients.js';
 import { TargetsLoader } from './config/loader.js';
-import type { TargetConfig } from './config/schema.js';
+import { streamArnOf, type TargetConfig } from './config/schema.js';
 import { deliverToTarget, type TargetDelivery } from './delivery/deliver.js';
 import { realClock, type RetryPolicy } from './delivery/retry.js';
 import type { Logger } from './log/logger.js';
@@ -68,9 +68,10 @@ export class Fanout {
     const metrics = new InvocationMetrics(this.settings.functionName);
     const bySource = new Map<string, IndexedEventRecord[]>();
     event.Records.forEach((record, eventIndex) => {
-      const source = record.eventSourceARN ?? '';
+      // a mapping through an enhanced fan-out consumer may name the consumer: targets are kept by the stream's ARN
+      const source = streamArnOf(record.eventSourceARN ?? '');
       const records = bySource.get(source) ?? [];
-      records.push({ eventIndex, record });
+      records.push({ eventIndex, record: source === record.eventSourceARN ? record : { ...record, eventSourceARN: source } });
       bySource.set(source, records);
     });
 

@@ -99,6 +99,18 @@ describe('fanout pipeline', () => {
     expect(await bodiesOf(closed)).toEqual([Buffer.concat([aggregate.data, Buffer.from('{"user":3}')]).toString('base64')]);
   });
 
+  it('delivers the records of an event that names a stream consumer (enhanced fan-out) to the targets of the consumer\'s stream', async () => {
+    const table = await createTargetsTable();
+    const sourceArn = kinesisSourceArn();
+    const queueUrl = await createQueue();
+    await putTargets(table, [{ sourceArn, id: 'copy', type: 'sqs', destination: queueUrl, active: true, collapse: 'none' }]);
+
+    const event = kinesisEvent(`${sourceArn}/consumer/fanout:1767225600`, [{ partitionKey: 'k', data: 'through the consumer' }]);
+    expect(await testFanout(table).process(event)).toEqual({ batchItemFailures: [] });
+
+    expect(await bodiesOf(queueUrl)).toEqual(['through the consumer']);
+  });
+
   it('delivers DynamoDB INSERT, MODIFY and REMOVE records, as plain JSON with convertDDB', async () => {
     const table = await createTargetsTable();
     const sourceArn = dynamodbSourceArn();

@@ -10,7 +10,8 @@ import {
   type FunctionSettings,
   type Step,
 } from '../aws/deployment.js';
-import { deleteMapping, functionMappings } from '../aws/mappings.js';
+import { deregisterConsumer } from '../aws/consumers.js';
+import { consumerCreatedForMapping, deleteMapping, functionMappings } from '../aws/mappings.js';
 import type { Deployment } from '../aws/names.js';
 import { POLICY_NAME, syncPolicy } from '../aws/policy.js';
 import { runtimeZip } from '../aws/runtime-zip.js';
@@ -60,7 +61,8 @@ export interface DestroyOptions {
 }
 
 /**
- * Deletes the function's event source mappings and the function; the table and the role when
+ * Deletes the function's event source mappings (and the Kinesis stream consumers hook registered
+ * for them) and the function; the table and the role when
  * asked. A role that stays loses fanout's inline policy: with the function gone, nothing should
  * keep its rights to the streams and destinations. Asks nothing.
  */
@@ -70,10 +72,18 @@ export async function destroyFanout(context: AwsContext, deployment: Deployment,
   const roleName = (await functionConfiguration(context, deployment.functionName))?.Role?.split('/').pop() ?? deployment.roleName;
   for (const mapping of await functionMappings(context, deployment.functionName)) {
     const sourceArn = mapping.EventSourceArn!;
+    const consumer = await consumerCreatedForMapping(context, mapping);
     steps.push(
       await reported(onStep, 'mapping', sourceArn, async () => {
         await deleteMapping(context, mapping.UUID!);
         return { resource: 'mapping', name: sourceArn, outcome: 'deleted' };
+      }),
+    );
+    if (!consumer) continue;
+    steps.push(
+      await reported(onStep, 'consumer', consumer.arn, async () => {
+        await deregisterConsumer(context, consumer.arn);
+        return { resource: 'consumer', name: consumer.arn, outcome: 'deleted' };
       }),
     );
   }

@@ -1,16 +1,42 @@
 import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import { sourceKind } from '@fanout/runtime/config';
+import { deregisterConsumer, ensureConsumer, type ConsumerOutcome, type StreamConsumer } from '../aws/consumers.js';
 import type { Outcome } from '../aws/deployment.js';
-import { createMapping, deleteMapping, findMapping, setMappingEnabled, updateMapping, type MappingSettings } from '../aws/mappings.js';
+import {
+  CREATED_CONSUMER_TAG,
+  consumerCreatedForMapping,
+  createMapping,
+  deleteMapping,
+  findMapping,
+  mappingConsumer,
+  setMappingEnabled,
+  updateMapping,
+  type MappingSettings,
+} from '../aws/mappings.js';
 import type { Deployment } from '../aws/names.js';
 import { POLICY_NAME, syncPolicy, type MappingGrant } from '../aws/policy.js';
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ignoreSteps, runStep, type OnStep } from './steps.js';
 
+/** The hook command's flags: the mapping's settings, and the consumer to read a Kinesis stream through. */
+export interface HookSettings extends MappingSettings {
+  /** An enhanced fan-out consumer's name: the stream's consumer of that name, registered when it has none. */
+  consumer?: string | undefined;
+}
+
 export interface HookResult {
   mapping: EventSourceMappingConfiguration;
   outcome: Outcome;
+  /** The consumer the mapping reads through: registered now, found on the stream, or the hook's own already (`unchanged`). */
+  consumer?: (StreamConsumer & { outcome: ConsumerOutcome | 'unchanged' }) | undefined;
+}
+
+export interface UnhookResult {
+  uuid?: string | undefined;
+  outcome: 'deleted' | 'absent';
+  /** The consumer the mapping read through: deregistered when hook had registered it, else kept. */
+  consumer?: (StreamConsumer & { outcome: 'deregistered' | 'kept' }) | undefined;
 }
 
 function policyStep(onStep: OnStep, context: AwsContext, deployment: Deployment, pending?: MappingGrant): Promise<Outcome> {
@@ -21,57 +47,95 @@ function mappingStep<Result>(onStep: OnStep, sourceArn: string, action: () => Pr
   return runStep(onStep, `mapping ${sourceArn}`, action, outcomeOf);
 }
 
+function consumerStep<Result>(onStep: OnStep, consumerName: string, action: () => Promise<Result>, outcomeOf: (result: Result) => string): Promise<Result> {
+  return runStep(onStep, `consumer ${consumerName}`, action, outcomeOf);
+}
+
+/**
+ * A hook's source is fixed when its mapping is made (Lambda cannot change a mapping's
+ * EventSourceArn): hooking again must name the consumer the hook reads through, or none.
+ */
+function checkSameConsumer(sourceArn: string, existing: EventSourceMappingConfiguration, wanted: string | undefined): void {
+  const current = mappingConsumer(existing)?.name;
+  if (current === wanted) return;
+  const reads = current === undefined ? 'reads the stream directly' : `reads through consumer ${current}`;
+  const instead = wanted === undefined ? 'to read the stream directly' : `with --consumer ${wanted}`;
+  const keep = current === undefined ? 'leave out --consumer to change its settings' : `pass --consumer ${current} to change its settings`;
+  throw new UsageError(`--consumer: the hook on ${sourceArn} ${reads}; ${keep}, or unhook, then hook again ${instead}`);
+}
+
 /**
  * Makes the function read the source (creates its event source mapping with batch item failures
- * reported), or changes the settings of the mapping it has. The function must exist.
- * Steps: the policy (reading the stream is granted first: Lambda checks it), then the mapping.
+ * reported), or changes the settings of the mapping it has. The function must exist. With a
+ * consumer (Kinesis only), the mapping reads through the stream's enhanced fan-out consumer of that
+ * name, registered first when the stream has none (and then tagged on the mapping, for unhook).
+ * Steps: the consumer, the policy (reading the stream is granted first: Lambda checks it), then the mapping.
  */
 export async function hookSource(
   context: AwsContext,
   deployment: Deployment,
   sourceArn: string,
-  settings: MappingSettings = {},
+  settings: HookSettings = {},
   onStep: OnStep = ignoreSteps,
 ): Promise<HookResult> {
-  if (settings.startingPosition === 'AT_TIMESTAMP' && sourceKind(sourceArn) === 'dynamodb') {
+  const { consumer: consumerName, ...mappingSettings } = settings;
+  const kind = sourceKind(sourceArn);
+  if (consumerName !== undefined && kind !== 'kinesis') {
+    throw new UsageError(`--consumer: enhanced fan-out consumers are Kinesis streams' only; hook the DynamoDB stream ${sourceArn} without --consumer`);
+  }
+  if (settings.startingPosition === 'AT_TIMESTAMP' && kind === 'dynamodb') {
     throw new UsageError('--starting-position: AT_TIMESTAMP applies to Kinesis streams only; DynamoDB streams start at TRIM_HORIZON or LATEST');
   }
   const existing = await findMapping(context, deployment.functionName, sourceArn);
+  if (existing) checkSameConsumer(sourceArn, existing, consumerName);
   if (existing && settings.startingPosition !== undefined) {
     throw new UsageError(`--starting-position: the hook on ${sourceArn} exists and keeps its starting position; unhook, then hook again to change it`);
   }
-  await policyStep(onStep, context, deployment, {
-    sourceArn,
-    onFailureDestination: settings.onFailureDestination ?? existing?.DestinationConfig?.OnFailure?.Destination,
-  });
+  const existingConsumer = existing && mappingConsumer(existing);
+  const consumer: HookResult['consumer'] = existingConsumer
+    ? { ...existingConsumer, outcome: 'unchanged' }
+    : consumerName !== undefined
+      ? await consumerStep(onStep, consumerName, () => ensureConsumer(context, sourceArn, consumerName), (registered) => registered.outcome)
+      : undefined;
   const outcome = existing ? 'updated' : 'created';
   try {
+    await policyStep(onStep, context, deployment, {
+      sourceArn,
+      consumerArn: consumer?.arn,
+      onFailureDestination: settings.onFailureDestination ?? existing?.DestinationConfig?.OnFailure?.Destination,
+    });
+    const tags = consumer?.outcome === 'created' ? { [CREATED_CONSUMER_TAG]: consumer.name } : undefined;
     const mapping = await mappingStep(
       onStep,
       sourceArn,
-      () => (existing ? updateMapping(context, existing.UUID!, settings) : createMapping(context, deployment.functionName, sourceArn, settings)),
+      () =>
+        existing
+          ? updateMapping(context, existing.UUID!, mappingSettings)
+          : createMapping(context, deployment.functionName, consumer?.arn ?? sourceArn, mappingSettings, tags),
       () => outcome,
     );
-    return { mapping, outcome };
+    return { mapping, outcome, ...(consumer ? { consumer } : {}) };
   } catch (error) {
-    // take back the rights granted for a mapping that was not made; the error that stopped it is the one to report
+    // take back the rights granted, and the consumer registered, for a mapping that was not made; the error that stopped it is the one to report
     await syncPolicy(context, deployment).catch(() => undefined);
+    if (consumer?.outcome === 'created') await deregisterConsumer(context, consumer.arn).catch(() => undefined);
     throw error;
   }
 }
 
-/** Deletes the source's mapping, then the role's right to read the stream; `absent` when there was none. */
-export async function unhookSource(
-  context: AwsContext,
-  deployment: Deployment,
-  sourceArn: string,
-  onStep: OnStep = ignoreSteps,
-): Promise<{ uuid?: string | undefined; outcome: 'deleted' | 'absent' }> {
+/**
+ * Deletes the source's mapping, then the consumer it read through if hook registered that one,
+ * then the role's right to read the stream; `absent` when there was no mapping.
+ */
+export async function unhookSource(context: AwsContext, deployment: Deployment, sourceArn: string, onStep: OnStep = ignoreSteps): Promise<UnhookResult> {
   const mapping = await findMapping(context, deployment.functionName, sourceArn);
   if (!mapping) return { outcome: 'absent' };
+  const consumer = mappingConsumer(mapping);
+  const created = await consumerCreatedForMapping(context, mapping);
   await mappingStep(onStep, sourceArn, () => deleteMapping(context, mapping.UUID!), () => 'deleted');
+  if (created) await consumerStep(onStep, created.name, () => deregisterConsumer(context, created.arn), () => 'deregistered');
   await policyStep(onStep, context, deployment);
-  return { uuid: mapping.UUID, outcome: 'deleted' };
+  return { uuid: mapping.UUID, outcome: 'deleted', ...(consumer ? { consumer: { ...consumer, outcome: created ? 'deregistered' : 'kept' } } : {}) };
 }
 
 /** Pauses (false) or resumes (true) the source's mapping; records wait in the stream meanwhile. `unchanged` when it already is. */

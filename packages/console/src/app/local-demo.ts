@@ -1,6 +1,6 @@
 import { CreateStreamCommand, KinesisClient, PutRecordCommand, ResourceInUseException } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { functionMappings } from '../aws/mappings.js';
+import { findMapping } from '../aws/mappings.js';
 import { resolveSourceArn } from '../aws/sources.js';
 import type { Deployment } from '../aws/names.js';
 import type { AwsContext } from '../context.js';
@@ -60,7 +60,7 @@ export async function prepareDemo(context: AwsContext, deployment: Deployment, o
     onStep,
     `hook ${DEMO.stream}`,
     async () => {
-      if ((await functionMappings(context, deployment.functionName)).some((mapping) => mapping.EventSourceArn === streamArn)) return 'unchanged';
+      if (await findMapping(context, deployment.functionName, streamArn)) return 'unchanged';
       await hookSource(context, deployment, streamArn, { startingPosition: 'TRIM_HORIZON' });
       return 'created';
     },

@@ -3,7 +3,7 @@ import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import { sourceKind, type SourceKind } from '@fanout/runtime/config';
 import pLimit from 'p-limit';
 import { describeTable } from '../aws/deployment.js';
-import { functionMappings, type TransitionalState } from '../aws/mappings.js';
+import { functionMappings, mappingConsumer, mappingStreamArn, type TransitionalState } from '../aws/mappings.js';
 import type { Deployment } from '../aws/names.js';
 import { listKinesisStreams, tableStreamArn } from '../aws/sources.js';
 import { MissingTableError, TargetsTable } from '../aws/targets-table.js';
@@ -25,6 +25,8 @@ export interface DiscoveredSource {
   /** The stream's ARN (a table's latest stream): what hooks and target rows name the source by. */
   arn: string;
   hook: HookState;
+  /** The name of the Kinesis stream consumer the hook reads through (enhanced fan-out), when it does. */
+  consumer?: string | undefined;
   targets: TargetCounts;
   /**
    * False for a source known only from a hook or from target rows: a stream of another account
@@ -56,7 +58,7 @@ export async function discoverSources(context: AwsContext, deployment: Deploymen
     functionMappings(context, deployment.functionName),
     targetCounts(context, deployment.tableName),
   ]);
-  const hooks = new Map(mappings.map((mapping) => [mapping.EventSourceArn!, hookState(mapping)]));
+  const hooks = new Map(mappings.map((mapping) => [mappingStreamArn(mapping), { hook: hookState(mapping), consumer: mappingConsumer(mapping)?.name }]));
   const listed: SourceRef[] = [...streams.map((stream) => ({ kind: 'kinesis' as const, ...stream })), ...tables];
   const listedArns = new Set(listed.map((source) => source.arn));
   const unlisted = [...new Set([...hooks.keys(), ...counts.keys()])].filter((arn) => !listedArns.has(arn)).flatMap((arn) => {
@@ -65,7 +67,7 @@ export async function discoverSources(context: AwsContext, deployment: Deploymen
   });
   const withState = (source: SourceRef, isListed: boolean): DiscoveredSource => ({
     ...source,
-    hook: hooks.get(source.arn) ?? 'none',
+    ...(hooks.get(source.arn) ?? { hook: 'none' }),
     targets: counts.get(source.arn) ?? { active: 0, all: 0 },
     listed: isListed,
   });
@@ -112,7 +114,7 @@ async function targetCounts(context: AwsContext, tableName: string): Promise<Map
   return counts;
 }
 
-function hookState(mapping: EventSourceMappingConfiguration): HookState {
+export function hookState(mapping: EventSourceMappingConfiguration): HookState {
   if (mapping.State === 'Enabled') return 'enabled';
   if (mapping.State === 'Disabled') return 'paused';
   return mapping.State as TransitionalState;
@@ -121,4 +123,9 @@ function hookState(mapping: EventSourceMappingConfiguration): HookState {
 /** The stream's name in a Kinesis stream ARN, the table's in a DynamoDB stream ARN. */
 function nameInArn(arn: string): string {
   return /:stream\/([^/]+)$/.exec(arn)?.[1] ?? /:table\/([^/]+)\//.exec(arn)?.[1] ?? arn;
+}
+
+/** A hook's state for people, with the consumer it reads through: `enabled`, `paused (consumer copy)`, … */
+export function hookLabel({ hook, consumer }: Pick<DiscoveredSource, 'hook' | 'consumer'>): string {
+  return consumer !== undefined && hook !== 'none' ? `${hook} (consumer ${consumer})` : hook;
 }

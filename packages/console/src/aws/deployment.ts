@@ -41,7 +41,7 @@ export type Outcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent'
 
 /** One thing a deployment command did, for its report. */
 export interface Step {
-  resource: 'role' | 'table' | 'function' | 'policy' | 'mapping';
+  resource: 'role' | 'table' | 'function' | 'policy' | 'mapping' | 'consumer';
   name: string;
   outcome: Outcome;
   arn?: string | undefined;

@@ -4,12 +4,15 @@ import {
   DeleteEventSourceMappingCommand,
   GetEventSourceMappingCommand,
   LambdaClient,
+  ListTagsCommand,
   ResourceNotFoundException,
   UpdateEventSourceMappingCommand,
   paginateListEventSourceMappings,
   type EventSourceMappingConfiguration,
 } from '@aws-sdk/client-lambda';
+import { kinesisConsumerOf, streamArnOf } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
+import type { StreamConsumer } from './consumers.js';
 import { retryWhileIamPropagates } from './iam-propagation.js';
 
 export const STARTING_POSITIONS = ['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'] as const;
@@ -55,20 +58,46 @@ function changeableSettings(settings: MappingSettings) {
   };
 }
 
-/** The function's event source mappings (those being deleted left out). */
+/**
+ * The tag hook puts on a mapping whose Kinesis stream consumer it registered, valued with the
+ * consumer's name: unhook and destroy deregister that consumer, and never one that hook found.
+ */
+export const CREATED_CONSUMER_TAG = 'fanout:created-consumer';
+
+/**
+ * The function's event source mappings (those being deleted left out); with `sourceArn`, those
+ * reading that stream, directly or through one of its consumers (whose ARN the mapping names).
+ */
 export async function functionMappings(context: AwsContext, functionName: string, sourceArn?: string): Promise<EventSourceMappingConfiguration[]> {
   const mappings: EventSourceMappingConfiguration[] = [];
-  const pages = paginateListEventSourceMappings(
-    { client: context.aws.client(LambdaClient) },
-    { FunctionName: functionName, ...(sourceArn ? { EventSourceArn: sourceArn } : {}) },
-  );
+  // all of them: Lambda's EventSourceArn filter would leave out the mappings through a consumer
+  const pages = paginateListEventSourceMappings({ client: context.aws.client(LambdaClient) }, { FunctionName: functionName });
   try {
     for await (const page of pages) mappings.push(...(page.EventSourceMappings ?? []));
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return [];
     throw error;
   }
-  return mappings.filter((mapping) => mapping.State !== 'Deleting');
+  return mappings.filter((mapping) => mapping.State !== 'Deleting' && (sourceArn === undefined || mappingStreamArn(mapping) === sourceArn));
+}
+
+/** The stream a mapping reads: its EventSourceArn, or the stream of the consumer it names. */
+export function mappingStreamArn(mapping: EventSourceMappingConfiguration): string {
+  return streamArnOf(mapping.EventSourceArn ?? '');
+}
+
+/** The Kinesis stream consumer a mapping reads through (enhanced fan-out), if it does. */
+export function mappingConsumer(mapping: EventSourceMappingConfiguration): StreamConsumer | undefined {
+  const consumer = kinesisConsumerOf(mapping.EventSourceArn ?? '');
+  return consumer && { name: consumer.consumerName, arn: mapping.EventSourceArn! };
+}
+
+/** The consumer a mapping reads through when hook registered it for the mapping (see CREATED_CONSUMER_TAG). */
+export async function consumerCreatedForMapping(context: AwsContext, mapping: EventSourceMappingConfiguration): Promise<StreamConsumer | undefined> {
+  const consumer = mappingConsumer(mapping);
+  if (!consumer || !mapping.EventSourceMappingArn) return undefined;
+  const { Tags } = await context.aws.client(LambdaClient).send(new ListTagsCommand({ Resource: mapping.EventSourceMappingArn }));
+  return Tags?.[CREATED_CONSUMER_TAG] === consumer.name ? consumer : undefined;
 }
 
 export async function findMapping(context: AwsContext, functionName: string, sourceArn: string): Promise<EventSourceMappingConfiguration | undefined> {
@@ -89,19 +118,21 @@ async function settled(context: AwsContext, uuid: string): Promise<EventSourceMa
 export async function createMapping(
   context: AwsContext,
   functionName: string,
-  sourceArn: string,
+  eventSourceArn: string,
   settings: MappingSettings,
+  tags?: Record<string, string>,
 ): Promise<EventSourceMappingConfiguration> {
   const lambda = context.aws.client(LambdaClient);
   const created = await retryWhileIamPropagates(() =>
     lambda.send(
       new CreateEventSourceMappingCommand({
         FunctionName: functionName,
-        EventSourceArn: sourceArn,
+        EventSourceArn: eventSourceArn,
         Enabled: true,
         StartingPosition: settings.startingPosition ?? DEFAULT_STARTING_POSITION,
         StartingPositionTimestamp: settings.startingPositionTimestamp,
         ...changeableSettings({ ...settings, batchSize: settings.batchSize ?? DEFAULT_BATCH_SIZE }),
+        ...(tags ? { Tags: tags } : {}),
       }),
     ),
   );
@@ -126,11 +157,14 @@ export async function deleteMapping(context: AwsContext, uuid: string): Promise<
   await context.aws.client(LambdaClient).send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
 }
 
-/** A mapping as the console prints it in JSON: the hook command's flag names, stable for scripts. */
+/** A mapping as the console prints it in JSON: the hook command's flag names, stable for scripts; the consumer's when it reads through one. */
 export function mappingView(mapping: EventSourceMappingConfiguration) {
+  const consumer = mappingConsumer(mapping);
   return {
     uuid: mapping.UUID,
-    sourceArn: mapping.EventSourceArn,
+    sourceArn: mappingStreamArn(mapping),
+    consumerName: consumer?.name,
+    consumerArn: consumer?.arn,
     functionArn: mapping.FunctionArn,
     state: mapping.State,
     batchSize: mapping.BatchSize,

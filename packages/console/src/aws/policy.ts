@@ -6,7 +6,7 @@ import { sourceKind, type SourceKind, type TargetConfig } from '@fanout/runtime/
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { functionConfiguration, type Outcome } from './deployment.js';
-import { functionMappings } from './mappings.js';
+import { functionMappings, mappingConsumer, mappingStreamArn } from './mappings.js';
 import type { Deployment } from './names.js';
 import { TargetsTable } from './targets-table.js';
 
@@ -28,9 +28,11 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-/** An event source mapping as the policy sees it: the stream read, and where failed batches go. */
+/** An event source mapping as the policy sees it: the stream read (through a consumer, when it says), and where failed batches go. */
 export interface MappingGrant {
   sourceArn: string;
+  /** The stream's enhanced fan-out consumer the mapping reads through. */
+  consumerArn?: string | undefined;
   onFailureDestination?: string | undefined;
 }
 
@@ -192,6 +194,11 @@ export function fanoutPolicy({ scope, mappings, targets, domains = new Map() }: 
       },
       { Sid: 'ListKinesisStreams', Effect: 'Allow', Action: ['kinesis:ListStreams'], Resource: ['*'] },
     );
+    // enhanced fan-out: Lambda subscribes to the shards through the consumer, as well as reading the stream above
+    const consumers = sorted(mappings.flatMap((mapping) => (mapping.consumerArn ? [mapping.consumerArn] : [])));
+    if (consumers.length > 0) {
+      statements.push({ Sid: 'ReadKinesisConsumers', Effect: 'Allow', Action: ['kinesis:DescribeStreamConsumer', 'kinesis:SubscribeToShard'], Resource: consumers });
+    }
   }
   if (dynamodbSources.length > 0) {
     statements.push(
@@ -317,8 +324,12 @@ export async function syncPolicy(context: AwsContext, deployment: Deployment, pe
   const configuration = await functionConfiguration(context, deployment.functionName);
   const roleName = configuration?.Role?.split('/').pop() ?? deployment.roleName;
   const mappings: MappingGrant[] = (configuration ? await functionMappings(context, deployment.functionName) : [])
-    .filter((mapping) => mapping.EventSourceArn !== pending?.sourceArn)
-    .map((mapping) => ({ sourceArn: mapping.EventSourceArn!, onFailureDestination: mapping.DestinationConfig?.OnFailure?.Destination }));
+    .filter((mapping) => mappingStreamArn(mapping) !== pending?.sourceArn)
+    .map((mapping) => ({
+      sourceArn: mappingStreamArn(mapping),
+      consumerArn: mappingConsumer(mapping)?.arn,
+      onFailureDestination: mapping.DestinationConfig?.OnFailure?.Destination,
+    }));
   if (pending) mappings.push(pending);
   const targets = (await new TargetsTable(context, deployment.tableName).list()).flatMap((stored) => (stored.target ? [stored.target] : []));
   const domains = await domainsByHost(context, targets, region!);

@@ -7,6 +7,8 @@ import { addHookScopeOptions, hookScope } from './hook-scope.js';
 import { parseBoolean, parseOptions } from './options.js';
 
 const ON_FAILURE_DESTINATION = /^arn:aws[a-z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/;
+/** A Kinesis stream consumer's name, as RegisterStreamConsumer takes it. */
+const CONSUMER_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 
 const hookOptionsSchema = z
   .object({
@@ -35,6 +37,7 @@ const hookOptionsSchema = z
       .string()
       .regex(ON_FAILURE_DESTINATION, 'expected an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME) or an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)')
       .optional(),
+    consumer: z.string().regex(CONSUMER_NAME, 'expected a consumer name: 1 to 128 letters, digits, _ . -').optional(),
   })
   .superRefine((options, context) => {
     if (options.startingPosition === 'AT_TIMESTAMP' && !options.startingPositionTimestamp) {
@@ -58,18 +61,20 @@ export const hookCommand: CommandDefinition = {
       .option('--maximum-retry-attempts <n>', 'retries of a failing batch (-1: until the records expire)')
       .option('--maximum-record-age <seconds>', 'older records are skipped (-1: no limit, else 60 to 604800)')
       .option('--bisect-batch-on-error [bool]', 'split a failing batch in two and retry the halves', parseBoolean)
-      .option('--on-failure-destination <arn>', 'an SQS queue or SNS topic ARN that receives the description of discarded batches');
+      .option('--on-failure-destination <arn>', 'an SQS queue or SNS topic ARN that receives the description of discarded batches')
+      .option('--consumer <name>', 'Kinesis only: read through the stream\'s enhanced fan-out consumer of that name (registered when it has none)');
   },
   async run(context, options) {
     const settings = parseOptions(hookOptionsSchema, options);
     const { deployment, sourceArn } = await hookScope(context, options);
-    const { mapping, outcome } = await hookSource(context, deployment, sourceArn, settings);
+    const { mapping, outcome, consumer } = await hookSource(context, deployment, sourceArn, settings);
     const view = mappingView(mapping);
+    const through = consumer ? ` through consumer ${consumer.name}${consumer.outcome === 'unchanged' ? '' : ` (${consumer.outcome})`}` : '';
     return {
       text:
-        `${outcome === 'updated' ? 'updated the hook of' : 'hooked'} ${deployment.functionName} on ${sourceArn}: mapping ${view.uuid}, ${view.state}, ` +
+        `${outcome === 'updated' ? 'updated the hook of' : 'hooked'} ${deployment.functionName} on ${sourceArn}${through}: mapping ${view.uuid}, ${view.state}, ` +
         `batch size ${view.batchSize}, starting position ${view.startingPosition}`,
-      data: view,
+      data: { ...view, ...(consumer ? { consumerOutcome: consumer.outcome } : {}) },
     };
   },
 };

@@ -153,10 +153,14 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
     else setTargets(withActive(active));
   };
 
-  /** Shows a source's new hook state in the list, and on its targets screen when it is the open one. */
+  /**
+   * Shows a source's new hook state in the list, and on its targets screen when it is the open one.
+   * A pause or resume keeps the consumer the hook reads through; the app hooks without one.
+   */
   const showHook = (source: DiscoveredSource, hook: DiscoveredSource['hook']) => {
-    setSources((list) => list.map((item) => (item.arn === source.arn ? { ...item, hook } : item)));
-    if (openSource?.arn === source.arn) setOpenSource({ ...source, hook });
+    const changed = { hook, consumer: hook === 'none' || source.hook === 'none' ? undefined : source.consumer };
+    setSources((list) => list.map((item) => (item.arn === source.arn ? { ...item, ...changed } : item)));
+    if (openSource?.arn === source.arn) setOpenSource({ ...source, ...changed });
   };
 
   /** Pauses a hooked source, resumes a paused one. */

@@ -6,6 +6,8 @@ import type { StepEvent } from '../../src/app/steps.js';
 import { deploymentOf } from '../../src/aws/names.js';
 import { UsageError } from '../../src/errors.js';
 import { appContext } from '../support/app.js';
+import { discoverSources } from '../../src/app/sources.js';
+import { motoConsumerArn, streamConsumers, whileMotoTakesConsumer } from '../support/consumers.js';
 import { createStream } from '../support/destination-resources.js';
 import { mappingsOf, policyResources, useFreshRuntimeZip } from '../support/deployment.js';
 import { createSourceTable } from '../support/sources.js';
@@ -86,6 +88,38 @@ describe('hookSource, setHookEnabled, unhookSource', () => {
     expect(await policyResources(roleName, 'ReadDynamoDBSources')).toContain(table.streamArn);
 
     expect(await unhookSource(context, deployment, stream.arn)).toEqual({ outcome: 'absent' });
+  });
+
+  it('hooks through a consumer: the consumer first, then the policy and the mapping; unhook deregisters it after the mapping', async () => {
+    const stream = await createStream();
+    const consumerArn = motoConsumerArn(stream.arn, 'copy');
+    const hooking = recorder();
+    const hooked = await whileMotoTakesConsumer(stream.name, 'copy', () => hookSource(context, deployment, stream.arn, { consumer: 'copy' }, hooking.onStep));
+    expect(hooked).toMatchObject({ outcome: 'created', consumer: { name: 'copy', arn: consumerArn, outcome: 'created' }, mapping: { EventSourceArn: consumerArn } });
+    expect(hooking.events.map(({ name, state, detail }) => [name, state, detail])).toEqual([
+      ['consumer copy', 'running', undefined],
+      ['consumer copy', 'done', 'created'],
+      [policyStep, 'running', undefined],
+      [policyStep, 'done', 'updated'],
+      [`mapping ${stream.arn}`, 'running', undefined],
+      [`mapping ${stream.arn}`, 'done', 'created'],
+    ]);
+    expect(await policyResources(roleName, 'ReadKinesisConsumers')).toEqual([consumerArn]);
+    expect(await discoverSources(context, deployment)).toContainEqual(expect.objectContaining({ arn: stream.arn, hook: 'enabled', consumer: 'copy' }));
+
+    const unhooking = recorder();
+    expect(await unhookSource(context, deployment, stream.arn, unhooking.onStep)).toEqual({
+      uuid: hooked.mapping.UUID,
+      outcome: 'deleted',
+      consumer: { name: 'copy', arn: consumerArn, outcome: 'deregistered' },
+    });
+    expect(unhooking.events.filter(({ state }) => state === 'done').map(({ name, detail }) => [name, detail])).toEqual([
+      [`mapping ${stream.arn}`, 'deleted'],
+      ['consumer copy', 'deregistered'],
+      [policyStep, 'updated'],
+    ]);
+    expect(await streamConsumers(stream.arn)).toEqual([]);
+    expect(await policyResources(roleName, 'ReadKinesisConsumers')).toBeUndefined();
   });
 
   it('refuses, before changing anything, AT_TIMESTAMP on a DynamoDB stream, a new starting position, and pausing what is not hooked', async () => {

@@ -7,6 +7,7 @@ import { App } from '../../src/ui/App.js';
 import { appServices } from '../../src/ui/services.js';
 import { appContext } from '../support/app.js';
 import { aws, fanoutConsole } from '../support/console.js';
+import { whileMotoTakesConsumer } from '../support/consumers.js';
 import { createQueue, createStream } from '../support/destination-resources.js';
 import { mappingsOf } from '../support/deployment.js';
 import { tableRows } from '../support/state.js';
@@ -97,6 +98,27 @@ describe('the interactive app', () => {
       await press(app, 'h');
       await frameWhere(app.lastFrame, (frame) => frame.includes(`${stream.name} hooked to ${functionName}`) && frame.includes('hook enabled'), 'hooked again');
       expect((await mappingsOf(functionName)).map((mapping) => [mapping.EventSourceArn, mapping.State])).toEqual([[stream.arn, 'Enabled']]);
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('shows the consumer a hook reads through, in the sources and on the targets screen, and keeps it on pause', async () => {
+    const consumerFunction = uniqueName('app-consumer');
+    expect((await fanoutConsole(['--yes', 'deploy', '--function', consumerFunction])).code).toBe(0);
+    const through = await createStream();
+    const hooked = await whileMotoTakesConsumer(through.name, 'copy', () => fanoutConsole(['hook', '--function', consumerFunction, '--source-arn', through.arn, '--consumer', 'copy']));
+    expect(hooked.code).toBe(0);
+    const app = render(<App services={appServices(appContext(), deploymentOf({ function: consumerFunction }))} colors={false} />);
+    try {
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`function ${consumerFunction} (Active)`) && !frame.includes('loading…'), 'the sources');
+      await press(app, '/', through.name, KEYS.enter);
+      const listed = await frameWhere(app.lastFrame, (frame) => frame.includes(`/${through.name}`), 'the filter');
+      expect(listed).toMatch(new RegExp(`› ${through.name}\\s+kinesis\\s+enabled \\(consumer copy\\)\\s+0/0`));
+      await press(app, 'p');
+      await frameWhere(app.lastFrame, (frame) => new RegExp(`› ${through.name}\\s+kinesis\\s+paused \\(consumer copy\\)`).test(frame), 'paused');
+      await press(app, KEYS.enter);
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`${through.name} (kinesis, hook paused (consumer copy)) — arn:aws:kinesis:`), 'the targets screen');
     } finally {
       app.unmount();
     }

@@ -1,5 +1,5 @@
-export { targetRowSchema, validateTargetRow, sourceKind } from './schema.js';
-export type { TargetConfig, TargetRowInput, RowValidation, SourceKind } from './schema.js';
+export { targetRowSchema, validateTargetRow, sourceKind, kinesisConsumerOf, streamArnOf } from './schema.js';
+export type { TargetConfig, TargetRowInput, RowValidation, SourceKind, KinesisConsumer } from './schema.js';
 export { COLLAPSE_MODES } from '../targets/types.js';
 export { TARGET_TYPE_NAMES, TARGET_TYPES } from '../targets/registry.js';
 export type { CollapseMode } from '../targets/types.js';

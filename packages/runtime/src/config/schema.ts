@@ -3,6 +3,11 @@ import { COLLAPSE_MODES, type CollapseMode, type TargetType } from '../targets/t
 import { TARGET_TYPES, TARGET_TYPE_NAMES, type TargetTypeName } from '../targets/registry.js';
 
 const KINESIS_STREAM_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]+$/;
+/**
+ * An enhanced fan-out consumer of a Kinesis stream: `STREAM_ARN/consumer/NAME:CREATION_TIMESTAMP`
+ * (moto leaves the timestamp out). A mapping through the consumer has it as its EventSourceArn.
+ */
+const KINESIS_CONSUMER_ARN = /^(arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]+)\/consumer\/([A-Za-z0-9_.-]+)(?::\d+)?$/;
 const DYNAMODB_STREAM_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]+\/stream\/[^/\s]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -22,6 +27,25 @@ export function sourceKind(sourceArn: string): SourceKind | undefined {
   if (KINESIS_STREAM_ARN.test(sourceArn)) return 'kinesis';
   if (DYNAMODB_STREAM_ARN.test(sourceArn)) return 'dynamodb';
   return undefined;
+}
+
+/** A Kinesis stream consumer's ARN, in its parts: the stream it reads and its name. */
+export interface KinesisConsumer {
+  streamArn: string;
+  consumerName: string;
+}
+
+export function kinesisConsumerOf(arn: string): KinesisConsumer | undefined {
+  const match = KINESIS_CONSUMER_ARN.exec(arn);
+  return match ? { streamArn: match[1]!, consumerName: match[2]! } : undefined;
+}
+
+/**
+ * The stream an event source mapping, or an event's record, reads: for a consumer's ARN its
+ * stream's, else the ARN as given. Targets are kept by stream ARN, whichever way it is read.
+ */
+export function streamArnOf(eventSourceArn: string): string {
+  return kinesisConsumerOf(eventSourceArn)?.streamArn ?? eventSourceArn;
 }
 
 /**

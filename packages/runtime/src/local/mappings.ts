@@ -1,10 +1,11 @@
 import { paginateListEventSourceMappings, type EventSourceMappingConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
-import { sourceKind } from '../config/schema.js';
+import { sourceKind, streamArnOf } from '../config/schema.js';
 import type { ShardPosition } from './stream-reader.js';
 
 /** An event source mapping as the local poller follows it: Lambda's settings for reading the stream. */
 export interface PolledMapping {
   id: string;
+  /** The stream read: for a mapping through an enhanced fan-out consumer, the consumer's stream (read here with GetRecords). */
   sourceArn: string;
   batchSize: number;
   startingPosition: Exclude<ShardPosition, { type: 'AFTER_SEQUENCE_NUMBER' }>;
@@ -17,7 +18,7 @@ export interface PolledMapping {
 /** Lambda's default batch size for Kinesis and DynamoDB streams. */
 const DEFAULT_BATCH_SIZE = 100;
 
-function polledMapping(mapping: EventSourceMappingConfiguration): PolledMapping {
+function polledMapping(mapping: EventSourceMappingConfiguration, sourceArn: string): PolledMapping {
   // an AT_TIMESTAMP mapping without its timestamp (moto does not return it) reads from the start: more, never less
   const startingPosition: PolledMapping['startingPosition'] =
     mapping.StartingPosition === 'AT_TIMESTAMP' && mapping.StartingPositionTimestamp
@@ -25,7 +26,7 @@ function polledMapping(mapping: EventSourceMappingConfiguration): PolledMapping 
       : { type: mapping.StartingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON' };
   return {
     id: mapping.UUID!,
-    sourceArn: mapping.EventSourceArn!,
+    sourceArn,
     batchSize: mapping.BatchSize ?? DEFAULT_BATCH_SIZE,
     startingPosition,
     reportsItemFailures: mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures') ?? false,
@@ -33,12 +34,13 @@ function polledMapping(mapping: EventSourceMappingConfiguration): PolledMapping 
   };
 }
 
-/** The function's enabled mappings of Kinesis and DynamoDB streams: the ones Lambda would poll. */
+/** The function's enabled mappings of Kinesis and DynamoDB streams (a Kinesis stream read directly or through a consumer): the ones Lambda would poll. */
 export async function enabledStreamMappings(lambda: LambdaClient, functionName: string): Promise<PolledMapping[]> {
   const mappings: PolledMapping[] = [];
   for await (const page of paginateListEventSourceMappings({ client: lambda }, { FunctionName: functionName })) {
     for (const mapping of page.EventSourceMappings ?? []) {
-      if (mapping.State === 'Enabled' && sourceKind(mapping.EventSourceArn ?? '') !== undefined) mappings.push(polledMapping(mapping));
+      const sourceArn = streamArnOf(mapping.EventSourceArn ?? '');
+      if (mapping.State === 'Enabled' && sourceKind(sourceArn) !== undefined) mappings.push(polledMapping(mapping, sourceArn));
     }
   }
   return mappings;

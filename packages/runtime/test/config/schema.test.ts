@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateTargetRow } from '../../src/config/schema.js';
+import { kinesisConsumerOf, streamArnOf, validateTargetRow } from '../../src/config/schema.js';
 
 const kinesisSource = 'arn:aws:kinesis:us-east-1:123456789012:stream/orders';
 const dynamodbSource = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-11-21T00:00:00.000';
@@ -87,5 +87,21 @@ describe('target row schema', () => {
       `role: not available for ${type} targets (it applies to AWS services only); remove it`,
       `region: not available for ${type} targets (it applies to AWS services only); remove it`,
     ]);
+  });
+});
+
+describe('source ARNs of event source mappings', () => {
+  it('takes a Kinesis stream consumer\'s ARN apart: its stream and its name, with or without the creation timestamp', () => {
+    expect(kinesisConsumerOf(`${kinesisSource}/consumer/fanout.copy-1:1767225600`)).toEqual({ streamArn: kinesisSource, consumerName: 'fanout.copy-1' });
+    // as moto gives it
+    expect(kinesisConsumerOf(`${kinesisSource}/consumer/copy`)).toEqual({ streamArn: kinesisSource, consumerName: 'copy' });
+    expect(kinesisConsumerOf(kinesisSource)).toBeUndefined();
+    expect(kinesisConsumerOf(dynamodbSource)).toBeUndefined();
+  });
+
+  it('names the stream a mapping reads: a consumer\'s stream, else the ARN as given', () => {
+    expect(streamArnOf(`${kinesisSource}/consumer/copy:1767225600`)).toBe(kinesisSource);
+    expect(streamArnOf(kinesisSource)).toBe(kinesisSource);
+    expect(streamArnOf(dynamodbSource)).toBe(dynamodbSource);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { DeleteStreamCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DeleteStreamCommand, PutRecordCommand, RegisterStreamConsumerCommand } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { awsClientConfig, uniqueName } from '@fanout/testbed';
 import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
@@ -62,6 +62,25 @@ async function hook(functionName: string, sourceArn: string, settings: HookSetti
     }),
   );
   return UUID!;
+}
+
+/**
+ * Hooks the function to the stream through its enhanced fan-out consumer of that name, as Lambda
+ * keeps such a mapping: EventSourceArn is the consumer's ARN. moto 5.2.5 registers the consumer but
+ * takes a mapping of its streams' ARNs only (any other Kinesis ARN: ResourceNotFoundException
+ * "Invalid EventSourceArn"), so a stand-in stream named STREAM/consumer/NAME, whose ARN is the
+ * consumer's, exists while the mapping is made. Returns the consumer's ARN.
+ */
+async function hookThroughConsumer(functionName: string, stream: { name: string; arn: string }, consumerName: string, settings: HookSettings = {}): Promise<string> {
+  const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: stream.arn, ConsumerName: consumerName }));
+  const standIn = `${stream.name}/consumer/${consumerName}`;
+  await kinesis.send(new CreateStreamCommand({ StreamName: standIn, ShardCount: 1 }));
+  try {
+    await hook(functionName, Consumer!.ConsumerARN!, settings);
+  } finally {
+    await kinesis.send(new DeleteStreamCommand({ StreamName: standIn }));
+  }
+  return Consumer!.ConsumerARN!;
 }
 
 const dynamodb = new DynamoDBClient(config);
@@ -290,6 +309,23 @@ describe('the local poller', () => {
     await started.refresh();
     await putRecords(stream.name, sequence(2, 'n').map((data) => ({ key: 'k', data })));
     await expect.poll(() => handler.batches, { timeout: 10_000 }).toEqual([['r0', 'r1'], ['n0'], ['n1']]);
+  });
+
+  it('reads a mapping through a stream consumer from the consumer\'s stream, with GetRecords; the events name the stream', async () => {
+    const stream = await createStream();
+    await putRecords(stream.name, sequence(3).map((data) => ({ key: 'k', data })));
+    const functionName = await createFanoutFunction();
+    const consumerArn = await hookThroughConsumer(functionName, stream, 'fanout', { batchSize: 2 });
+    expect(consumerArn).toBe(`${stream.arn}/consumer/fanout`);
+    expect(await enabledStreamMappings(lambda, functionName)).toEqual([expect.objectContaining({ sourceArn: stream.arn, batchSize: 2 })]);
+    const sources: string[] = [];
+    const handler = scriptedHandler((records) => {
+      sources.push(...records.map((record) => record.eventSourceARN!));
+      return { batchItemFailures: [] };
+    });
+    poller(functionName, handler);
+    await expect.poll(() => handler.batches).toEqual([['r0', 'r1'], ['r2']]);
+    expect(new Set(sources)).toEqual(new Set([stream.arn]));
   });
 
   it('polls a DynamoDB stream too, a batch size over what one read gives taken as reads of 1,000', async () => {

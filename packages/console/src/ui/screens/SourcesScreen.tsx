@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { DiscoveredSource } from '../../app/sources.js';
+import { hookLabel, type DiscoveredSource } from '../../app/sources.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { columnWidths, fit } from '../text.js';
 import { visibleWindow } from '../window.js';
@@ -14,11 +14,18 @@ export interface SourcesScreenProps {
   colors: boolean;
 }
 
-const HOOK_LABELS: Record<string, string> = { none: '—', enabled: 'enabled', paused: 'paused' };
+/** The HOOK column: wide enough for `enabled`, and for the consumer a hook reads through up to this. */
+const HOOK_WIDTH = 9;
+const HOOK_WIDTH_WITH_CONSUMER = 28;
+
+const hookText = (source: DiscoveredSource) => (source.hook === 'none' ? '—' : hookLabel(source));
 
 /** Kinesis streams and DynamoDB tables with streams, whether the function reads them, their targets, how far behind it is. */
 export function SourcesScreen({ sources, selected, filter, iteratorAge, width, height, colors }: SourcesScreenProps) {
-  const [name, kind, hook, targets, lag] = columnWidths(width - 2, [{ min: 10 }, { width: 8 }, { width: 9 }, { width: 7 }, { width: 16 }]);
+  const hookWidth = sources.reduce((widest, source) => (source.consumer === undefined ? widest : Math.max(widest, hookText(source).length)), HOOK_WIDTH);
+  const [name, kind, hook, targets, lag] = columnWidths(width - 2, [
+    { min: 10 }, { width: 8 }, { width: Math.min(hookWidth, HOOK_WIDTH_WITH_CONSUMER) }, { width: 7 }, { width: 16 },
+  ]);
   const { first, rows } = visibleWindow(sources, selected, height);
   return (
     <Box flexDirection="column">
@@ -31,7 +38,7 @@ export function SourcesScreen({ sources, selected, filter, iteratorAge, width, h
         return (
           <Text key={source.arn} inverse={isSelected && colors} wrap="truncate-end">
             {isSelected ? '› ' : '  '}
-            {fit(source.name, name!)} {fit(source.kind, kind!)} {fit(HOOK_LABELS[source.hook] ?? source.hook, hook!)}{' '}
+            {fit(source.name, name!)} {fit(source.kind, kind!)} {fit(hookText(source), hook!)}{' '}
             {fit(`${source.targets.active}/${source.targets.all}`, targets!)}{' '}
             <Sparkline values={source.hook === 'none' ? undefined : iteratorAge} width={lag!} />
           </Text>

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { TargetActivity } from '../../app/metrics.js';
-import type { DiscoveredSource } from '../../app/sources.js';
+import { hookLabel, type DiscoveredSource } from '../../app/sources.js';
 import type { StoredTarget } from '../../aws/targets-table.js';
 import { targetLine, type TargetLine } from '../../commands/target-rows.js';
 import { Sparkline } from '../components/Sparkline.js';
@@ -28,7 +28,7 @@ export function TargetsScreen({ source, targets, selected, activity, width, heig
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text bold>{source.name}</Text> ({source.kind}, hook {source.hook}) — {source.arn}
+        <Text bold>{source.name}</Text> ({source.kind}, hook {hookLabel(source)}) — {source.arn}
       </Text>
       <Text bold>
         {'  '}
