@@ -308,7 +308,7 @@ describe('the local poller', () => {
     await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mappingId, BatchSize: 1 }));
     await started.refresh();
     await putRecords(stream.name, sequence(2, 'n').map((data) => ({ key: 'k', data })));
-    await expect.poll(() => handler.batches, { timeout: 10_000 }).toEqual([['r0', 'r1'], ['n0'], ['n1']]);
+    await expect.poll(() => handler.batches).toEqual([['r0', 'r1'], ['n0'], ['n1']]);
   });
 
   it('reads a mapping through a stream consumer from the consumer\'s stream, with GetRecords; the events name the stream', async () => {
