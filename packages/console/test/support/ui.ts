@@ -11,12 +11,27 @@ export async function press(app: { stdin: { write(data: string): void } }, ...ke
   }
 }
 
-/** Waits until the app's last frame satisfies the check (the app loads from AWS as it goes). */
+/**
+ * Turns of the event loop after which React has run the effects of what it last drew. A frame is
+ * written when React commits; the key listeners of what it shows (`useInput`) are attached by its
+ * effects, which its scheduler runs on the next turns (setImmediate). A key typed in between, as
+ * a busy machine makes likely, would reach no listener: a person never types that fast.
+ */
+const EFFECT_TURNS = 3;
+
+async function effectsRun(): Promise<void> {
+  for (let turn = 0; turn < EFFECT_TURNS; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Waits until the app's last frame satisfies the check (the app loads from AWS as it goes), and the app listens to the keys of that frame. */
 export async function frameWhere(lastFrame: () => string | undefined, check: (frame: string) => boolean, what: string, timeoutMs = WAIT_CEILING_MS): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const frame = lastFrame() ?? '';
-    if (check(frame)) return frame;
+    if (check(frame)) {
+      await effectsRun();
+      return frame;
+    }
     if (Date.now() > deadline) throw new Error(`the app never showed ${what}; last frame:\n${frame}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
