@@ -1,4 +1,5 @@
-export { targetRowSchema, validateTargetRow, sourceKind, kinesisConsumerOf, streamArnOf } from './schema.js';
+export { targetRowSchema, validateTargetRow, sourceKind, kinesisConsumerOf, streamArnOf, MAX_ATTEMPTS_LIMIT, MAX_RECORD_AGE_LIMIT_SECONDS } from './schema.js';
+export * from './contracts.js';
 export type { TargetConfig, TargetRowInput, RowValidation, SourceKind, KinesisConsumer } from './schema.js';
 export { COLLAPSE_MODES } from '../targets/types.js';
 export { TARGET_TYPE_NAMES, TARGET_TYPES } from '../targets/registry.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FAILURE_STORE_ARN, FAILURE_STORE_FORMAT } from './contracts.js';
 import { COLLAPSE_MODES, type CollapseMode, type TargetType } from '../targets/types.js';
 import { TARGET_TYPES, TARGET_TYPE_NAMES, type TargetTypeName } from '../targets/registry.js';
 
@@ -12,6 +13,11 @@ const DYNAMODB_STREAM_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ENVIRONMENT_VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A record may fail at a target in this many invocations at most (Lambda's own MaximumRetryAttempts goes to 10,000). */
+export const MAX_ATTEMPTS_LIMIT = 10_000;
+/** A week: the longest a Kinesis stream keeps records by default is a day, its extended retention 7 days and more. */
+export const MAX_RECORD_AGE_LIMIT_SECONDS = 604_800;
 
 export type SourceKind = 'kinesis' | 'dynamodb';
 
@@ -73,6 +79,19 @@ export const targetRowSchema = z
       .string()
       .regex(ENVIRONMENT_VARIABLE, 'expected the name of an environment variable (letters, digits, _)')
       .optional(),
+    maxAttempts: z
+      .number({ message: `expected a whole number of invocations from 1 to ${MAX_ATTEMPTS_LIMIT}` })
+      .int(`expected a whole number of invocations from 1 to ${MAX_ATTEMPTS_LIMIT}`)
+      .min(1, `expected a whole number of invocations from 1 to ${MAX_ATTEMPTS_LIMIT}`)
+      .max(MAX_ATTEMPTS_LIMIT, `expected a whole number of invocations from 1 to ${MAX_ATTEMPTS_LIMIT}`)
+      .optional(),
+    maxRecordAgeSeconds: z
+      .number({ message: `expected a whole number of seconds from 1 to ${MAX_RECORD_AGE_LIMIT_SECONDS}` })
+      .int(`expected a whole number of seconds from 1 to ${MAX_RECORD_AGE_LIMIT_SECONDS}`)
+      .min(1, `expected a whole number of seconds from 1 to ${MAX_RECORD_AGE_LIMIT_SECONDS}`)
+      .max(MAX_RECORD_AGE_LIMIT_SECONDS, `expected a whole number of seconds from 1 to ${MAX_RECORD_AGE_LIMIT_SECONDS}`)
+      .optional(),
+    onFailure: z.string().regex(FAILURE_STORE_ARN, `expected ${FAILURE_STORE_FORMAT}`).optional(),
   })
   .superRefine((row, context) => {
     const type = TARGET_TYPES[row.type];

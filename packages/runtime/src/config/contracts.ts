@@ -1,0 +1,165 @@
+/**
+ * What the function and the console agree on: environment names, table names and keys, the
+ * failure store's layout, the target state the console reads, metric names. Defined once here;
+ * the console imports them from `@fanout/runtime/config`.
+ */
+
+/** The function's environment variables (deploy sets the first three). */
+export const ENVIRONMENT = {
+  targetsTable: 'TARGETS_TABLE',
+  progressTable: 'PROGRESS_TABLE',
+  failureStore: 'FAILURE_STORE',
+  configTtlSeconds: 'CONFIG_TTL_SECONDS',
+  metricsNamespace: 'METRICS_NAMESPACE',
+  targetConcurrency: 'TARGET_CONCURRENCY',
+  retryMaxAttempts: 'RETRY_MAX_ATTEMPTS',
+  requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
+  logLevel: 'LOG_LEVEL',
+} as const;
+
+export const DEFAULT_METRICS_NAMESPACE = 'Custom/FanOut';
+
+export const METRIC_NAMES = [
+  'RecordsReceived',
+  'UndecodableRecords',
+  'InvalidRows',
+  'Delivered',
+  'Failed',
+  'Rejected',
+  'Retries',
+  'Duration',
+  /** Records a target had taken already (per-target progress), not sent again. */
+  'Skipped',
+  /** Records put in a target's failure store (refused, or past the target's limits). */
+  'FailedOver',
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+export function targetsTableNameFor(functionName: string): string {
+  return `${functionName}Targets`;
+}
+
+export function progressTableNameFor(functionName: string): string {
+  return `${functionName}Progress`;
+}
+
+/**
+ * deploy's default failure store: an S3 bucket of the function's (names are global, so the account
+ * and region are in it; S3 allows 3 to 63 lowercase letters, digits and hyphens).
+ */
+export function defaultFailureBucketFor(functionName: string, account: string, region: string): string {
+  const suffix = `-failures-${account}-${region}`;
+  const name = functionName.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63 - suffix.length);
+  return `${name}${suffix}`.replace(/^-+/, '');
+}
+
+/** The targets table: one row per target. */
+export const TARGETS_TABLE_KEY = { partition: 'sourceArn', sort: 'id' } as const;
+
+/**
+ * The progress table (`<function>Progress`): per-target progress of a retried batch, and each
+ * target's state, under one pair of string keys; entries of progress expire (TTL attribute).
+ */
+export const PROGRESS_TABLE_KEY = { partition: 'pk', sort: 'sk' } as const;
+export const PROGRESS_TTL_ATTRIBUTE = 'expiresAt';
+
+/** What each target took of a batch that is retried from `sequenceNumber` on. */
+export function batchProgressKey(sourceArn: string, sequenceNumber: string) {
+  return { pk: `progress#${sourceArn}`, sk: sequenceNumber };
+}
+
+/** The state of every target of a source: one Query on this partition. */
+export function targetStatePartition(sourceArn: string): string {
+  return `state#${sourceArn}`;
+}
+
+export function targetStateKey(sourceArn: string, targetId: string) {
+  return { pk: targetStatePartition(sourceArn), sk: targetId };
+}
+
+export const TARGET_STATES = ['ok', 'retrying', 'stuck'] as const;
+export type TargetStateName = (typeof TARGET_STATES)[number];
+
+/** A target's state as the function writes it (only when it changes) and the console reads it. */
+export interface TargetStateItem {
+  pk: string;
+  sk: string;
+  /** `retrying`: its last delivery failed, and it holds the shard; `stuck`: so for several invocations in a row. */
+  state: TargetStateName;
+  /** ISO time the state began. */
+  since: string;
+  /** The last error, in plain words (no payloads, no credentials). */
+  lastError?: string;
+  /** ISO arrival time of the oldest record it holds: how far behind it is. */
+  heldSince?: string;
+  /** Records put in its failure store so far (added to as they are stored, less what redrive delivered). */
+  stored?: number;
+  /** ISO time of the write. */
+  updatedAt: string;
+}
+
+/** Where a target's failures go: an SQS queue, an SNS topic or an S3 bucket, by ARN. */
+export const FAILURE_STORE_ARN = /^arn:aws[a-z-]*:(?:(sqs):([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,80}(?:\.fifo)?)|(sns):([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256}(?:\.fifo)?)|(s3):::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9]))$/;
+export const FAILURE_STORE_FORMAT = 'an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME), an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME) or an S3 bucket ARN (arn:aws:s3:::BUCKET)';
+
+export type FailureStoreRef =
+  | { kind: 'sqs'; arn: string; region: string; account: string; name: string }
+  | { kind: 'sns'; arn: string; region: string; account: string; name: string }
+  | { kind: 's3'; arn: string; bucket: string };
+
+export function parseFailureStore(arn: string): FailureStoreRef | undefined {
+  const match = FAILURE_STORE_ARN.exec(arn);
+  if (!match) return undefined;
+  if (match[1]) return { kind: 'sqs', arn, region: match[2]!, account: match[3]!, name: match[4]! };
+  if (match[5]) return { kind: 'sns', arn, region: match[6]!, account: match[7]!, name: match[8]! };
+  return { kind: 's3', arn, bucket: match[10]! };
+}
+
+/** The objects of one target's failures in an S3 store, listed in record order. */
+export function failurePrefix(sourceArn: string, targetId: string): string {
+  return `failures/${encodeURIComponent(sourceArn)}/${encodeURIComponent(targetId)}/`;
+}
+
+/** Sequence numbers padded to one length, so that S3 lists a target's failures in record order. */
+export function failureObjectKey(sourceArn: string, targetId: string, sequenceNumber: string, subSequenceNumber?: number): string {
+  const position = `${sequenceNumber.padStart(128, '0')}-${String(subSequenceNumber ?? 0).padStart(10, '0')}`;
+  return `${failurePrefix(sourceArn, targetId)}${position}.json`;
+}
+
+export const FAILURE_DOCUMENT_VERSION = 1;
+
+/** A record a target could not take, whole, with what is needed to deliver it later (redrive). */
+export interface FailureDocument {
+  fanoutFailure: typeof FAILURE_DOCUMENT_VERSION;
+  sourceArn: string;
+  shardId?: string;
+  target: { id: string; type: string };
+  record: {
+    key: string;
+    sequenceNumber: string;
+    subSequenceNumber?: number;
+    action: string;
+    approximateArrivalTimestamp?: number;
+    /** The record's bytes, in base64. */
+    data: string;
+    keys?: Record<string, unknown>;
+    /** Lambda's event record it came in (its data the record's), as the target's consumers know it. */
+    eventRecord: unknown;
+  };
+  reason: string;
+  attempts: number;
+  firstFailureAt: string;
+  lastFailureAt: string;
+}
+
+/** A failure document too large for a message: the message points at the whole document in S3. */
+export interface FailurePointer {
+  fanoutFailurePointer: typeof FAILURE_DOCUMENT_VERSION;
+  bucket: string;
+  key: string;
+  sourceArn: string;
+  target: { id: string; type: string };
+  sequenceNumber: string;
+  subSequenceNumber?: number;
+  reason: string;
+}
