@@ -8,10 +8,25 @@ import { deliverToTarget, type TargetDelivery } from './delivery/deliver.js';
 import { realClock, type RetryPolicy } from './delivery/retry.js';
 import type { Logger } from './log/logger.js';
 import { InvocationMetrics } from './metrics/metrics.js';
+import { FailureStores } from './progress/failure-stores.js';
+import {
+  batchProgressOf,
+  failureDocumentOf,
+  planTarget,
+  recordOfFailure,
+  settleTarget,
+  stateOf,
+  type TargetSettlement,
+} from './progress/isolation.js';
+import { positionOf } from './progress/positions.js';
+import { ProgressTable, type BatchProgress } from './progress/progress-table.js';
+import { TargetStates } from './progress/target-state.js';
 import {
   decodeRecords,
   eventSequenceNumber,
+  isKinesisRecord,
   type DecodedRecords,
+  type FanoutRecord,
   type IndexedEventRecord,
   type StreamEventRecord,
 } from './records/index.js';
@@ -20,6 +35,10 @@ import type { Sender } from './targets/types.js';
 
 export interface FanoutSettings {
   tableName: string;
+  /** The progress table (per-target progress and state); without it a retry is sent to every target again. */
+  progressTableName?: string | undefined;
+  /** The function's failure store (FAILURE_STORE), for targets that name none. */
+  failureStore?: string | undefined;
   functionName: string;
   /** The function's own region: the default for targets and where the table and metrics are. */
   region: string;
@@ -41,6 +60,38 @@ export interface BatchResponse {
   batchItemFailures: Array<{ itemIdentifier: string }>;
 }
 
+/** What redrive did with a target's stored failures. */
+export interface RedriveReport {
+  delivered: number;
+  failedAgain: number;
+  /** Failures of the target still in its store, as far as the store can count them. */
+  remaining: number;
+}
+
+type FinalOutcomes = TargetDelivery['outcomes'];
+
+/** Records named in an outcome's log line: enough to find them, not a line as long as the batch. */
+export const LOGGED_POSITIONS_PER_LINE = 10;
+
+/** One log line per outcome and reason, with a count and the first records' positions: not one per record. */
+function logOutcomes(log: Logger, outcomes: FinalOutcomes): void {
+  const groups = new Map<string, { status: string; reason: string; count: number; records: string[] }>();
+  for (const [record, outcome] of outcomes) {
+    if (outcome.status === 'delivered') continue;
+    const key = `${outcome.status}\n${outcome.reason}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { status: outcome.status, reason: outcome.reason, count: 0, records: [] };
+      groups.set(key, group);
+    }
+    group.count++;
+    if (group.records.length < LOGGED_POSITIONS_PER_LINE) group.records.push(positionOf(record));
+  }
+  for (const { status, reason, count, records } of groups.values()) {
+    log.warn(`${count} record${count === 1 ? '' : 's'} ${status}: ${reason}`, { status, reason, count, records });
+  }
+}
+
 /** Delivers the records of stream events to the active targets of their sources. */
 export class Fanout {
   private readonly loader: TargetsLoader;
@@ -50,14 +101,21 @@ export class Fanout {
    * made again (and the old one closed) when the target's row changes.
    */
   private readonly senders = new Map<string, { row: string; sender: Promise<Sender> }>();
+  private readonly progress: ProgressTable | undefined;
+  private readonly states: TargetStates | undefined;
+  private readonly stores: FailureStores;
 
   constructor(
     private readonly settings: FanoutSettings,
     private readonly clients: AwsClients = new AwsClients(settings.functionName),
   ) {
     const home = { region: settings.region };
-    this.loader = new TargetsLoader(this.clients.get(DynamoDBClient, home), settings.tableName, settings.configTtlMs, settings.log);
+    const dynamodb = this.clients.get(DynamoDBClient, home);
+    this.loader = new TargetsLoader(dynamodb, settings.tableName, settings.configTtlMs, settings.log);
     this.cloudwatch = this.clients.get(CloudWatchClient, home);
+    this.progress = settings.progressTableName ? new ProgressTable(dynamodb, settings.progressTableName) : undefined;
+    this.states = this.progress ? new TargetStates(this.progress) : undefined;
+    this.stores = new FailureStores((constructor, region) => this.clients.get(constructor, { region: region ?? settings.region }), settings.failureStore);
   }
 
   /**
@@ -89,7 +147,11 @@ export class Fanout {
     return { batchItemFailures: failures };
   }
 
-  /** Returns the event index of the earliest record not delivered to every active target. */
+  /**
+   * Returns the event index of the earliest record some active target still holds (not taken,
+   * not in its failure store). Before it says so, it records what each target took, so that on
+   * the retry each target skips what it has.
+   */
   private async processSource(
     sourceArn: string,
     records: IndexedEventRecord[],
@@ -98,7 +160,11 @@ export class Fanout {
   ): Promise<number | undefined> {
     const log = this.settings.log.child({ sourceArn });
     metrics.add('RecordsReceived', records.length, { Source: sourceArn });
-    const { active, invalidRows } = await this.loader.targetsOf(sourceArn);
+    const firstSequenceNumber = eventSequenceNumber(records[0]!.record);
+    const [{ active, invalidRows }, previous] = await Promise.all([
+      this.loader.targetsOf(sourceArn),
+      this.progress?.readBatch(sourceArn, firstSequenceNumber) ?? Promise.resolve(undefined),
+    ]);
     if (invalidRows > 0) metrics.add('InvalidRows', invalidRows, { Source: sourceArn });
 
     const views = new Map<string, DecodedRecords>();
@@ -112,53 +178,134 @@ export class Fanout {
       }
       return result;
     };
+    const byIndex = new Map(records.map((record) => [record.eventIndex, record]));
 
     const clock = realClock(() => remainingTimeMs() - this.settings.reserveMs);
     const limit = pLimit(this.settings.targetConcurrency);
-    const earliestFailedPerTarget = await Promise.all(
+    const settlements = new Map<string, TargetSettlement>();
+    await Promise.all(
       active.map((target) =>
         limit(async () => {
           const started = Date.now();
           const dimensions = { Source: sourceArn, Target: target.id };
           const targetLog = log.child({ target: target.id, type: target.type });
-          const { records: fanoutRecords } = decoded(target);
-          const delivery = await this.deliver(target, fanoutRecords, clock, targetLog);
+          const plan = planTarget(decoded(target), previous?.[target.id]);
+          const delivery = await this.deliver(target, plan.toSend, clock, targetLog);
+          logOutcomes(targetLog, delivery.outcomes);
+          const settlement = settleTarget(target, plan, delivery.outcomes, Date.now());
+          const failedOver = await this.failOver(target, settlement, byIndex, targetLog);
+          settlements.set(target.id, settlement);
+
           const counts = { delivered: 0, failed: 0, rejected: 0 };
-          let earliestFailed = Number.POSITIVE_INFINITY;
-          for (const [record, outcome] of delivery.outcomes) {
-            counts[outcome.status]++;
-            if (outcome.status === 'failed') earliestFailed = Math.min(earliestFailed, record.eventIndex);
-            if (outcome.status !== 'delivered') {
-              targetLog.warn(`record ${outcome.status}: ${outcome.reason}`, {
-                sequenceNumber: record.sequenceNumber,
-                subSequenceNumber: record.subSequenceNumber,
-              });
-            }
-          }
+          for (const outcome of delivery.outcomes.values()) counts[outcome.status]++;
           metrics.add('Delivered', counts.delivered, dimensions);
           metrics.add('Failed', counts.failed, dimensions);
           metrics.add('Rejected', counts.rejected, dimensions);
           metrics.add('Retries', delivery.retries, dimensions);
+          metrics.add('Skipped', plan.skipped, dimensions);
+          metrics.add('FailedOver', failedOver, dimensions);
           metrics.add('Duration', Date.now() - started, dimensions, 'Milliseconds');
-          return earliestFailed;
+          await this.states?.record(sourceArn, target.id, stateOf(settlement)).catch((error: unknown) => targetLog.warn('target state not written', { error }));
         }),
       ),
     );
 
     const undecodable = new Map<number, DecodedRecords['undecodable'][number]>();
     for (const view of views.values()) for (const record of view.undecodable) undecodable.set(record.eventIndex, record);
-    for (const { sequenceNumber, reason } of undecodable.values()) {
-      log.warn(`record could not be decoded: ${reason}`, { sequenceNumber });
+    if (undecodable.size > 0) {
+      metrics.add('UndecodableRecords', undecodable.size, { Source: sourceArn });
+      const reasons = Map.groupBy(undecodable.values(), ({ reason }) => reason);
+      for (const [reason, group] of reasons) {
+        log.warn(`${group.length} record${group.length === 1 ? '' : 's'} could not be decoded: ${reason}`, {
+          count: group.length,
+          records: group.slice(0, LOGGED_POSITIONS_PER_LINE).map(({ sequenceNumber }) => sequenceNumber),
+        });
+      }
     }
-    if (undecodable.size > 0) metrics.add('UndecodableRecords', undecodable.size, { Source: sourceArn });
 
-    const earliestFailed = earliestFailedPerTarget.reduce((earliest, index) => Math.min(earliest, index), Number.POSITIVE_INFINITY);
-    return Number.isFinite(earliestFailed) ? earliestFailed : undefined;
+    const held = [...settlements.values()].flatMap((settlement) => settlement.held.map(({ record }) => record.eventIndex));
+    if (held.length === 0) return undefined;
+    const earliest = Math.min(...held);
+    await this.recordProgress(sourceArn, byIndex.get(earliest)!.record, batchProgressOf(settlements, earliest), log);
+    return earliest;
+  }
+
+  /** Before a retry: what each target took of the batch from the record it will start at. */
+  private async recordProgress(sourceArn: string, from: StreamEventRecord, progress: BatchProgress, log: Logger): Promise<void> {
+    if (!this.progress) return;
+    const shardId = isKinesisRecord(from) ? from.eventID.split(':')[0] : undefined;
+    try {
+      await this.progress.writeBatch(sourceArn, eventSequenceNumber(from), progress, shardId);
+    } catch (error) {
+      // the retry then goes to every target again: duplicates at the healthy ones, nothing lost
+      log.error('per-target progress not written: the retry is sent to every target', { error });
+    }
+  }
+
+  /**
+   * Puts what the target gave up (refused, undecodable for it, past its limits) in its failure
+   * store; what cannot be stored there stays held, so nothing is lost. Returns how many were stored.
+   */
+  private async failOver(target: TargetConfig, settlement: TargetSettlement, byIndex: ReadonlyMap<number, IndexedEventRecord>, log: Logger): Promise<number> {
+    const { failover } = settlement;
+    if (failover.length === 0) return 0;
+    const storeArn = this.stores.arnFor(target.onFailure);
+    if (!storeArn) {
+      log.error(`${failover.length} record${failover.length === 1 ? '' : 's'} dropped: no failure store (set onFailure on the target, or FAILURE_STORE on the function)`, {
+        reason: failover[0]!.reason,
+      });
+      return 0;
+    }
+    const now = Date.now();
+    try {
+      const store = await this.stores.storeFor(storeArn);
+      await store.put(failover.map((item) => failureDocumentOf(target, item, byIndex, settlement, now)));
+    } catch (error) {
+      log.error(`${failover.length} record${failover.length === 1 ? '' : 's'} not stored in ${storeArn}: held for a retry`, { error });
+      for (const item of failover) {
+        if (item.record) settlement.held.push({ record: item.record, reason: `failure store ${storeArn}: ${error instanceof Error ? error.message : String(error)}` });
+      }
+      settlement.failover = [];
+      return 0;
+    }
+    await this.progress?.addStored(target.sourceArn, target.id, failover.length).catch((error: unknown) => log.warn('stored count not written', { error }));
+    return failover.length;
+  }
+
+  /**
+   * Sends what a target's failure store holds back to the target through the same delivery code,
+   * oldest record first: what is delivered leaves the store, what fails again stays with its new reason.
+   */
+  async redrive(sourceArn: string, targetId: string, options: { max?: number; remainingTimeMs: () => number }): Promise<RedriveReport> {
+    const target = (await this.loader.targetsOf(sourceArn)).all.find((row) => row.id === targetId);
+    if (!target) throw new Error(`no valid target ${targetId} of ${sourceArn} in ${this.settings.tableName}`);
+    const storeArn = this.stores.arnFor(target.onFailure);
+    if (!storeArn) throw new Error(`target ${targetId} has no failure store (no onFailure, and the function has no FAILURE_STORE)`);
+    const store = await this.stores.storeFor(storeArn);
+    const log = this.settings.log.child({ sourceArn, target: target.id, type: target.type, redrive: store.arn });
+    const stored = await store.list(sourceArn, targetId, options.max ?? Number.POSITIVE_INFINITY);
+    const records = stored.map(({ document }, index) => recordOfFailure(document, index));
+    const delivery = await this.deliver(target, records, realClock(options.remainingTimeMs), log);
+    logOutcomes(log, delivery.outcomes);
+    let delivered = 0;
+    const now = new Date().toISOString();
+    for (const [index, failure] of stored.entries()) {
+      const outcome = delivery.outcomes.get(records[index]!) ?? { status: 'failed' as const, reason: 'not sent' };
+      if (outcome.status === 'delivered') {
+        await failure.remove();
+        delivered++;
+      } else {
+        await failure.replace({ ...failure.document, reason: outcome.reason, attempts: failure.document.attempts + 1, lastFailureAt: now });
+      }
+    }
+    if (delivered > 0) await this.progress?.addStored(sourceArn, targetId, -delivered);
+    const failedAgain = stored.length - delivered;
+    return { delivered, failedAgain, remaining: (await store.count(sourceArn, targetId)) ?? failedAgain };
   }
 
   private async deliver(
     target: TargetConfig,
-    records: DecodedRecords['records'],
+    records: readonly FanoutRecord[],
     clock: ReturnType<typeof realClock>,
     log: Logger,
   ): Promise<TargetDelivery> {
@@ -169,7 +316,7 @@ export class Fanout {
     } catch (error) {
       log.error('target could not be served', { error });
       const reason = error instanceof Error ? error.message : String(error);
-      return { outcomes: new Map(records.map((record) => [record, { status: 'failed', reason }])), retries: 0 };
+      return { outcomes: new Map(records.map((record) => [record, { status: 'failed' as const, reason }])), retries: 0 };
     }
   }
 

@@ -1,3 +1,4 @@
+import { ENVIRONMENT, targetsTableNameFor } from './config/contracts.js';
 import { DEFAULT_RETRY_POLICY } from './delivery/retry.js';
 import type { FanoutSettings } from './fanout.js';
 import { createLogger, parseLogLevel } from './log/logger.js';
@@ -17,7 +18,8 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
 
 /**
  * The function's settings, from its environment:
- * TARGETS_TABLE (default `<AWS_LAMBDA_FUNCTION_NAME>Targets`), CONFIG_TTL_SECONDS (60),
+ * TARGETS_TABLE (default `<AWS_LAMBDA_FUNCTION_NAME>Targets`), PROGRESS_TABLE and FAILURE_STORE
+ * (per-target progress and the default failure store: none unless set), CONFIG_TTL_SECONDS (60),
  * METRICS_NAMESPACE (Custom/FanOut), TARGET_CONCURRENCY (8), RETRY_MAX_ATTEMPTS (8), LOG_LEVEL (info).
  * Log lines go to stdout, as Lambda wants them, unless `writeLog` takes them.
  */
@@ -26,7 +28,9 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env, wr
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new Error('AWS_REGION: not set; set it to the region of the targets table (Lambda sets it)');
   return {
-    tableName: env.TARGETS_TABLE || `${functionName}Targets`,
+    tableName: env[ENVIRONMENT.targetsTable] || targetsTableNameFor(functionName),
+    progressTableName: env[ENVIRONMENT.progressTable] || undefined,
+    failureStore: env[ENVIRONMENT.failureStore] || undefined,
     functionName,
     region,
     configTtlMs: positiveNumber(env, 'CONFIG_TTL_SECONDS', DEFAULT_CONFIG_TTL_SECONDS) * 1000,

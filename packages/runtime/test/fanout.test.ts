@@ -147,7 +147,7 @@ describe('fanout pipeline', () => {
     expect(await metricSum(namespace, 'Delivered', target)).toBe(2);
     expect(await metricSum(namespace, 'Rejected', target)).toBe(1);
     expect(await metricSum(namespace, 'Failed', target)).toBe(0);
-    expect(await metricNames(namespace)).toEqual(['Delivered', 'Duration', 'Failed', 'RecordsReceived', 'Rejected', 'Retries']);
+    expect(await metricNames(namespace)).toEqual(['Delivered', 'Duration', 'Failed', 'FailedOver', 'RecordsReceived', 'Rejected', 'Retries', 'Skipped']);
   });
 
   it('logs a metrics failure and still returns the batch result', async () => {

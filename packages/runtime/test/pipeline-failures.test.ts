@@ -139,9 +139,9 @@ describe('pipeline failures', () => {
     expect(await bodiesOf(opened)).toEqual(['one', 'three']);
     // a target that does not open aggregates takes the record as it is
     expect(await bodiesOf(whole)).toEqual([Buffer.concat([Buffer.from('one'), corrupted, Buffer.from('three')]).toString('base64')]);
-    const undecodable = fanout.logs.filter((line) => String(line.message).startsWith('record could not be decoded'));
+    const undecodable = fanout.logs.filter((line) => String(line.message).startsWith('1 record could not be decoded'));
     expect(undecodable).toEqual([
-      expect.objectContaining({ level: 'warn', sequenceNumber: corruptedRecord.sequenceNumber, message: expect.stringMatching(/checksum/i) }),
+      expect.objectContaining({ level: 'warn', count: 1, records: [corruptedRecord.sequenceNumber], message: expect.stringMatching(/checksum/i) }),
     ]);
     const logged = JSON.stringify(fanout.logs.filter((line) => line.level !== 'debug'));
     expect(logged).not.toContain('private payload');

@@ -6,6 +6,8 @@ import { validateTargetRow, type TargetConfig } from './schema.js';
 export interface SourceTargets {
   /** The valid, active targets of the source. */
   active: TargetConfig[];
+  /** Every valid target of the source, active or not. */
+  all: TargetConfig[];
   /** How many of the source's rows failed validation (each was logged once, when loaded). */
   invalidRows: number;
 }
@@ -37,7 +39,7 @@ export class TargetsLoader {
   }
 
   private async load(sourceArn: string): Promise<SourceTargets> {
-    const targets: SourceTargets = { active: [], invalidRows: 0 };
+    const targets: SourceTargets = { active: [], all: [], invalidRows: 0 };
     const pages = paginateQuery(
       { client: this.documents },
       {
@@ -51,6 +53,7 @@ export class TargetsLoader {
       for (const row of page.Items ?? []) {
         const validation = validateTargetRow(row);
         if (validation.ok) {
+          targets.all.push(validation.target);
           if (validation.target.active) targets.active.push(validation.target);
           continue;
         }

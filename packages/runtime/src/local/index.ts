@@ -41,7 +41,10 @@ export interface LocalMode {
  * role) is read from Lambda, its enabled event source mappings are polled as Lambda polls them, and
  * each batch goes through the handler's own code path (Fanout.process).
  */
-export async function startLocalMode({ functionName, region, checkpointsFile, refreshMs, env = process.env, aws, writeLog }: LocalModeOptions): Promise<LocalMode> {
+export type DeployedFanoutOptions = Pick<LocalModeOptions, 'functionName' | 'region' | 'env' | 'aws' | 'writeLog'>;
+
+/** The deployed function's code here, set up from its configuration in Lambda (its environment, timeout, role). */
+export async function openDeployedFanout({ functionName, region, env = process.env, aws, writeLog }: DeployedFanoutOptions) {
   const clients = new AwsClients(functionName, aws);
   const lambda = clients.get(LambdaClient, { region });
   const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
@@ -49,7 +52,11 @@ export async function startLocalMode({ functionName, region, checkpointsFile, re
     { ...env, ...configuration.Environment?.Variables, AWS_LAMBDA_FUNCTION_NAME: functionName, AWS_REGION: region },
     writeLog,
   );
-  const fanout = new Fanout(settings, clients);
+  return { fanout: new Fanout(settings, clients), settings, clients, lambda, configuration };
+}
+
+export async function startLocalMode({ functionName, region, checkpointsFile, refreshMs, env = process.env, aws, writeLog }: LocalModeOptions): Promise<LocalMode> {
+  const { fanout, settings, clients, lambda, configuration } = await openDeployedFanout({ functionName, region, env, aws, writeLog });
   const regionOf = (arn: string) => ({ region: arn.split(':')[3]! });
   const poller = new LocalPoller({
     process: (event, remainingTimeMs) => fanout.process(event, remainingTimeMs),

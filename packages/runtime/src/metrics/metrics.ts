@@ -1,21 +1,12 @@
 import type { CloudWatchClient} from '@aws-sdk/client-cloudwatch';
 import { PutMetricDataCommand, type MetricDatum, type StandardUnit } from '@aws-sdk/client-cloudwatch';
+import type { MetricName } from '../config/contracts.js';
 import type { Logger } from '../log/logger.js';
+
+export { DEFAULT_METRICS_NAMESPACE, type MetricName } from '../config/contracts.js';
 
 /** PutMetricData takes up to 1,000 metrics per request. */
 export const METRICS_PER_REQUEST = 1_000;
-
-export const DEFAULT_METRICS_NAMESPACE = 'Custom/FanOut';
-
-export type MetricName =
-  | 'RecordsReceived'
-  | 'UndecodableRecords'
-  | 'InvalidRows'
-  | 'Delivered'
-  | 'Failed'
-  | 'Rejected'
-  | 'Retries'
-  | 'Duration';
 
 export interface MetricDimensions {
   Source: string;

@@ -10,6 +10,7 @@ import {
 } from '../support/harness.js';
 import { collapsedBodies, jsonRecords as records } from '../support/collapse.js';
 import { kinesisEvent } from '../support/events.js';
+import { recordOutcomeLines } from '../support/logs.js';
 import { bodiesIn, createQueue, drainQueue, queueName } from '../support/sqs.js';
 
 describe('sqs target', () => {
@@ -100,7 +101,7 @@ describe('sqs target', () => {
     expect(await fanout.process(event)).toEqual({ batchItemFailures: [] });
 
     expect((await drainQueue(queueUrl)).map((message) => message.Body)).toEqual(['fine']);
-    const rejections = fanout.logs.filter((line) => String(line.message).startsWith('record rejected'));
+    const rejections = recordOutcomeLines(fanout, 'rejected');
     expect(rejections.map((line) => line.sequenceNumber)).toEqual([event.Records[0]!.kinesis.sequenceNumber, event.Records[1]!.kinesis.sequenceNumber]);
     expect(String(rejections[0]!.message)).toContain('not UTF-8 text');
     expect(String(rejections[1]!.message)).toContain('more than the 1048576-byte limit of sqs');

@@ -1,0 +1,194 @@
+import { FAILURE_DOCUMENT_VERSION, type FailureDocument, type TargetStateName } from '../config/contracts.js';
+import type { TargetConfig } from '../config/schema.js';
+import type { FinalOutcome } from '../delivery/retry.js';
+import { isKinesisRecord, type DecodedRecords, type FanoutRecord, type IndexedEventRecord } from '../records/index.js';
+import { inRanges, positionOf, takenRanges, type Position } from './positions.js';
+import type { BatchProgress, TargetProgress } from './progress-table.js';
+
+/** Invocations in a row a target may hold its shard before it shows as `stuck` rather than `retrying`. */
+export const STUCK_AFTER_ATTEMPTS = 3;
+
+/** One record of a target's view of the batch: one it can be sent, or one that could not be decoded for it. */
+interface ViewItem {
+  eventIndex: number;
+  position: Position;
+  record?: FanoutRecord;
+  undecodable?: { reason: string };
+}
+
+/** What a target does with a batch: what it sends, what it had already, what goes straight to its store. */
+export interface TargetPlan {
+  toSend: FanoutRecord[];
+  skipped: number;
+  undecodable: Array<{ eventIndex: number; position: Position; reason: string }>;
+  previous: TargetProgress | undefined;
+  items: ViewItem[];
+}
+
+/** The target's records in event order, without those it took in an earlier try of this batch. */
+export function planTarget(view: DecodedRecords, previous: TargetProgress | undefined): TargetPlan {
+  const items: ViewItem[] = [
+    ...view.records.map((record) => ({ eventIndex: record.eventIndex, position: positionOf(record), record })),
+    ...view.undecodable.map(({ eventIndex, sequenceNumber, reason }) => ({ eventIndex, position: sequenceNumber, undecodable: { reason } })),
+  ].sort((a, b) => a.eventIndex - b.eventIndex);
+  const had = (item: ViewItem) => previous !== undefined && inRanges(item.position, previous.taken);
+  const toSend: FanoutRecord[] = [];
+  const undecodable: TargetPlan['undecodable'] = [];
+  let skipped = 0;
+  for (const item of items) {
+    if (had(item)) skipped++;
+    else if (item.record) toSend.push(item.record);
+    else undecodable.push({ eventIndex: item.eventIndex, position: item.position, reason: item.undecodable!.reason });
+  }
+  return { toSend, skipped, undecodable, previous, items };
+}
+
+/** A record that leaves the target for its store, and why. */
+export interface Failover {
+  eventIndex: number;
+  position: Position;
+  record?: FanoutRecord;
+  reason: string;
+}
+
+/** How a target's delivery ends: what it took, what it gives up to its store, what it still holds. */
+export interface TargetSettlement {
+  plan: TargetPlan;
+  taken: Set<Position>;
+  failover: Failover[];
+  held: Array<{ record: FanoutRecord; reason: string }>;
+  /** Invocations in a row with records held or failed over after failing (this one counted). */
+  attempts: number;
+  firstFailureAt: string | undefined;
+}
+
+function ageSeconds(record: FanoutRecord, nowMs: number): number | undefined {
+  return record.approximateArrivalTimestamp === undefined ? undefined : nowMs / 1000 - record.approximateArrivalTimestamp;
+}
+
+/** Why a record that failed again is given up, when the target's limits say so. */
+function pastLimits(target: TargetConfig, record: FanoutRecord, attempts: number, nowMs: number): string | undefined {
+  if (target.maxAttempts !== undefined && attempts >= target.maxAttempts) {
+    return `failed in ${attempts} invocation${attempts === 1 ? '' : 's'} (maxAttempts ${target.maxAttempts})`;
+  }
+  const age = ageSeconds(record, nowMs);
+  if (target.maxRecordAgeSeconds !== undefined && age !== undefined && age > target.maxRecordAgeSeconds) {
+    return `older than maxRecordAgeSeconds ${target.maxRecordAgeSeconds} (${Math.round(age)} s)`;
+  }
+  return undefined;
+}
+
+/** Sorts the outcomes of one delivery into taken, failed over (refused, or past the target's limits) and held. */
+export function settleTarget(target: TargetConfig, plan: TargetPlan, outcomes: ReadonlyMap<FanoutRecord, FinalOutcome>, nowMs: number): TargetSettlement {
+  const taken = new Set<Position>();
+  const failover: Failover[] = plan.undecodable.map((item) => ({ ...item, reason: `could not be decoded: ${item.reason}` }));
+  const held: TargetSettlement['held'] = [];
+  const failing = [...outcomes.values()].some((outcome) => outcome.status === 'failed');
+  const attempts = failing ? (plan.previous?.attempts ?? 0) + 1 : 0;
+  for (const record of plan.toSend) {
+    const outcome = outcomes.get(record) ?? { status: 'failed', reason: 'not sent' };
+    const position = positionOf(record);
+    if (outcome.status === 'delivered') taken.add(position);
+    else if (outcome.status === 'rejected') failover.push({ eventIndex: record.eventIndex, position, record, reason: outcome.reason });
+    else {
+      const given = pastLimits(target, record, attempts, nowMs);
+      if (given) failover.push({ eventIndex: record.eventIndex, position, record, reason: `${outcome.reason}; ${given}` });
+      else held.push({ record, reason: outcome.reason });
+    }
+  }
+  const firstFailureAt = failing ? (plan.previous?.firstFailureAt ?? new Date(nowMs).toISOString()) : undefined;
+  return { plan, taken, failover, held, attempts, firstFailureAt };
+}
+
+/** The failure document of a record given up: whole, as the event had it, to be delivered later. */
+export function failureDocumentOf(
+  target: TargetConfig,
+  failover: Failover,
+  eventRecords: ReadonlyMap<number, IndexedEventRecord>,
+  settlement: Pick<TargetSettlement, 'attempts' | 'firstFailureAt'>,
+  nowMs: number,
+): FailureDocument {
+  const eventRecord = eventRecords.get(failover.eventIndex)!.record;
+  const now = new Date(nowMs).toISOString();
+  const { record } = failover;
+  const raw = isKinesisRecord(eventRecord)
+    ? { key: eventRecord.kinesis.partitionKey, data: eventRecord.kinesis.data, arrival: eventRecord.kinesis.approximateArrivalTimestamp }
+    : { key: '', data: Buffer.from(JSON.stringify(eventRecord.dynamodb ?? {})).toString('base64'), arrival: eventRecord.dynamodb?.ApproximateCreationDateTime };
+  return {
+    fanoutFailure: FAILURE_DOCUMENT_VERSION,
+    sourceArn: target.sourceArn,
+    ...(isKinesisRecord(eventRecord) ? { shardId: eventRecord.eventID.split(':')[0] } : {}),
+    target: { id: target.id, type: target.type },
+    record: record
+      ? {
+          key: record.key,
+          sequenceNumber: record.sequenceNumber,
+          ...(record.subSequenceNumber !== undefined ? { subSequenceNumber: record.subSequenceNumber } : {}),
+          action: record.action,
+          ...(record.approximateArrivalTimestamp !== undefined ? { approximateArrivalTimestamp: record.approximateArrivalTimestamp } : {}),
+          data: record.data.toString('base64'),
+          ...(record.keys ? { keys: { ...record.keys } } : {}),
+          eventRecord: record.eventRecord,
+        }
+      : {
+          // not decodable for this target: the stream record as it came
+          key: raw.key,
+          sequenceNumber: failover.position,
+          action: isKinesisRecord(eventRecord) ? 'PUT' : (eventRecord.eventName ?? 'MODIFY'),
+          ...(raw.arrival !== undefined ? { approximateArrivalTimestamp: raw.arrival } : {}),
+          data: raw.data,
+          eventRecord,
+        },
+    reason: failover.reason,
+    attempts: Math.max(settlement.attempts, 1),
+    firstFailureAt: settlement.firstFailureAt ?? now,
+    lastFailureAt: now,
+  };
+}
+
+/** A stored failure back as a record the delivery code takes (its event index: its place among those redriven). */
+export function recordOfFailure(document: FailureDocument, eventIndex: number): FanoutRecord {
+  const { record } = document;
+  return {
+    eventIndex,
+    sourceArn: document.sourceArn,
+    key: record.key,
+    sequenceNumber: record.sequenceNumber,
+    ...(record.subSequenceNumber !== undefined ? { subSequenceNumber: record.subSequenceNumber } : {}),
+    data: Buffer.from(record.data, 'base64'),
+    action: record.action as FanoutRecord['action'],
+    ...(record.approximateArrivalTimestamp !== undefined ? { approximateArrivalTimestamp: record.approximateArrivalTimestamp } : {}),
+    ...(record.keys ? { keys: record.keys } : {}),
+    eventRecord: record.eventRecord as FanoutRecord['eventRecord'],
+  };
+}
+
+/** What each target took of the batch from `fromIndex` on (the record the retry starts at), and how it fails there. */
+export function batchProgressOf(settlements: ReadonlyMap<string, TargetSettlement>, fromIndex: number): BatchProgress {
+  const progress: BatchProgress = {};
+  for (const [id, settlement] of settlements) {
+    const { plan, taken } = settlement;
+    const had = (position: Position) => plan.previous !== undefined && inRanges(position, plan.previous.taken);
+    const items = plan.items.filter((item) => item.eventIndex >= fromIndex);
+    const stored = new Set(settlement.failover.map((item) => item.position));
+    progress[id] = {
+      taken: takenRanges(items, (item) => item.position, (item) => taken.has(item.position) || stored.has(item.position) || had(item.position)),
+      attempts: settlement.held.length > 0 ? settlement.attempts : 0,
+      ...(settlement.held.length > 0 && settlement.firstFailureAt ? { firstFailureAt: settlement.firstFailureAt } : {}),
+    };
+  }
+  return progress;
+}
+
+/** The state a target's delivery leaves it in. */
+export function stateOf(settlement: TargetSettlement): { state: TargetStateName; since?: string; lastError?: string; heldSince?: string } {
+  const lastError = settlement.held[0]?.reason ?? settlement.failover[0]?.reason;
+  if (settlement.held.length === 0) return { state: 'ok', ...(lastError ? { lastError } : {}) };
+  const arrivals = settlement.held.map(({ record }) => record.approximateArrivalTimestamp).filter((at): at is number => at !== undefined);
+  return {
+    state: settlement.attempts >= STUCK_AFTER_ATTEMPTS ? 'stuck' : 'retrying',
+    ...(settlement.firstFailureAt ? { since: settlement.firstFailureAt } : {}),
+    ...(lastError ? { lastError } : {}),
+    ...(arrivals.length > 0 ? { heldSince: new Date(Math.min(...arrivals) * 1000).toISOString() } : {}),
+  };
+}
