@@ -205,7 +205,7 @@ export class Fanout {
           metrics.add('Skipped', plan.skipped, dimensions);
           metrics.add('FailedOver', failedOver, dimensions);
           metrics.add('Duration', Date.now() - started, dimensions, 'Milliseconds');
-          await this.states?.record(sourceArn, target.id, stateOf(settlement)).catch((error: unknown) => targetLog.warn('target state not written', { error }));
+          await this.states?.record(sourceArn, target.id, stateOf(settlement), (plan.previous?.attempts ?? 0) > 0).catch((error: unknown) => targetLog.warn('target state not written', { error }));
         }),
       ),
     );

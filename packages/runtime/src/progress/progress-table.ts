@@ -1,10 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   PROGRESS_TTL_ATTRIBUTE,
   batchProgressKey,
   targetStateKey,
-  targetStatePartition,
   type TargetStateItem,
 } from '../config/contracts.js';
 import type { TakenRanges } from './positions.js';
@@ -33,7 +32,7 @@ export const PROGRESS_TTL_SECONDS = 8 * 24 * 3600;
  */
 const MAX_RANGES_PER_TARGET = 1_000;
 
-/** The progress table: per-target progress of retried batches, and each target's state. */
+/** The progress table: per-target progress of retried batches, and each target's state (the console reads those). */
 export class ProgressTable {
   private readonly documents: DynamoDBDocumentClient;
 
@@ -71,16 +70,6 @@ export class ProgressTable {
       }),
       { abortSignal: signal },
     );
-  }
-
-  async readStates(sourceArn: string): Promise<Map<string, TargetStateItem>> {
-    const states = new Map<string, TargetStateItem>();
-    const pages = paginateQuery(
-      { client: this.documents },
-      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': targetStatePartition(sourceArn) }, ConsistentRead: true },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) states.set(String(item.sk), item as TargetStateItem);
-    return states;
   }
 
   /** Writes the state's fields; `stored` is left to `addStored`. */

@@ -5,47 +5,36 @@ export type TargetStateUpdate = Pick<TargetStateItem, 'state'> & Partial<Pick<Ta
 
 type Known = Pick<TargetStateItem, 'state' | 'since'> & Partial<Pick<TargetStateItem, 'lastError' | 'heldSince'>>;
 
-function unchanged(known: Known | undefined, next: TargetStateUpdate): boolean {
-  // a target never written is ok
-  const current: Known = known ?? { state: 'ok', since: '' };
+function unchanged(known: Known, next: TargetStateUpdate): boolean {
   return (
-    current.state === next.state &&
-    current.lastError === next.lastError &&
-    current.heldSince === next.heldSince &&
-    (next.since === undefined || current.since === next.since)
+    known.state === next.state &&
+    known.lastError === next.lastError &&
+    known.heldSince === next.heldSince &&
+    (next.since === undefined || known.since === next.since)
   );
 }
 
 /**
- * The targets' states, written to the progress table only when they change: the table is read
- * once per source by this process, then what it wrote is remembered, so a healthy target costs
- * no write.
+ * The targets' states, written to the progress table only when they change, so that a healthy
+ * target costs no read and no write. A target that was failing is known to have been from its
+ * progress in the retried batch (any process may serve the retry); after that, this process
+ * remembers what it wrote.
  */
 export class TargetStates {
-  private readonly known = new Map<string, Promise<Map<string, Known>>>();
+  private readonly known = new Map<string, Known>();
 
   constructor(
     private readonly table: ProgressTable,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async record(sourceArn: string, targetId: string, next: TargetStateUpdate): Promise<void> {
-    const states = await this.statesOf(sourceArn);
-    if (unchanged(states.get(targetId), next)) return;
+  /** `wasFailing`: the batch's progress says the target failed in the try before this one. */
+  async record(sourceArn: string, targetId: string, next: TargetStateUpdate, wasFailing: boolean): Promise<void> {
+    const key = JSON.stringify([sourceArn, targetId]);
+    const known = this.known.get(key) ?? (wasFailing ? undefined : { state: 'ok', since: '' });
+    if (known && unchanged(known, next)) return;
     const written: Known = { ...next, since: next.since ?? new Date(this.now()).toISOString() };
     await this.table.writeState(sourceArn, targetId, written);
-    states.set(targetId, written);
-  }
-
-  private statesOf(sourceArn: string): Promise<Map<string, Known>> {
-    let states = this.known.get(sourceArn);
-    if (!states) {
-      states = this.table.readStates(sourceArn).catch((error: unknown) => {
-        this.known.delete(sourceArn);
-        throw error;
-      });
-      this.known.set(sourceArn, states);
-    }
-    return states;
+    this.known.set(key, written);
   }
 }

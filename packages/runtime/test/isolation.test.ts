@@ -1,0 +1,139 @@
+import { motoRequests } from '@fanout/testbed';
+import { describe, expect, it } from 'vitest';
+import type { TargetRowInput } from '../src/config/schema.js';
+import { kinesisEvent } from './support/events.js';
+import { aws, createTargetsTable, kinesisSourceArn, putTargets, testFanout } from './support/harness.js';
+import { sink, uniqueSinkPath } from './support/http.js';
+import { createFailureBucket, createProgressTable, invokeWithRetries, storedFailures, targetStates } from './support/isolation.js';
+import { closedPortUrl } from './support/servers.js';
+import { bodiesIn, createQueue } from './support/sqs.js';
+
+const records = Array.from({ length: 20 }, (_, index) => ({ partitionKey: `key-${index % 4}`, data: `record ${index}` }));
+
+/** A deployment's three stores (targets, progress, failures) with these targets of one source, and a Fanout on them. */
+async function deployment(rows: (sourceArn: string) => TargetRowInput[], retry = { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 }) {
+  const [table, progressTable, failureStore] = await Promise.all([createTargetsTable(), createProgressTable(), createFailureBucket()]);
+  const sourceArn = kinesisSourceArn();
+  await putTargets(table, rows(sourceArn));
+  const open = () => testFanout(table, { progressTableName: progressTable, failureStore, retry });
+  return { table, progressTable, failureStore, sourceArn, open, fanout: open(), event: kinesisEvent(sourceArn, records) };
+}
+
+/** The progress table's calls moto received, by operation. */
+function progressCalls(progressTable: string): string[] {
+  return motoRequests(aws, /^\/$/)
+    .filter((request) => request.body.includes(`"TableName":"${progressTable}"`))
+    .map((request) => String(request.headers['X-Amz-Target']).split('.')[1]!);
+}
+
+describe('target isolation', () => {
+  it('sends a healthy target each record once while a failing target beside it holds the shard, and shows that one stuck', async () => {
+    const queue = await createQueue();
+    const down = await closedPortUrl();
+    const { fanout, event, progressTable, sourceArn } = await deployment((source) => [
+      { sourceArn: source, id: 'healthy', type: 'sqs', destination: queue, active: true, collapse: 'none' },
+      { sourceArn: source, id: 'down', type: 'http', destination: down, active: true, collapse: 'none' },
+    ]);
+
+    const responses = await invokeWithRetries((batch) => fanout.process(batch), event, 4);
+
+    expect(responses.map((response) => response.batchItemFailures.length)).toEqual([1, 1, 1, 1]);
+    expect((await bodiesIn(queue)).sort()).toEqual(records.map((record) => record.data).sort());
+    const states = await targetStates(progressTable, sourceArn);
+    expect(states.down).toMatchObject({ state: 'stuck', lastError: expect.stringContaining('ECONNREFUSED'), heldSince: expect.any(String) });
+    // a target that never failed costs no write of its state
+    expect(states.healthy).toBeUndefined();
+  });
+
+  it('sends a parallel target again only the records its endpoint failed, not those it took beyond them', async () => {
+    const path = uniqueSinkPath();
+    await sink.respondWith({ path, status: 500, count: 3 });
+    const { fanout, event } = await deployment(
+      (source) => [{ sourceArn: source, id: 'http', type: 'http', destination: sink.url(path), active: true, collapse: 'none', parallel: true }],
+      { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 10 },
+    );
+
+    const responses = await invokeWithRetries((batch) => fanout.process(batch), event, 3);
+
+    expect(responses.map((response) => response.batchItemFailures.length)).toEqual([1, 0]);
+    const requests = await sink.requests(path);
+    // 20 taken at once or on the retry, and the 3 answered 500 once each
+    expect(requests).toHaveLength(records.length + 3);
+    expect(new Set(requests.map((request) => request.bytes.toString('utf8'))).size).toBe(records.length);
+  });
+
+  it('puts a record the endpoint refuses in the failure store, whole, and does not hold the shard for it', async () => {
+    const path = uniqueSinkPath();
+    await sink.respondWith({ path, status: 400, count: 1, body: 'no such order' });
+    const { fanout, failureStore, sourceArn } = await deployment((source) => [
+      { sourceArn: source, id: 'http', type: 'http', destination: sink.url(path), active: true, collapse: 'none', parallel: false },
+    ]);
+    const event = kinesisEvent(sourceArn, records.slice(0, 3));
+
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [] });
+
+    const [first] = event.Records;
+    expect(await storedFailures(failureStore, sourceArn, 'http')).toEqual([
+      expect.objectContaining({
+        sourceArn,
+        shardId: 'shardId-000000000000',
+        target: { id: 'http', type: 'http' },
+        record: expect.objectContaining({
+          key: first!.kinesis.partitionKey,
+          sequenceNumber: first!.kinesis.sequenceNumber,
+          data: first!.kinesis.data,
+          action: 'PUT',
+          approximateArrivalTimestamp: first!.kinesis.approximateArrivalTimestamp,
+          eventRecord: first,
+        }),
+        reason: expect.stringContaining('HTTP 400'),
+        attempts: 1,
+      }),
+    ]);
+    expect((await sink.requests(path)).length).toBe(3);
+  });
+
+  it('moves a target that is down past its records once they failed in maxAttempts invocations, and redrive delivers each once when it is back', async () => {
+    const queue = await createQueue();
+    const down = await closedPortUrl();
+    const { table, fanout, event, failureStore, sourceArn, progressTable, open } = await deployment((source) => [
+      { sourceArn: source, id: 'healthy', type: 'sqs', destination: queue, active: true, collapse: 'none' },
+      { sourceArn: source, id: 'down', type: 'http', destination: down, active: true, collapse: 'none', maxAttempts: 2 },
+    ]);
+
+    const responses = await invokeWithRetries((batch) => fanout.process(batch), event, 4);
+
+    expect(responses.map((response) => response.batchItemFailures.length)).toEqual([1, 0]);
+    expect((await bodiesIn(queue)).sort()).toEqual(records.map((record) => record.data).sort());
+    const stored = await storedFailures(failureStore, sourceArn, 'down');
+    expect(stored.map((failure) => failure.record.sequenceNumber)).toEqual(event.Records.map((record) => record.kinesis.sequenceNumber));
+    expect(stored[0]).toMatchObject({ attempts: 2, reason: expect.stringMatching(/ECONNREFUSED.*maxAttempts 2/) });
+    expect((await targetStates(progressTable, sourceArn)).down).toMatchObject({ state: 'ok', stored: records.length });
+
+    // the endpoint back (the row pointed at a working one), redrive sends the store through the same delivery
+    const path = uniqueSinkPath();
+    await putTargets(table, [{ sourceArn, id: 'down', type: 'http', destination: sink.url(path), active: true, collapse: 'none', maxAttempts: 2 }]);
+    const report = await open().fanout.redrive(sourceArn, 'down', { remainingTimeMs: () => 60_000 });
+
+    expect(report).toEqual({ delivered: records.length, failedAgain: 0, remaining: 0 });
+    expect((await sink.requests(path)).map((request) => JSON.parse(request.bytes.toString('utf8')).sequenceNumber as string).sort()).toEqual(
+      event.Records.map((record) => record.kinesis.sequenceNumber).sort(),
+    );
+    expect(await storedFailures(failureStore, sourceArn, 'down')).toEqual([]);
+    expect((await targetStates(progressTable, sourceArn)).down).toMatchObject({ stored: 0 });
+  });
+
+  it('costs one read of the progress table an invocation and no write while nothing fails', async () => {
+    const queue = await createQueue();
+    const { fanout, sourceArn, progressTable } = await deployment((source) => [
+      { sourceArn: source, id: 'healthy', type: 'sqs', destination: queue, active: true, collapse: 'none' },
+    ]);
+
+    const before = progressCalls(progressTable).length;
+    for (let invocation = 0; invocation < 3; invocation++) {
+      expect(await fanout.process(kinesisEvent(sourceArn, records.slice(0, 5)))).toEqual({ batchItemFailures: [] });
+    }
+
+    expect(progressCalls(progressTable).slice(before)).toEqual(['GetItem', 'GetItem', 'GetItem']);
+  });
+});

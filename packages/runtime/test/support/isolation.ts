@@ -1,0 +1,84 @@
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { awsClientConfig, uniqueName } from '@fanout/testbed';
+import {
+  PROGRESS_TTL_ATTRIBUTE,
+  failurePrefix,
+  targetStatePartition,
+  type FailureDocument,
+  type TargetStateItem,
+} from '../../src/config/contracts.js';
+import type { BatchResponse, StreamEvent } from '../../src/fanout.js';
+import { eventSequenceNumber, type StreamEventRecord } from '../../src/records/index.js';
+import { aws, HOME_REGION } from './harness.js';
+
+/** A progress table as deploy makes it: string keys pk and sk, a TTL attribute. */
+export async function createProgressTable(name = uniqueName('fanoutProgress')): Promise<string> {
+  const dynamodb = new DynamoDBClient(awsClientConfig(aws));
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  await dynamodb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: PROGRESS_TTL_ATTRIBUTE, Enabled: true } }));
+  return name;
+}
+
+const s3 = () => new S3Client({ ...awsClientConfig(aws), forcePathStyle: true });
+
+/** An S3 bucket for failures; its ARN, as FAILURE_STORE or onFailure name it. */
+export async function createFailureBucket(name = uniqueName('failures').toLowerCase()): Promise<string> {
+  await s3().send(new CreateBucketCommand({ Bucket: name }));
+  return `arn:aws:s3:::${name}`;
+}
+
+/** The failure documents a bucket holds for a target, in record order. */
+export async function storedFailures(bucketArn: string, sourceArn: string, targetId: string): Promise<FailureDocument[]> {
+  const Bucket = bucketArn.split(':::')[1]!;
+  const client = s3();
+  const { Contents = [] } = await client.send(new ListObjectsV2Command({ Bucket, Prefix: failurePrefix(sourceArn, targetId) }));
+  return Promise.all(
+    Contents.map(async ({ Key }) => JSON.parse(await (await client.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToString()) as FailureDocument),
+  );
+}
+
+export async function targetStates(progressTable: string, sourceArn: string): Promise<Record<string, TargetStateItem>> {
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig(aws)));
+  const { Items = [] } = await documents.send(
+    new QueryCommand({ TableName: progressTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': targetStatePartition(sourceArn) } }),
+  );
+  return Object.fromEntries(Items.map((item) => [String(item.sk), item as TargetStateItem]));
+}
+
+/**
+ * Invokes as Lambda does with ReportBatchItemFailures: again and again from the earliest record
+ * reported, `rounds` invocations at most or until nothing is reported. Returns each response.
+ */
+export async function invokeWithRetries(
+  process: (event: StreamEvent) => Promise<BatchResponse>,
+  event: { Records: StreamEventRecord[] },
+  rounds: number,
+): Promise<BatchResponse[]> {
+  const responses: BatchResponse[] = [];
+  let records = event.Records;
+  for (let round = 0; round < rounds && records.length > 0; round++) {
+    const response = await process({ Records: records });
+    responses.push(response);
+    const failed = response.batchItemFailures[0]?.itemIdentifier;
+    if (failed === undefined) break;
+    records = records.slice(records.findIndex((record) => eventSequenceNumber(record) === failed));
+  }
+  return responses;
+}
+
+export { HOME_REGION };
