@@ -1,5 +1,5 @@
 import { ENVIRONMENT, targetsTableNameFor } from './config/contracts.js';
-import { DEFAULT_RETRY_POLICY } from './delivery/retry.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY_POLICY } from './delivery/retry.js';
 import type { FanoutSettings } from './fanout.js';
 import { createLogger, parseLogLevel } from './log/logger.js';
 import { DEFAULT_METRICS_NAMESPACE } from './metrics/metrics.js';
@@ -20,7 +20,7 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
  * The function's settings, from its environment:
  * TARGETS_TABLE (default `<AWS_LAMBDA_FUNCTION_NAME>Targets`), PROGRESS_TABLE and FAILURE_STORE
  * (per-target progress and the default failure store: none unless set), CONFIG_TTL_SECONDS (60),
- * METRICS_NAMESPACE (Custom/FanOut), TARGET_CONCURRENCY (8), RETRY_MAX_ATTEMPTS (8), LOG_LEVEL (info).
+ * METRICS_NAMESPACE (Custom/FanOut), TARGET_CONCURRENCY (8), RETRY_MAX_ATTEMPTS (8), REQUEST_TIMEOUT_MS (10000), LOG_LEVEL (info).
  * Log lines go to stdout, as Lambda wants them, unless `writeLog` takes them.
  */
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env, writeLog?: (line: string) => void): FanoutSettings {
@@ -36,7 +36,11 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env, wr
     configTtlMs: positiveNumber(env, 'CONFIG_TTL_SECONDS', DEFAULT_CONFIG_TTL_SECONDS) * 1000,
     metricsNamespace: env.METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE,
     targetConcurrency: Math.max(1, positiveNumber(env, 'TARGET_CONCURRENCY', DEFAULT_TARGET_CONCURRENCY)),
-    retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: Math.max(1, positiveNumber(env, 'RETRY_MAX_ATTEMPTS', DEFAULT_RETRY_POLICY.maxAttempts)) },
+    retry: {
+      ...DEFAULT_RETRY_POLICY,
+      maxAttempts: Math.max(1, positiveNumber(env, ENVIRONMENT.retryMaxAttempts, DEFAULT_RETRY_POLICY.maxAttempts)),
+      requestTimeoutMs: Math.max(1, positiveNumber(env, ENVIRONMENT.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS)),
+    },
     reserveMs: DEFAULT_RESERVE_MS,
     log: createLogger({ level: parseLogLevel(env.LOG_LEVEL), fields: { function: functionName }, ...(writeLog ? { write: writeLog } : {}) }),
   };

@@ -1,17 +1,19 @@
 import { motoRequests } from '@fanout/testbed';
 import { describe, expect, it } from 'vitest';
 import type { TargetRowInput } from '../src/config/schema.js';
+import type { RetryPolicy } from '../src/delivery/retry.js';
 import { kinesisEvent } from './support/events.js';
 import { aws, createTargetsTable, kinesisSourceArn, putTargets, testFanout } from './support/harness.js';
 import { sink, uniqueSinkPath } from './support/http.js';
 import { createFailureBucket, createProgressTable, invokeWithRetries, storedFailures, targetStates } from './support/isolation.js';
-import { closedPortUrl } from './support/servers.js';
+import { outcomeLines } from './support/logs.js';
+import { closedPortUrl, startLocalServer } from './support/servers.js';
 import { bodiesIn, createQueue } from './support/sqs.js';
 
 const records = Array.from({ length: 20 }, (_, index) => ({ partitionKey: `key-${index % 4}`, data: `record ${index}` }));
 
 /** A deployment's three stores (targets, progress, failures) with these targets of one source, and a Fanout on them. */
-async function deployment(rows: (sourceArn: string) => TargetRowInput[], retry = { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 }) {
+async function deployment(rows: (sourceArn: string) => TargetRowInput[], retry: RetryPolicy = { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 }) {
   const [table, progressTable, failureStore] = await Promise.all([createTargetsTable(), createProgressTable(), createFailureBucket()]);
   const sourceArn = kinesisSourceArn();
   await putTargets(table, rows(sourceArn));
@@ -135,5 +137,29 @@ describe('target isolation', () => {
     }
 
     expect(progressCalls(progressTable).slice(before)).toEqual(['GetItem', 'GetItem', 'GetItem']);
+  });
+
+  it.each([
+    ['an SDK client (sqs)', 'sqs' as const],
+    ['the http sender', 'http' as const],
+  ])('gives up a request that never answers after REQUEST_TIMEOUT_MS through %s, not at the deadline, and logs it once for the batch', async (_name, type) => {
+    const silent = await startLocalServer(() => undefined);
+    // the SDK sends a queue's calls to the host of its URL: the silent server's
+    const destination = type === 'sqs' ? `${silent.url}/123456789012/never-answers` : silent.url;
+    const { fanout, event } = await deployment(
+      (source) => [{ sourceArn: source, id: 'hung', type, destination, active: true, collapse: 'none' }],
+      { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10, requestTimeoutMs: 500 },
+    );
+    try {
+      const started = Date.now();
+      const timeLeftMs = 120_000;
+      expect(await fanout.process(event, timeLeftMs)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
+      // two sends of 500 ms each: a client without a timeout would have waited for the whole invocation
+      expect(Date.now() - started).toBeLessThan(timeLeftMs / 2);
+      const lines = outcomeLines(fanout, 'failed');
+      expect(lines).toEqual([expect.objectContaining({ count: records.length, reason: expect.stringMatching(/Timeout|timed out|aborted/i) })]);
+    } finally {
+      await silent.close();
+    }
   });
 });

@@ -4,6 +4,13 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider, Logger } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
+/**
+ * The SDK's clients have no timeouts of their own: a connection not made, or a socket silent, this
+ * long fails the request (delivery retries it; its own per-send timeout is REQUEST_TIMEOUT_MS).
+ */
+export const SDK_CONNECTION_TIMEOUT_MS = 3_000;
+export const SDK_SOCKET_TIMEOUT_MS = 10_000;
+
 /** Any AWS SDK v3 client class. */
 export type AwsClientConstructor<Client> = new (config: AwsClientOptions) => Client;
 
@@ -76,13 +83,17 @@ export class AwsClients {
     return this.defaultCredentials;
   }
 
-  /** Where and how every client (STS's for assumed roles too) connects: none of it unless the defaults say. */
+  /** Where and how every client (STS's for assumed roles too) connects: timeouts always, the rest when the defaults say. */
   private connection(): Pick<AwsClientOptions, 'endpoint' | 'requestHandler' | 'logger'> {
     const { endpoint, verifySsl, logger } = this.defaults;
     return {
       ...(endpoint ? { endpoint } : {}),
       // a handler of its own per client: a client's destroy() closes its handler's connections
-      ...(verifySsl === false ? { requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ rejectUnauthorized: false }) }) } : {}),
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: SDK_CONNECTION_TIMEOUT_MS,
+        requestTimeout: SDK_SOCKET_TIMEOUT_MS,
+        ...(verifySsl === false ? { httpsAgent: new Agent({ rejectUnauthorized: false }) } : {}),
+      }),
       ...(logger ? { logger } : {}),
     };
   }

@@ -7,9 +7,14 @@ export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** One send at most, whatever the sender: a hung request is given up and retried, not waited for until the deadline. */
+  requestTimeoutMs?: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 5_000 };
+/** Well inside the shortest invocation fanout is deployed with (30 s by default), leaving time for retries. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 5_000, requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS };
 
 export type FinalOutcome =
   | { status: 'delivered' }
@@ -45,7 +50,7 @@ export async function sendWithRetry(
   const outcomes: Array<FinalOutcome | undefined> = batch.map(() => undefined);
   let pending = batch.map((_entry, index) => index);
   for (let attempt = 1; ; attempt++) {
-    const results = await sendOnce(sender, pending.map((index) => batch[index]!), clock.timeLeftMs());
+    const results = await sendOnce(sender, pending.map((index) => batch[index]!), clock.timeLeftMs(), policy.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
     const firstRetryable = results.findIndex((result) => result.status === 'retryable');
     const lastReason = results.findLast((result): result is RetryableOutcome => result.status === 'retryable')?.reason ?? '';
     const stillPending = pending.filter((index, position) => {
@@ -69,14 +74,29 @@ export async function sendWithRetry(
   return outcomes as FinalOutcome[];
 }
 
-/** One send, aborted when the invocation's time is up: a slow destination must not outlive the invocation. */
-async function sendOnce(sender: Sender, entries: readonly Entry[], timeLeftMs: number): Promise<EntryOutcome[]> {
+/**
+ * One send, aborted when the invocation's time is up or the request takes longer than its timeout:
+ * a slow destination must not outlive the invocation, nor hold the batch. A sender that does not
+ * stop on the signal is given up all the same (its request may still land: a retry may duplicate it).
+ */
+async function sendOnce(sender: Sender, entries: readonly Entry[], timeLeftMs: number, requestTimeoutMs: number): Promise<EntryOutcome[]> {
+  const timeoutMs = Math.max(Math.min(timeLeftMs, requestTimeoutMs), 1);
+  const signal = AbortSignal.timeout(timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const givenUp = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`TimeoutError: no answer within ${timeoutMs} ms`)), timeoutMs + ABORT_GRACE_MS);
+  });
   try {
-    const results = await sender.send(entries, AbortSignal.timeout(Math.max(timeLeftMs, 1)));
+    const results = await Promise.race([sender.send(entries, signal), givenUp]);
     if (results.length !== entries.length) throw new Error(`sender returned ${results.length} outcomes for ${entries.length} entries`);
     return results;
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const reason = error instanceof Error ? (error.message.startsWith(`${error.name}:`) ? error.message : `${error.name}: ${error.message}`) : String(error);
     return entries.map(() => ({ status: 'retryable', reason }));
+  } finally {
+    clearTimeout(timer);
   }
 }
+
+/** How long a sender has to stop after its signal aborted before the send is given up without it. */
+const ABORT_GRACE_MS = 100;
