@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { TargetRowInput } from '../src/config/schema.js';
 import type { RetryPolicy } from '../src/delivery/retry.js';
 import { kinesisEvent } from './support/events.js';
+import { kplAggregate, withCorruptedChecksum } from './support/kpl.js';
 import { aws, createTargetsTable, kinesisSourceArn, putTargets, testFanout } from './support/harness.js';
 import { sink, uniqueSinkPath } from './support/http.js';
 import { createFailureBucket, createProgressTable, invokeWithRetries, storedFailures, targetStates } from './support/isolation.js';
 import { outcomeLines } from './support/logs.js';
 import { closedPortUrl, startLocalServer } from './support/servers.js';
-import { bodiesIn, createQueue } from './support/sqs.js';
+import { bodiesIn, createQueue, drainQueue } from './support/sqs.js';
 
 const records = Array.from({ length: 20 }, (_, index) => ({ partitionKey: `key-${index % 4}`, data: `record ${index}` }));
 
@@ -162,4 +163,71 @@ describe('target isolation', () => {
       await silent.close();
     }
   });
+
+  it('keeps each kind of poison record in its target\'s store with its reason, logged once, and moves on', async () => {
+    const path = uniqueSinkPath();
+    await sink.respondWith({ path, status: 400, count: 1, body: 'refused' });
+    const [queue, json] = [await createQueue(), await createQueue()];
+    const { fanout, failureStore, sourceArn } = await deployment((source) => [
+      { sourceArn: source, id: 'opens-kpl', type: 'sqs', destination: queue, active: true, collapse: 'none', deaggregate: true },
+      { sourceArn: source, id: 'json', type: 'sqs', destination: json, active: true, collapse: 'JSON' },
+      { sourceArn: source, id: 'http', type: 'http', destination: sink.url(path), active: true, collapse: 'none', parallel: false },
+    ]);
+    const corrupted = withCorruptedChecksum(kplAggregate([{ partitionKey: 'user', data: '{"n":1}' }, { partitionKey: 'user', data: '{"n":2}' }]));
+    const event = kinesisEvent(sourceArn, [
+      { partitionKey: 'first', data: '{"n":0}' },
+      { partitionKey: 'corrupted', data: corrupted },
+      { partitionKey: 'text', data: 'not json' },
+      { partitionKey: 'large', data: `"${'x'.repeat(1_048_576)}"` },
+    ]);
+    const [first, aggregate, text, large] = event.Records.map((record) => record.kinesis.sequenceNumber);
+
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [] });
+
+    const stored = async (id: string) => (await storedFailures(failureStore, sourceArn, id)).map((failure) => [failure.record.sequenceNumber, failure.reason]);
+    expect(await stored('opens-kpl')).toEqual([
+      [aggregate, expect.stringMatching(/could not be decoded.*checksum/i)],
+      [large, expect.stringMatching(/more than the \d+-byte limit of sqs/)],
+    ]);
+    expect(await stored('json')).toEqual([
+      [aggregate, expect.stringContaining('not JSON')],
+      [text, expect.stringContaining('not JSON')],
+      [large, expect.stringMatching(/more than the 1048576-byte limit/)],
+    ]);
+    expect(await stored('http')).toEqual([[first, expect.stringContaining('HTTP 400')]]);
+    // the whole aggregate is kept, as the stream had it
+    expect((await storedFailures(failureStore, sourceArn, 'opens-kpl'))[0]!.record.data).toBe(corrupted.toString('base64'));
+    expect((await drainQueue(queue)).map((message) => message.Body)).toEqual(['{"n":0}', 'not json']);
+    const lines = (id: string) => outcomeLines(fanout, 'rejected').filter((line) => line.target === id).map((line) => line.count);
+    expect(lines('json')).toEqual([2, 1]);
+    expect(lines('http')).toEqual([1]);
+  });
+
+  it('moves a failing target past records older than its maxRecordAgeSeconds, into a queue store, a document too large for a message kept whole in S3', async () => {
+    const failures = await createQueue();
+    const down = await closedPortUrl();
+    const { fanout, failureStore, sourceArn } = await deployment((source) => [
+      { sourceArn: source, id: 'down', type: 'http', destination: down, active: true, collapse: 'none', maxRecordAgeSeconds: 60, onFailure: queueArn(failures) },
+    ]);
+    const event = kinesisEvent(sourceArn, [
+      { partitionKey: 'old', data: 'small' },
+      { partitionKey: 'old', data: 'y'.repeat(300_000) },
+    ]);
+
+    // the records arrived in 2025: far past a minute
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [] });
+
+    const messages = (await drainQueue(failures)).map((message) => JSON.parse(message.Body!) as Record<string, unknown>);
+    expect(messages).toEqual([
+      expect.objectContaining({ fanoutFailure: 1, target: { id: 'down', type: 'http' }, reason: expect.stringMatching(/ECONNREFUSED.*maxRecordAgeSeconds 60/) }),
+      expect.objectContaining({ fanoutFailurePointer: 1, bucket: failureStore.split(':::')[1], sequenceNumber: event.Records[1]!.kinesis.sequenceNumber }),
+    ]);
+    const [whole] = await storedFailures(failureStore, sourceArn, 'down');
+    expect(Buffer.from(whole!.record.data, 'base64').toString()).toBe('y'.repeat(300_000));
+  });
 });
+
+function queueArn(queueUrl: string): string {
+  const [account, name] = new URL(queueUrl).pathname.split('/').slice(1);
+  return `arn:aws:sqs:us-east-1:${account}:${name}`;
+}
