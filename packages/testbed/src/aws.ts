@@ -13,13 +13,16 @@ export interface AwsClientConfig {
   credentials: AwsCredentials;
 }
 
-/** Configuration for any AWS SDK v3 client, pointed at the test bed. */
+/**
+ * Configuration for any AWS SDK v3 client, pointed at the test bed (or, with `endpoint`, at
+ * something in front of it, such as a fault proxy's endpoint).
+ */
 export function awsClientConfig(
   aws: AwsEndpoints,
-  options: { region?: string; credentials?: AwsCredentials } = {},
+  options: { region?: string; credentials?: AwsCredentials; endpoint?: string } = {},
 ): AwsClientConfig {
   return {
-    endpoint: aws.endpoint,
+    endpoint: options.endpoint ?? aws.endpoint,
     region: options.region ?? aws.regions[0],
     credentials: options.credentials ?? aws.credentials,
   };

@@ -10,6 +10,21 @@ export type { RedisEndpoints } from './servers/redis.js';
 export type { MemcachedEndpoints } from './servers/memcached.js';
 export type { OpenSearchEndpoints } from './servers/opensearch.js';
 export type { HttpSinkEndpoints, RecordedRequest, ResponseRule } from './servers/http-sink.js';
+export { startFaultProxy, FAULT_KINDS } from './servers/fault-proxy.js';
+export type {
+  FaultProxy,
+  FaultProxyOptions,
+  FaultPlan,
+  FaultRates,
+  FaultKind,
+  FaultCounters,
+  FaultOperationCounters,
+  SlowAnswer,
+} from './servers/fault-proxy.js';
+export { TARGET_OPERATIONS } from './servers/fault-proxy/apis.js';
+export type { TargetOperation } from './servers/fault-proxy/apis.js';
+export { startTcpFaultProxy, TCP_FAULT_KINDS } from './servers/tcp-fault-proxy.js';
+export type { TcpFaultProxy, TcpFaultProxyOptions, TcpFaultPlan, TcpFaultKind, TcpFaultCounters } from './servers/tcp-fault-proxy.js';
 export { uniqueName } from './names.js';
 export { freePort } from './net.js';
 export { WAIT_CEILING_MS, TEST_CEILING_MS } from './patience.js';

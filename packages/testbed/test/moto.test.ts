@@ -1,13 +1,12 @@
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { strToU8, zipSync } from 'fflate';
 import { describe, expect, inject, it } from 'vitest';
 import { awsClientConfig, credentialsForAccount, motoRequests, uniqueName } from '../src/index.js';
+import { createEchoFunction } from './support/lambda.js';
 
 const aws = inject('testbed').aws;
 
@@ -55,21 +54,8 @@ describe('moto', () => {
   });
 
   it('runs Lambda without Docker, and records what each invocation received', async () => {
-    const iam = new IAMClient(awsClientConfig(aws));
-    const { Role } = await iam.send(
-      new CreateRoleCommand({ RoleName: uniqueName('lambda-role'), AssumeRolePolicyDocument: '{}' }),
-    );
+    const FunctionName = await createEchoFunction(aws);
     const lambda = new LambdaClient(awsClientConfig(aws));
-    const FunctionName = uniqueName('function');
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName,
-        Runtime: 'nodejs22.x',
-        Role: Role!.Arn!,
-        Handler: 'index.handler',
-        Code: { ZipFile: zipSync({ 'index.js': strToU8('exports.handler = async (event) => event;') }) },
-      }),
-    );
     const result = await lambda.send(
       new InvokeCommand({ FunctionName, InvocationType: 'Event', Payload: Buffer.from('{"n":1}') }),
     );
