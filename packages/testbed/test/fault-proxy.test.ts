@@ -1,3 +1,11 @@
+import * as cloudwatch from '@aws-sdk/client-cloudwatch';
+import * as dynamodb from '@aws-sdk/client-dynamodb';
+import * as firehose from '@aws-sdk/client-firehose';
+import * as iotData from '@aws-sdk/client-iot-data-plane';
+import * as kinesis from '@aws-sdk/client-kinesis';
+import * as s3 from '@aws-sdk/client-s3';
+import * as sns from '@aws-sdk/client-sns';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
@@ -32,7 +40,6 @@ import {
 } from '../src/index.js';
 import { createEchoFunction } from './support/lambda.js';
 import { recordingRetries, type RetryErrorType, type RetryStrategy } from './support/retries.js';
-import { NodeHttpHandler, cloudwatch, dynamodb, firehose, iotData, kinesis, s3, sns } from './support/runtime-sdk.js';
 
 const { aws, http, opensearch, redis } = inject('testbed');
 const [ACCOUNT] = aws.accounts;

@@ -5,11 +5,12 @@ import type { AwsCredentialIdentityProvider, Logger } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /**
- * The SDK's clients have no timeouts of their own: a connection not made, or a socket silent, this
- * long fails the request (delivery retries it; its own per-send timeout is REQUEST_TIMEOUT_MS).
+ * The SDK's clients have no timeouts of their own: a connection not made, or a request not
+ * answered, this long fails the request, for every call of the function (the targets table, the
+ * progress table, metrics; a delivery's own per-send timeout is REQUEST_TIMEOUT_MS).
  */
 export const SDK_CONNECTION_TIMEOUT_MS = 3_000;
-export const SDK_SOCKET_TIMEOUT_MS = 10_000;
+export const SDK_REQUEST_TIMEOUT_MS = 10_000;
 
 /** Any AWS SDK v3 client class. */
 export type AwsClientConstructor<Client> = new (config: AwsClientOptions) => Client;
@@ -91,7 +92,10 @@ export class AwsClients {
       // a handler of its own per client: a client's destroy() closes its handler's connections
       requestHandler: new NodeHttpHandler({
         connectionTimeout: SDK_CONNECTION_TIMEOUT_MS,
-        requestTimeout: SDK_SOCKET_TIMEOUT_MS,
+        requestTimeout: SDK_REQUEST_TIMEOUT_MS,
+        // without it a request past its timeout is only warned about
+        throwOnRequestTimeout: true,
+        socketTimeout: SDK_REQUEST_TIMEOUT_MS,
         ...(verifySsl === false ? { httpsAgent: new Agent({ rejectUnauthorized: false }) } : {}),
       }),
       ...(logger ? { logger } : {}),
