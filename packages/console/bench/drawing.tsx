@@ -26,7 +26,7 @@ export function syntheticSources(total: number): DiscoveredSource[] {
       kind === 'kinesis'
         ? `arn:aws:kinesis:us-east-1:123456789012:stream/${name}`
         : `arn:aws:dynamodb:us-east-1:123456789012:table/${name}/stream/2024-01-01T00:00:00.000`;
-    return { kind, name, arn, hook: index % 7 === 0 ? 'enabled' : 'none', targets: { active: index % 3, all: index % 4 }, listed: true };
+    return { kind, name, arn, hook: index % 7 === 0 ? 'enabled' : 'none', targets: { active: index % 3, all: index % 4 }, stuck: index % 11 === 0 ? 1 : 0, listed: true };
   });
 }
 

@@ -5,6 +5,13 @@ export interface Io {
   err(text: string): void;
 }
 
+/** Text cut to `width` characters, ending with an ellipsis when it was longer. */
+export function cut(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length <= width) return text;
+  return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+}
+
 /** Columns aligned under their headers, for people; long values are not cut (pipe to a pager). */
 export function formatTable(rows: ReadonlyArray<Record<string, string>>, columns: readonly string[]): string {
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => (row[column] ?? '').length)));

@@ -58,8 +58,8 @@ describe('hook --consumer', () => {
     const listed = await fanoutConsole(['list', ...deployment, ...source(stream)]);
     const hook = 'enabled (consumer copy)';
     expect(listed.out.split('\n')).toEqual([
-      `${'HOOK'.padEnd(hook.length)}  ID    TYPE  ${'DESTINATION'.padEnd(queueUrl.length)}  ACTIVE  OPTIONS`,
-      `${hook}  copy  sqs   ${queueUrl}  no`,
+      `${'HOOK'.padEnd(hook.length)}  ID    TYPE  ${'DESTINATION'.padEnd(queueUrl.length)}  ACTIVE  STATE  BEHIND  STORED  OPTIONS  LAST ERROR`,
+      `${hook}  copy  sqs   ${queueUrl}  no      ok     -       0`,
     ]);
     expect(await json(['list', '--source-arn', stream.arn])).toEqual([
       expect.objectContaining({ sourceArn: stream.arn, id: 'copy', hook: { uuid: view.uuid, state: 'enabled', consumerName: 'copy', consumerArn } }),

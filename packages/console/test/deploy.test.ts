@@ -1,14 +1,31 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { uniqueName } from '@fanout/testbed';
+import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
+import { DeleteTableCommand, DescribeTimeToLiveCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateFunctionCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
+import { WAIT_CEILING_MS, uniqueName } from '@fanout/testbed';
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { RUNTIME_ZIP_VARIABLE } from '../src/aws/runtime-zip.js';
 import { aws, fanoutConsole, testTerminal } from './support/console.js';
-import { createStream } from './support/destination-resources.js';
-import { functionConfiguration, iam, lambda, mappingsOf, policyResources, role, rolePolicy, table, useFreshRuntimeZip } from './support/deployment.js';
+import { createQueue, createStream } from './support/destination-resources.js';
+import {
+  bucketExists,
+  bucketKeys,
+  dynamodb,
+  functionConfiguration,
+  iam,
+  lambda,
+  mappingsOf,
+  policyResources,
+  putFailure,
+  role,
+  s3,
+  rolePolicy,
+  table,
+  useFreshRuntimeZip,
+} from './support/deployment.js';
 
 const zipFile = useFreshRuntimeZip();
 const [region] = aws.regions;
@@ -17,6 +34,8 @@ const [account] = aws.accounts;
 interface Deployed {
   functionArn: string;
   tableArn: string;
+  progressTableArn: string;
+  failureStoreArn: string;
   roleArn: string;
   steps: Array<{ resource: string; name: string; outcome: string }>;
 }
@@ -27,6 +46,25 @@ async function deploy(args: string[]): Promise<Deployed> {
   expect(result.code).toBe(0);
   return result.json<Deployed>();
 }
+
+/** A table as deploy makes it: active, billed per request, with these two string keys. */
+const onDemandTable = (partition: string, sort: string) => ({
+  TableStatus: 'ACTIVE',
+  BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' },
+  KeySchema: [
+    { AttributeName: partition, KeyType: 'HASH' },
+    { AttributeName: sort, KeyType: 'RANGE' },
+  ],
+  AttributeDefinitions: expect.arrayContaining([
+    { AttributeName: partition, AttributeType: 'S' },
+    { AttributeName: sort, AttributeType: 'S' },
+  ]),
+});
+
+const timeToLive = async (tableName: string) => (await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: tableName }))).TimeToLiveDescription;
+
+/** deploy's default failure store: a bucket named from the function, the account and the region. */
+const bucketOf = (name: string) => `${name}-failures-${account}-${region}`;
 
 const outcomes = (deployed: Deployed) => Object.fromEntries(deployed.steps.map((step) => [step.resource, step.outcome]));
 
@@ -39,42 +77,32 @@ describe('deploy', () => {
       tableArn: `arn:aws:dynamodb:${region}:${account}:table/${name}Targets`,
       roleArn: `arn:aws:iam::${account}:role/${name}Role`,
     });
-    expect(outcomes(first)).toEqual({ role: 'created', table: 'created', function: 'created', policy: 'created' });
+    expect(outcomes(first)).toEqual({ role: 'created', table: 'created', 'progress-table': 'created', 'failure-store': 'created', function: 'created', policy: 'created' });
 
     expect(JSON.parse(decodeURIComponent((await role(`${name}Role`))!.AssumeRolePolicyDocument!))).toEqual({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
     });
-    expect(await table(`${name}Targets`)).toMatchObject({
-      TableStatus: 'ACTIVE',
-      BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' },
-      KeySchema: [
-        { AttributeName: 'sourceArn', KeyType: 'HASH' },
-        { AttributeName: 'id', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: expect.arrayContaining([
-        { AttributeName: 'sourceArn', AttributeType: 'S' },
-        { AttributeName: 'id', AttributeType: 'S' },
-      ]),
-    });
+    expect(await table(`${name}Targets`)).toMatchObject(onDemandTable('sourceArn', 'id'));
     expect(await functionConfiguration(name)).toMatchObject({
       Handler: 'index.handler',
       Runtime: 'nodejs24.x',
       MemorySize: 128,
       Timeout: 30,
       Role: first.roleArn,
-      Environment: { Variables: { TARGETS_TABLE: `${name}Targets` } },
+      Environment: { Variables: { TARGETS_TABLE: `${name}Targets`, PROGRESS_TABLE: `${name}Progress`, FAILURE_STORE: `arn:aws:s3:::${bucketOf(name)}` } },
       CodeSha256: createHash('sha256').update(readFileSync(zipFile())).digest('base64'),
     });
     expect(await policyResources(`${name}Role`, 'ReadTargets')).toEqual([first.tableArn]);
 
     const second = await deploy(['--function', name, '--memory', '256']);
-    expect(outcomes(second)).toEqual({ role: 'unchanged', table: 'unchanged', function: 'updated', policy: 'unchanged' });
+    const unchanged = { role: 'unchanged', table: 'unchanged', 'progress-table': 'unchanged', 'failure-store': 'unchanged', policy: 'unchanged' };
+    expect(outcomes(second)).toEqual({ ...unchanged, function: 'updated' });
     expect(await functionConfiguration(name)).toMatchObject({ MemorySize: 256, Timeout: 30, Environment: { Variables: { TARGETS_TABLE: `${name}Targets` } } });
 
     // flags not given keep what the function has: the memory stays 256
     const third = await deploy(['--function', name]);
-    expect(outcomes(third)).toEqual({ role: 'unchanged', table: 'unchanged', function: 'unchanged', policy: 'unchanged' });
+    expect(outcomes(third)).toEqual({ ...unchanged, function: 'unchanged' });
     expect(await functionConfiguration(name)).toMatchObject({ MemorySize: 256 });
   });
 
@@ -86,6 +114,8 @@ describe('deploy', () => {
       ['RESOURCE', 'NAME', 'OUTCOME', 'ARN'],
       ['role', `${name}Role`, 'created', `arn:aws:iam::${account}:role/${name}Role`],
       ['table', `${name}Targets`, 'created', `arn:aws:dynamodb:${region}:${account}:table/${name}Targets`],
+      ['progress-table', `${name}Progress`, 'created', `arn:aws:dynamodb:${region}:${account}:table/${name}Progress`],
+      ['failure-store', bucketOf(name), 'created', `arn:aws:s3:::${bucketOf(name)}`],
       ['function', name, 'created', `arn:aws:lambda:${region}:${account}:function:${name}`],
       ['policy', `${name}Role/fanout`, 'created'],
     ]);
@@ -100,7 +130,7 @@ describe('deploy', () => {
     expect(outcomes(await deploy(['--function', name, '--timeout', '60']))).toMatchObject({ function: 'updated' });
     expect(await functionConfiguration(name)).toMatchObject({
       Timeout: 60,
-      Environment: { Variables: { TARGETS_TABLE: `${name}Targets`, HTTP_TOKEN: 'secret' } },
+      Environment: { Variables: { TARGETS_TABLE: `${name}Targets`, PROGRESS_TABLE: `${name}Progress`, HTTP_TOKEN: 'secret' } },
     });
   });
 
@@ -145,14 +175,21 @@ describe('deploy', () => {
       '--runtime',
       'nodejs22.x',
     ]);
-    expect(deployed.steps.map((step) => step.name)).toEqual([roleName, tableName, name, `${roleName}/fanout`]);
+    expect(deployed.steps.map((step) => step.name)).toEqual([roleName, tableName, `${name}Progress`, bucketOf(name), name, `${roleName}/fanout`]);
     expect(await functionConfiguration(name)).toMatchObject({
       Runtime: 'nodejs22.x',
       Role: `arn:aws:iam::${account}:role/${roleName}`,
       Environment: { Variables: { TARGETS_TABLE: tableName } },
       VpcConfig: { SubnetIds: ['subnet-0a1b', 'subnet-0c2d', 'subnet-0e3f'], SecurityGroupIds: ['sg-0123'] },
     });
-    expect((await rolePolicy(roleName))!.Statement.map((statement) => statement.Sid)).toEqual(['ReadTargets', 'WriteLogs', 'PutMetrics', 'UseVpcNetworkInterfaces']);
+    expect((await rolePolicy(roleName))!.Statement.map((statement) => statement.Sid)).toEqual([
+      'ReadTargets',
+      'TrackProgress',
+      'WriteLogs',
+      'PutMetrics',
+      'StoreFailuresInBuckets',
+      'UseVpcNetworkInterfaces',
+    ]);
   });
 
   it.each([
@@ -185,6 +222,91 @@ describe('deploy', () => {
   });
 });
 
+describe('deploy: the progress table and the failure store', () => {
+  it('makes the progress table (keys pk and sk, on demand, TTL on expiresAt) and the failure bucket, and keeps them', async () => {
+    const name = uniqueName('deploy-isolation');
+    const first = await deploy(['--function', name]);
+    expect(first).toMatchObject({
+      progressTableArn: `arn:aws:dynamodb:${region}:${account}:table/${name}Progress`,
+      failureStoreArn: `arn:aws:s3:::${bucketOf(name)}`,
+    });
+    expect(await table(`${name}Progress`)).toMatchObject(onDemandTable('pk', 'sk'));
+    expect(await timeToLive(`${name}Progress`)).toEqual({ AttributeName: 'expiresAt', TimeToLiveStatus: 'ENABLED' });
+    expect(await bucketExists(bucketOf(name))).toBe(true);
+    // the function writes its progress and state, and its failures under failures/ of the bucket, and nothing more
+    const policy = await rolePolicy(`${name}Role`);
+    expect(policy!.Statement.find((statement) => statement.Sid === 'TrackProgress')).toEqual({
+      Sid: 'TrackProgress',
+      Effect: 'Allow',
+      Action: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      Resource: [first.progressTableArn],
+    });
+    expect(await policyResources(`${name}Role`, 'StoreFailuresInBuckets')).toEqual([`arn:aws:s3:::${bucketOf(name)}/failures/*`]);
+
+    // a failure in the bucket and a state in the table stay through another deploy
+    await putFailure(bucketOf(name), 'failures/kept.json');
+    await dynamodb.send(new PutItemCommand({ TableName: `${name}Progress`, Item: { pk: { S: 'state#kept' }, sk: { S: 'kept' } } }));
+    const second = await deploy(['--function', name]);
+    expect(outcomes(second)).toMatchObject({ 'progress-table': 'unchanged', 'failure-store': 'unchanged', function: 'unchanged' });
+    expect(await bucketKeys(bucketOf(name))).toEqual(['failures/kept.json']);
+    expect((await dynamodb.send(new ScanCommand({ TableName: `${name}Progress` }))).Count).toBe(1);
+  });
+
+  it('brings a deployment of before up to date: a progress table, a store, their variables beside the others', async () => {
+    const name = uniqueName('deploy-before');
+    await deploy(['--function', name]);
+    // as a deploy before target isolation left it: no progress table, nothing in the environment of it
+    await dynamodb.send(new DeleteTableCommand({ TableName: `${name}Progress` }));
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Environment: { Variables: { TARGETS_TABLE: `${name}Targets`, HTTP_TOKEN: 'secret' } } }));
+    await waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: WAIT_CEILING_MS / 1000 }, { FunctionName: name });
+
+    const brought = await deploy(['--function', name]);
+    expect(outcomes(brought)).toMatchObject({ 'progress-table': 'created', 'failure-store': 'unchanged', function: 'updated', policy: 'unchanged' });
+    expect(await functionConfiguration(name)).toMatchObject({
+      Environment: {
+        Variables: { TARGETS_TABLE: `${name}Targets`, PROGRESS_TABLE: `${name}Progress`, FAILURE_STORE: `arn:aws:s3:::${bucketOf(name)}`, HTTP_TOKEN: 'secret' },
+      },
+    });
+    expect(await timeToLive(`${name}Progress`)).toMatchObject({ TimeToLiveStatus: 'ENABLED' });
+  });
+
+  it('takes a progress table and an existing store as told, creates no bucket then, and keeps them on the next deploy', async () => {
+    const name = uniqueName('deploy-named');
+    const progressTable = uniqueName('progress');
+    const queue = await createQueue();
+    const queueArn = `arn:aws:sqs:${region}:${account}:${queue.name}`;
+    const deployed = await deploy(['--function', name, '--progress-table', progressTable, '--failure-store', queueArn]);
+    expect(deployed.steps.filter((step) => step.resource.includes('-'))).toEqual([
+      { resource: 'progress-table', name: progressTable, outcome: 'created', arn: `arn:aws:dynamodb:${region}:${account}:table/${progressTable}` },
+      { resource: 'failure-store', name: queueArn, outcome: 'unchanged', arn: queueArn },
+    ]);
+    expect(await bucketExists(bucketOf(name))).toBe(false);
+    expect((await functionConfiguration(name))!.Environment!.Variables).toMatchObject({ PROGRESS_TABLE: progressTable, FAILURE_STORE: queueArn });
+    expect(await policyResources(`${name}Role`, 'StoreFailuresInQueues')).toEqual([queueArn]);
+    expect(await policyResources(`${name}Role`, 'StoreFailuresInBuckets')).toBeUndefined();
+
+    // neither flag again: the function keeps what it has
+    const again = await deploy(['--function', name]);
+    expect(again.steps.filter((step) => step.resource.includes('-')).map((step) => [step.name, step.outcome])).toEqual([
+      [progressTable, 'unchanged'],
+      [queueArn, 'unchanged'],
+    ]);
+    expect((await functionConfiguration(name))!.Environment!.Variables).toMatchObject({ PROGRESS_TABLE: progressTable, FAILURE_STORE: queueArn });
+  });
+
+  it.each([
+    [['--failure-store', 'arn:aws:sqs:us-east-1:12345:nope'], '--failure-store: expected an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME), an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME) or an S3 bucket ARN (arn:aws:s3:::BUCKET)'],
+    [['--failure-store', `arn:aws:sqs:${region}:${account}:no-such-queue`], `--failure-store: no queue arn:aws:sqs:${region}:${account}:no-such-queue; create it first, or leave --failure-store out for deploy to make a bucket`],
+    [['--failure-store', 'arn:aws:s3:::fanout-no-such-bucket'], '--failure-store: no bucket fanout-no-such-bucket; create it first, or leave --failure-store out for deploy to make a bucket'],
+    [['--progress-table', 'a'], '--progress-table: "a" is not a DynamoDB table name or ARN'],
+  ])('refuses %j with exit code 2 and one line naming the flag', async (flags, message) => {
+    const name = uniqueName('refused');
+    const result = await fanoutConsole(['deploy', '--function', name, ...flags]);
+    expect(result).toMatchObject({ code: 2, out: '', err: `fanout-console: ${message}` });
+    expect(await functionConfiguration(name)).toBeUndefined();
+  });
+});
+
 describe('destroy', () => {
   async function deployedAndHooked(): Promise<string> {
     const name = uniqueName('destroy');
@@ -200,7 +322,7 @@ describe('destroy', () => {
     expect(result).toMatchObject({
       code: 2,
       out: '',
-      err: `fanout-console: --yes: Delete the function ${name} and its event source mappings, the table ${name}Targets with its targets, the role ${name}Role needs confirmation; pass --yes to confirm without a terminal`,
+      err: `fanout-console: --yes: Delete the function ${name} and its event source mappings, the table ${name}Targets with its targets, the table ${name}Progress, the role ${name}Role needs confirmation; pass --yes to confirm without a terminal`,
     });
     expect(await functionConfiguration(name)).toBeDefined();
     expect(await mappingsOf(name)).toHaveLength(1);
@@ -241,9 +363,42 @@ describe('destroy', () => {
     expect(rest.json<Deployed>().steps).toEqual([
       { resource: 'function', name, outcome: 'absent' },
       { resource: 'table', name: `${name}Targets`, outcome: 'deleted' },
+      { resource: 'progress-table', name: `${name}Progress`, outcome: 'deleted' },
       { resource: 'role', name: `${name}Role`, outcome: 'deleted' },
     ]);
     expect(await table(`${name}Targets`)).toBeUndefined();
+    expect(await table(`${name}Progress`)).toBeUndefined();
     expect(await role(`${name}Role`)).toBeUndefined();
+    // the failure store only with --delete-store
+    expect(await bucketExists(bucketOf(name))).toBe(true);
+  });
+  it('deletes the failure store with --delete-store only when it is empty; else refuses in one line, deleting nothing', async () => {
+    const name = await deployedAndHooked();
+    await putFailure(bucketOf(name), 'failures/one.json');
+    await putFailure(bucketOf(name), 'failures/two.json');
+    const refused = await fanoutConsole(['--yes', 'destroy', '--function', name, '--delete-table', '--delete-store']);
+    expect(refused).toMatchObject({
+      code: 2,
+      out: '',
+      err: `fanout-console: --delete-store: the failure store ${bucketOf(name)} holds 2 failures; deliver them with fanout-console redrive (or empty the bucket) first; nothing deleted`,
+    });
+    expect(await functionConfiguration(name)).toBeDefined();
+    expect(await mappingsOf(name)).toHaveLength(1);
+    expect(await table(`${name}Targets`)).toBeDefined();
+    expect(await table(`${name}Progress`)).toBeDefined();
+    expect(await bucketKeys(bucketOf(name))).toEqual(['failures/one.json', 'failures/two.json']);
+
+    await s3.send(new DeleteObjectsCommand({ Bucket: bucketOf(name), Delete: { Objects: [{ Key: 'failures/one.json' }, { Key: 'failures/two.json' }] } }));
+    const destroyed = await fanoutConsole(['--yes', '--output', 'json', 'destroy', '--function', name, '--delete-store']);
+    expect(destroyed.code).toBe(0);
+    expect(destroyed.json<Deployed>().steps.map((step) => [step.resource, step.outcome])).toEqual([
+      ['mapping', 'deleted'],
+      ['function', 'deleted'],
+      ['failure-store', 'deleted'],
+      ['policy', 'deleted'],
+    ]);
+    expect(await bucketExists(bucketOf(name))).toBe(false);
+    // the tables stay without --delete-table
+    expect(await table(`${name}Progress`)).toBeDefined();
   });
 });

@@ -14,13 +14,13 @@ import {
   createStream,
   createTopic,
 } from './support/destination-resources.js';
-import { functionConfiguration, lambda, mappingsOf, role, rolePolicy, table, useFreshRuntimeZip } from './support/deployment.js';
+import { bucketExists, functionConfiguration, lambda, mappingsOf, role, rolePolicy, table, useFreshRuntimeZip } from './support/deployment.js';
 import { createSourceTable } from './support/sources.js';
 import { tableRows } from './support/state.js';
 
 /*
  * One deployment's whole life, driven as a script drives it (--yes, no terminal), with the state
- * in AWS checked after every step: deploy, register a target of every type, list, the role's
+ * in AWS checked after every step: deploy (role, tables, failure store, function), register a target of every type, list, the role's
  * policy, update/deactivate/activate, hook/pause/resume/unhook, unregister, destroy.
  */
 
@@ -36,6 +36,11 @@ const functionArn = `arn:aws:lambda:${region}:${account}:function:${functionName
 const tableArn = `arn:aws:dynamodb:${region}:${account}:table/${tableName}`;
 const roleArn = `arn:aws:iam::${account}:role/${roleName}`;
 const logGroup = `arn:aws:logs:${region}:${account}:log-group:/aws/lambda/${functionName}`;
+const progressTableName = `${functionName}Progress`;
+const progressTableArn = `arn:aws:dynamodb:${region}:${account}:table/${progressTableName}`;
+const bucket = `${functionName}-failures-${account}-${region}`;
+/** What every deployment's policy grants on its progress table and its failure store. */
+const isolationGrants = { TrackProgress: [progressTableArn], StoreFailuresInBuckets: [`arn:aws:s3:::${bucket}/failures/*`] };
 const deployment = ['--function', functionName];
 
 /** Runs the console as a script would (--yes first), and requires it to succeed quietly. */
@@ -245,18 +250,20 @@ beforeAll(async () => {
 });
 
 describe('a deployment\'s life cycle, scripted with --yes', () => {
-  it('1. deploys the role, the table and the function; deploying again with new settings updates the function', async () => {
+  it('1. deploys the role, the tables, the failure store and the function; deploying again with new settings updates the function', async () => {
     const first = (await script(['--output', 'json', 'deploy', ...deployment])).json<{ functionArn: string; tableArn: string; roleArn: string }>();
     expect(first).toMatchObject({ functionArn, tableArn, roleArn });
     expect(await role(roleName)).toMatchObject({ RoleName: roleName, Arn: roleArn });
     expect(await table(tableName)).toMatchObject({ TableName: tableName, TableArn: tableArn, TableStatus: 'ACTIVE' });
+    expect(await table(progressTableName)).toMatchObject({ TableArn: progressTableArn, TableStatus: 'ACTIVE' });
+    expect(await bucketExists(bucket)).toBe(true);
     expect(await functionConfiguration(functionName)).toMatchObject({
       FunctionArn: functionArn,
       Role: roleArn,
       Handler: 'index.handler',
       MemorySize: 128,
       Timeout: 30,
-      Environment: { Variables: { TARGETS_TABLE: tableName } },
+      Environment: { Variables: { TARGETS_TABLE: tableName, PROGRESS_TABLE: progressTableName, FAILURE_STORE: `arn:aws:s3:::${bucket}` } },
     });
     expect(await tableRows(tableName)).toEqual([]);
 
@@ -266,6 +273,8 @@ describe('a deployment\'s life cycle, scripted with --yes', () => {
     expect(second.steps.map((step) => [step.resource, step.outcome])).toEqual([
       ['role', 'unchanged'],
       ['table', 'unchanged'],
+      ['progress-table', 'unchanged'],
+      ['failure-store', 'unchanged'],
       ['function', 'updated'],
       ['policy', 'unchanged'],
     ]);
@@ -324,10 +333,11 @@ describe('a deployment\'s life cycle, scripted with --yes', () => {
       [...rows.values()]
         .filter((row) => row.sourceArn === sourceArnOf(source))
         .sort(byKey)
-        .map((row) => [String(row.id), String(row.type), String(row.destination), row.active ? 'yes' : 'no', row.convertDDB ? 'convertDDB' : '']);
+        // no target has failed: each is ok, holds nothing and has nothing stored
+        .map((row) => [String(row.id), String(row.type), String(row.destination), row.active ? 'yes' : 'no', 'ok', '-', '0', row.convertDDB ? 'convertDDB' : '', '']);
 
     it('prints the targets of each source as an aligned table, one line per target, in id order', async () => {
-      const columns = ['id', 'type', 'destination', 'active', 'options'];
+      const columns = ['id', 'type', 'destination', 'active', 'state', 'behind', 'stored', 'options', 'last error'];
       for (const source of ['kinesis', 'dynamodb'] as const) {
         const { out } = await script(['list', ...deployment, ...sourceFlags(source)]);
         const cells = listedCells(source);
@@ -339,8 +349,9 @@ describe('a deployment\'s life cycle, scripted with --yes', () => {
     it('prints every target of every source as JSON', async () => {
       const listed = (await script(['--output', 'json', 'list', ...deployment])).json<Array<Record<string, unknown>>>();
       expect(listed).toHaveLength(REGISTRATIONS.length);
-      // every row whole: source, id, type, resolved destination, active and options
-      expect([...listed].sort(byKey)).toEqual([...rows.values()].sort(byKey));
+      // every row whole: source, id, type, resolved destination, active and options; and its state
+      const state = { state: 'ok', stateSince: null, behindSeconds: null, stored: 0, lastError: null };
+      expect([...listed].sort(byKey)).toEqual([...rows.values()].sort(byKey).map((row) => ({ ...row, ...state })));
     });
   });
 
@@ -358,6 +369,7 @@ describe('a deployment\'s life cycle, scripted with --yes', () => {
     };
     expect(resourcesBySid(await rolePolicy(roleName))).toEqual({
       ReadTargets: [tableArn],
+      ...isolationGrants,
       WriteLogs: [logGroup, `${logGroup}:*`],
       PutMetrics: ['*'],
       ...sendGrants,
@@ -410,6 +422,7 @@ describe('a deployment\'s life cycle, scripted with --yes', () => {
       });
       expect(resourcesBySid(await rolePolicy(roleName))).toEqual({
         ReadTargets: [tableArn],
+        ...isolationGrants,
         WriteLogs: [logGroup, `${logGroup}:*`],
         PutMetrics: ['*'],
         ReadKinesisSources: [kinesisSource.arn],
@@ -435,6 +448,7 @@ describe('a deployment\'s life cycle, scripted with --yes', () => {
       expect(await mappingsOfSource(kinesisSource.arn)).toEqual([]);
       expect(resourcesBySid(await rolePolicy(roleName))).toEqual({
         ReadTargets: [tableArn],
+        ...isolationGrants,
         WriteLogs: [logGroup, `${logGroup}:*`],
         PutMetrics: ['*'],
         ...sendGrants,
@@ -449,6 +463,7 @@ describe('a deployment\'s life cycle, scripted with --yes', () => {
     await expectTableRows();
     expect(resourcesBySid(await rolePolicy(roleName))).toEqual({
       ReadTargets: [tableArn],
+      ...isolationGrants,
       WriteLogs: [logGroup, `${logGroup}:*`],
       PutMetrics: ['*'],
       ...sendGrants,
@@ -456,20 +471,24 @@ describe('a deployment\'s life cycle, scripted with --yes', () => {
     });
   });
 
-  it('8. destroys everything: the function, its mappings, the table and the role', async () => {
+  it('8. destroys everything: the function, its mappings, the tables, the failure store and the role', async () => {
     // a hook for destroy to remove
     await script(['hook', ...deployment, '--source-type', 'dynamodb', '--source', dynamodbSource.name]);
     expect(await mappingsOfSource(dynamodbSource.streamArn)).toHaveLength(1);
 
-    const destroyed = (await script(['--output', 'json', 'destroy', ...deployment, '--delete-table', '--delete-role'])).json<{
+    const destroyed = (await script(['--output', 'json', 'destroy', ...deployment, '--delete-table', '--delete-store', '--delete-role'])).json<{
       steps: Array<{ resource: string; name: string; outcome: string }>;
     }>();
     expect(destroyed.steps).toEqual([
       { resource: 'mapping', name: dynamodbSource.streamArn, outcome: 'deleted' },
       { resource: 'function', name: functionName, outcome: 'deleted' },
       { resource: 'table', name: tableName, outcome: 'deleted' },
+      { resource: 'progress-table', name: progressTableName, outcome: 'deleted' },
+      { resource: 'failure-store', name: bucket, outcome: 'deleted' },
       { resource: 'role', name: roleName, outcome: 'deleted' },
     ]);
+    expect(await table(progressTableName)).toBeUndefined();
+    expect(await bucketExists(bucket)).toBe(false);
     expect(await functionConfiguration(functionName)).toBeUndefined();
     expect(await mappingsOfSource(dynamodbSource.streamArn)).toEqual([]);
     expect(await mappingsOfSource(kinesisSource.arn)).toEqual([]);

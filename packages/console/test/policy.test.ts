@@ -241,6 +241,59 @@ describe('the function\'s policy', () => {
   });
 });
 
+describe('the function\'s progress table and failure stores', () => {
+  const progressTableArn = 'arn:aws:dynamodb:us-east-1:123456789012:table/fanoutProgress';
+  const bucket = 'arn:aws:s3:::fanout-failures-123456789012-us-east-1';
+  const withStores: FunctionScope = { ...scope, progressTableArn, failureStore: bucket };
+  const statement = (statements: PolicyStatement[], sid: string) => statements.find((found) => found.Sid === sid);
+
+  it('keeps progress and state in the progress table: the item reads and writes the runtime makes, on that table only', () => {
+    const [, trackProgress] = fanoutPolicy({ scope: withStores, mappings: [], targets: [] }).Statement;
+    expect(trackProgress).toEqual({
+      Sid: 'TrackProgress',
+      Effect: 'Allow',
+      Action: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      Resource: [progressTableArn],
+    });
+  });
+
+  it('writes to the function\'s bucket under failures/ only', () => {
+    const { Statement } = fanoutPolicy({ scope: withStores, mappings: [], targets: [] });
+    expect(statement(Statement, 'StoreFailuresInBuckets')).toEqual({ Sid: 'StoreFailuresInBuckets', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [`${bucket}/failures/*`] });
+    // nothing to read or delete there: redrive runs with the console's credentials, not the function's
+    expect(Statement.flatMap((found) => found.Action).filter((action) => action.startsWith('s3:'))).toEqual(['s3:PutObject']);
+  });
+
+  it('gets no progress or store grant for a function deployed before it had them', () => {
+    expect(fanoutPolicy({ scope, mappings: [], targets: [] }).Statement.map((found) => found.Sid)).toEqual(['ReadTargets', 'WriteLogs', 'PutMetrics']);
+  });
+
+  it('writes to each valid target\'s own store: a queue, a topic or a bucket', () => {
+    const queue = 'arn:aws:sqs:eu-west-1:210987654321:billing-failures';
+    const topic = 'arn:aws:sns:us-east-1:123456789012:failures';
+    const own = 'arn:aws:s3:::billing-failures';
+    const https = { type: 'http', destination: 'https://example.com/ingest' } as const;
+    const { Statement } = fanoutPolicy({
+      scope: withStores,
+      mappings: [],
+      targets: [target({ id: 'a', ...https, onFailure: queue }), target({ id: 'b', ...https, onFailure: topic }), target({ id: 'c', ...https, onFailure: own })],
+    });
+    // a queue is found by its name before the function sends to it
+    expect(statement(Statement, 'StoreFailuresInQueues')).toEqual({ Sid: 'StoreFailuresInQueues', Effect: 'Allow', Action: ['sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: [queue] });
+    expect(statement(Statement, 'PublishToTopics')).toEqual({ Sid: 'PublishToTopics', Effect: 'Allow', Action: ['sns:Publish'], Resource: [topic] });
+    expect(statement(Statement, 'StoreFailuresInBuckets')!.Resource).toEqual([`${own}/failures/*`, `${bucket}/failures/*`]);
+  });
+
+  it('gives a queue or topic store as the function\'s default the same grants, merged with the targets\' sends', () => {
+    const topic = 'arn:aws:sns:us-east-1:123456789012:alerts';
+    const store = 'arn:aws:sqs:us-east-1:123456789012:fanout-failures';
+    const statements = grantsFor([target({ id: 't', type: 'sns', destination: topic, onFailure: topic })], []);
+    expect(statements).toEqual([{ Sid: 'PublishToTopics', Effect: 'Allow', Action: ['sns:Publish'], Resource: [topic] }]);
+    const { Statement } = fanoutPolicy({ scope: { ...scope, failureStore: store }, mappings: [], targets: [] });
+    expect(Statement.slice(3)).toEqual([{ Sid: 'StoreFailuresInQueues', Effect: 'Allow', Action: ['sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: [store] }]);
+  });
+});
+
 /*
  * syncPolicy against the test bed's moto: es targets whose host is not of AWS's
  * search-NAME-ID.REGION.es.amazonaws.com form have their domain looked up. moto's domains answer on

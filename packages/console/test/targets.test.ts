@@ -1,9 +1,10 @@
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { uniqueName } from '@fanout/testbed';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aws, fanoutConsole, testTerminal } from './support/console.js';
-import { policyResources, useFreshRuntimeZip } from './support/deployment.js';
+import { dynamodb, policyResources, useFreshRuntimeZip } from './support/deployment.js';
 import { createQueue, createStream, secondAccount } from './support/destination-resources.js';
-import { putRow, tableRows } from './support/state.js';
+import { minutesAgo, putRow, putTargetState, tableRows } from './support/state.js';
 
 useFreshRuntimeZip();
 const functionName = uniqueName('targets');
@@ -46,11 +47,14 @@ describe('target rows', () => {
     const text = await fanoutConsole(['list', ...deployment, ...source()]);
     expect(text.code).toBe(0);
     expect(text.out.split('\n')).toEqual([
-      `ID    TYPE  DESTINATION${' '.repeat(queueUrl.length - 'DESTINATION'.length)}  ACTIVE  OPTIONS`,
-      `copy  sqs   ${queueUrl}  no`,
+      `ID    TYPE  DESTINATION${' '.repeat(queueUrl.length - 'DESTINATION'.length)}  ACTIVE  STATE  BEHIND  STORED  OPTIONS  LAST ERROR`,
+      // a target that never failed has no state item: ok, nothing held, nothing stored
+      `copy  sqs   ${queueUrl}  no      ok     -       0`,
     ]);
     const json = await fanoutConsole(['--output', 'json', 'list', ...deployment, '--source-arn', sourceArn]);
-    expect(json.json()).toEqual([expect.objectContaining({ sourceArn, id: 'copy', type: 'sqs', destination: queueUrl, active: false })]);
+    expect(json.json()).toEqual([
+      expect.objectContaining({ sourceArn, id: 'copy', type: 'sqs', destination: queueUrl, active: false, state: 'ok', stateSince: null, behindSeconds: null, stored: 0, lastError: null }),
+    ]);
   });
 
   it('updates options, activates and deactivates', async () => {
@@ -75,6 +79,17 @@ describe('target rows', () => {
     [['register', 'sqs', '--id', 'x', '--destination', 'QUEUE', '--convert-ddb'], '--convert-ddb: applies to DynamoDB sources only; remove it'],
     [['update', '--id', 'copy'], 'update: nothing to change; pass the options to change, e.g. --active false'],
     [['update', '--id', 'nope', '--active'], '--id: no target "nope" for SOURCE; see fanout-console list'],
+    // the limits and the store, checked by the runtime's schema
+    [['register', 'sqs', '--id', 'x', '--destination', 'QUEUE', '--max-attempts', '0'], '--max-attempts: expected a whole number of invocations from 1 to 10000'],
+    [['register', 'sqs', '--id', 'x', '--destination', 'QUEUE', '--max-attempts', 'often'], '--max-attempts: expected a whole number of invocations from 1 to 10000'],
+    [['update', '--id', 'copy', '--max-attempts', '2.5'], '--max-attempts: expected a whole number of invocations from 1 to 10000'],
+    [['register', 'sqs', '--id', 'x', '--destination', 'QUEUE', '--max-record-age', '604801'], '--max-record-age: expected a whole number of seconds from 1 to 604800'],
+    [['update', '--id', 'copy', '--max-record-age', '-1'], '--max-record-age: expected a whole number of seconds from 1 to 604800'],
+    [
+      ['register', 'sqs', '--id', 'x', '--destination', 'QUEUE', '--on-failure', 'arn:aws:sqs:us-east-1:1:q'],
+      '--on-failure: expected an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME), an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME) or an S3 bucket ARN (arn:aws:s3:::BUCKET)',
+    ],
+    [['register', 'sqs', '--id', 'x', '--destination', 'QUEUE', '--on-failure', ''], `--on-failure: empty; give a value, or leave the flag out (only update takes '', to remove the field)`],
   ])('refuses %j with exit code 2, one line, and changes nothing', async (args, message) => {
     const [command, ...rest] = args as string[];
     const resolved = rest.map((arg) => (arg === 'QUEUE' ? queueName : arg));
@@ -109,6 +124,82 @@ describe('target rows', () => {
     const deleted = await fanoutConsole(['--yes', 'unregister', ...deployment, ...source(), '--id', 'copy']);
     expect(deleted).toMatchObject({ code: 0, out: `unregistered target copy of ${sourceArn}` });
     expect(await tableRows(table)).toEqual([]);
+  });
+});
+
+describe('list shows each target\'s state', () => {
+  const lastError = 'sqs:SendMessage: AccessDenied: User arn:aws:sts::123456789012:assumed-role/fanoutRole is not authorized to perform sqs:SendMessage';
+
+  it('stuck since when, how far behind, what is stored, the last error: cut in the table, whole in JSON', async () => {
+    const states = await createStream();
+    const on = ['--source-arn', states.arn];
+    for (const id of ['fine', 'stuck-one', 'wobbly']) {
+      expect((await fanoutConsole(['register', 'sqs', ...deployment, ...on, '--id', id, '--destination', queueName, '--active'])).code).toBe(0);
+    }
+    // as the function writes them to its progress table
+    await putTargetState(`${functionName}Progress`, states.arn, 'stuck-one', { state: 'stuck', since: minutesAgo(14), heldSince: minutesAgo(20), stored: 3, lastError });
+    await putTargetState(`${functionName}Progress`, states.arn, 'wobbly', { state: 'retrying', since: minutesAgo(2), heldSince: minutesAgo(2), lastError: 'throttled' });
+
+    const text = await fanoutConsole(['list', ...deployment, ...on]);
+    expect(text.code).toBe(0);
+    const lines = text.out.split('\n').map((line) => line.split(/\s{2,}/));
+    expect(lines[0]).toEqual(['ID', 'TYPE', 'DESTINATION', 'ACTIVE', 'STATE', 'BEHIND', 'STORED', 'OPTIONS', 'LAST ERROR']);
+    expect(lines.slice(1)).toEqual([
+      ['fine', 'sqs', queueUrl, 'yes', 'ok', '-', '0'],
+      ['stuck-one', 'sqs', queueUrl, 'yes', 'stuck 14m', '20m', '3', `${lastError.slice(0, 59)}…`],
+      ['wobbly', 'sqs', queueUrl, 'yes', 'retrying 2m', '2m', '0', 'throttled'],
+    ]);
+
+    const json = (await fanoutConsole(['--output', 'json', 'list', ...deployment, ...on])).json<Array<Record<string, unknown>>>();
+    const stuck = json.find((row) => row.id === 'stuck-one')!;
+    expect(stuck).toMatchObject({ state: 'stuck', stateSince: expect.any(String), stored: 3, lastError });
+    expect(stuck.behindSeconds as number).toBeGreaterThanOrEqual(1200);
+    expect(stuck.behindSeconds as number).toBeLessThan(1200 + 120);
+    expect(json.find((row) => row.id === 'fine')).toMatchObject({ state: 'ok', stateSince: null, behindSeconds: null, stored: 0, lastError: null });
+
+    // and the source's stuck target shows in the list of every source too
+    const all = await fanoutConsole(['--output', 'json', 'list', ...deployment]);
+    expect(all.json<Array<Record<string, unknown>>>().filter((row) => row.state === 'stuck').map((row) => row.id)).toEqual(['stuck-one']);
+  });
+
+  it('says - for a state it cannot know: a deployment with no progress table yet', async () => {
+    const before = uniqueName('targets-before');
+    expect((await fanoutConsole(['--yes', 'deploy', '--function', before])).code).toBe(0);
+    await dynamodb.send(new DeleteTableCommand({ TableName: `${before}Progress` }));
+    expect((await fanoutConsole(['register', 'sqs', '--function', before, ...source(), '--id', 'copy', '--destination', queueName])).code).toBe(0);
+    const text = await fanoutConsole(['list', '--function', before, ...source()]);
+    expect(text.out.split('\n')[1]!.split(/\s{2,}/)).toEqual(['copy', 'sqs', queueUrl, 'no', '-', '-', '-']);
+    const json = await fanoutConsole(['--output', 'json', 'list', '--function', before, ...source()]);
+    expect(json.json()).toEqual([expect.objectContaining({ state: null, stateSince: null, behindSeconds: null, stored: null, lastError: null })]);
+  });
+});
+
+describe('a target\'s limits and failure store', () => {
+  it('registers them, lists them, grants the store, and removes them on update given \'\'', async () => {
+    const store = await createQueue();
+    const storeArn = `arn:aws:sqs:${aws.regions[0]}:${aws.accounts[0]}:${store.name}`;
+    const registered = await fanoutConsole([
+      '--output', 'json', 'register', 'sqs', ...deployment, ...source(), '--id', 'limited', '--destination', queueName,
+      '--max-attempts', '3', '--max-record-age', '30', '--on-failure', storeArn,
+    ]);
+    expect(registered).toMatchObject({ code: 0, err: '' });
+    expect(registered.json()).toMatchObject({ id: 'limited', maxAttempts: 3, maxRecordAgeSeconds: 30, onFailure: storeArn });
+    expect((await tableRows(table)).find((row) => row.id === 'limited')).toMatchObject({ maxAttempts: 3, maxRecordAgeSeconds: 30, onFailure: storeArn });
+    expect((await fanoutConsole(['list', ...deployment, ...source()])).out).toContain(`maxAttempts=3 maxRecordAge=30s onFailure=${storeArn}`);
+    expect(await policyResources(`${functionName}Role`, 'StoreFailuresInQueues')).toEqual([storeArn]);
+
+    expect((await fanoutConsole(['update', ...deployment, ...source(), '--id', 'limited', '--max-attempts', '10', '--max-record-age', ''])).code).toBe(0);
+    const updated = (await tableRows(table)).find((row) => row.id === 'limited')!;
+    expect(updated).toMatchObject({ maxAttempts: 10, onFailure: storeArn });
+    expect(updated).not.toHaveProperty('maxRecordAgeSeconds');
+
+    expect((await fanoutConsole(['update', ...deployment, ...source(), '--id', 'limited', '--max-attempts', '', '--on-failure', ''])).code).toBe(0);
+    const removed = (await tableRows(table)).find((row) => row.id === 'limited')!;
+    expect(removed).not.toHaveProperty('maxAttempts');
+    expect(removed).not.toHaveProperty('onFailure');
+    // the store goes from the policy with the last row that names it
+    expect(await policyResources(`${functionName}Role`, 'StoreFailuresInQueues')).toBeUndefined();
+    expect((await fanoutConsole(['--yes', 'unregister', ...deployment, ...source(), '--id', 'limited'])).code).toBe(0);
   });
 });
 

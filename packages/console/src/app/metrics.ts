@@ -1,5 +1,5 @@
 import { CloudWatchClient, paginateGetMetricData, type Dimension, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { METRICS_NAMESPACE } from '../aws/policy.js';
+import { DEFAULT_METRICS_NAMESPACE } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
 
 const MINUTE_MS = 60_000;
@@ -33,7 +33,7 @@ export interface TargetSparklinesRequest extends MinuteWindow {
  */
 export async function targetSparklines(
   context: AwsContext,
-  { functionName, sourceArn, targetIds, namespace = METRICS_NAMESPACE, ...window }: TargetSparklinesRequest,
+  { functionName, sourceArn, targetIds, namespace = DEFAULT_METRICS_NAMESPACE, ...window }: TargetSparklinesRequest,
 ): Promise<Record<string, TargetActivity>> {
   // the dimensions the runtime publishes its per-target counters with (runtime/src/metrics)
   const query = (id: string, metricName: string, target: string): MetricDataQuery => ({

@@ -5,6 +5,7 @@ import pLimit from 'p-limit';
 import { describeTable } from '../aws/deployment.js';
 import { functionMappings, mappingConsumer, mappingStreamArn, type TransitionalState } from '../aws/mappings.js';
 import type { Deployment } from '../aws/names.js';
+import { progressTableOf, stuckTargetCounts } from '../aws/progress-table.js';
 import { listKinesisStreams, tableStreamArn } from '../aws/sources.js';
 import { MissingTableError, TargetsTable } from '../aws/targets-table.js';
 import type { AwsContext } from '../context.js';
@@ -28,6 +29,8 @@ export interface DiscoveredSource {
   /** The name of the Kinesis stream consumer the hook reads through (enhanced fan-out), when it does. */
   consumer?: string | undefined;
   targets: TargetCounts;
+  /** Its targets that are stuck (holding the shard for several invocations in a row), as the function's progress table says. */
+  stuck: number;
   /**
    * False for a source known only from a hook or from target rows: a stream of another account
    * or region, or one that no longer exists.
@@ -52,11 +55,12 @@ const DESCRIBE_CONCURRENCY = 16;
  * hooks and target rows name that the listing did not find. Sorted by kind and name.
  */
 export async function discoverSources(context: AwsContext, deployment: Deployment): Promise<DiscoveredSource[]> {
-  const [streams, tables, mappings, counts] = await Promise.all([
+  const [streams, tables, mappings, counts, stuck] = await Promise.all([
     listKinesisStreams(context.aws),
     streamedTables(context),
     functionMappings(context, deployment.functionName),
     targetCounts(context, deployment.tableName),
+    progressTableOf(context, deployment).then((tableName) => stuckTargetCounts(context, tableName)),
   ]);
   const hooks = new Map(mappings.map((mapping) => [mappingStreamArn(mapping), { hook: hookState(mapping), consumer: mappingConsumer(mapping)?.name }]));
   const listed: SourceRef[] = [...streams.map((stream) => ({ kind: 'kinesis' as const, ...stream })), ...tables];
@@ -69,6 +73,7 @@ export async function discoverSources(context: AwsContext, deployment: Deploymen
     ...source,
     ...(hooks.get(source.arn) ?? { hook: 'none' }),
     targets: counts.get(source.arn) ?? { active: 0, all: 0 },
+    stuck: stuck.get(source.arn) ?? 0,
     listed: isListed,
   });
   return [...listed.map((source) => withState(source, true)), ...unlisted.map((source) => withState(source, false))].sort(

@@ -3,8 +3,10 @@ import {
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   DynamoDBClient,
   ResourceNotFoundException as TableNotFoundException,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
   waitUntilTableNotExists,
   type TableDescription,
@@ -32,7 +34,15 @@ import {
   waitUntilFunctionUpdatedV2,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
-import { DEFAULT_LAMBDA_NODE_RUNTIME, LAMBDA_NODE_RUNTIMES, type LambdaNodeRuntime } from '@fanout/runtime/config';
+import {
+  DEFAULT_LAMBDA_NODE_RUNTIME,
+  ENVIRONMENT,
+  LAMBDA_NODE_RUNTIMES,
+  PROGRESS_TABLE_KEY,
+  PROGRESS_TTL_ATTRIBUTE,
+  TARGETS_TABLE_KEY,
+  type LambdaNodeRuntime,
+} from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { retryWhileIamPropagates } from './iam-propagation.js';
@@ -41,7 +51,7 @@ export type Outcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent'
 
 /** One thing a deployment command did, for its report. */
 export interface Step {
-  resource: 'role' | 'table' | 'function' | 'policy' | 'mapping' | 'consumer';
+  resource: 'role' | 'table' | 'progress-table' | 'failure-store' | 'function' | 'policy' | 'mapping' | 'consumer';
   name: string;
   outcome: Outcome;
   arn?: string | undefined;
@@ -98,37 +108,68 @@ export async function describeTable(context: AwsContext, tableName: string): Pro
   }
 }
 
-function hasTargetsKeys(table: TableDescription): boolean {
-  const keys = Object.fromEntries((table.KeySchema ?? []).map((key) => [key.AttributeName, key.KeyType]));
-  return Object.keys(keys).length === 2 && keys.sourceArn === 'HASH' && keys.id === 'RANGE';
+/** A table's string keys: a hash key and a range key. */
+interface TableKeys {
+  partition: string;
+  sort: string;
 }
 
-/** The targets table: hash key sourceArn, range key id, billed per request. Returns once it is ACTIVE. */
-export async function ensureTable(context: AwsContext, tableName: string): Promise<Step> {
+function hasKeys(table: TableDescription, { partition, sort }: TableKeys): boolean {
+  const keys = Object.fromEntries((table.KeySchema ?? []).map((key) => [key.AttributeName, key.KeyType]));
+  return Object.keys(keys).length === 2 && keys[partition] === 'HASH' && keys[sort] === 'RANGE';
+}
+
+/**
+ * A table of the deployment with these string keys, billed per request, created when missing and
+ * refused (on `flag`) when it exists with other keys. Returns once it is ACTIVE.
+ */
+async function ensureKeyedTable(context: AwsContext, tableName: string, keys: TableKeys, flag: string, kind: string): Promise<{ table: TableDescription; created: boolean }> {
   const dynamodb = context.aws.client(DynamoDBClient);
   const existing = await describeTable(context, tableName);
-  if (existing && !hasTargetsKeys(existing)) {
-    throw new UsageError(`--table: table ${tableName} exists with other keys; a targets table has hash key sourceArn (S) and range key id (S)`);
+  if (existing && !hasKeys(existing, keys)) {
+    throw new UsageError(`${flag}: table ${tableName} exists with other keys; ${kind} has hash key ${keys.partition} (S) and range key ${keys.sort} (S)`);
   }
   if (!existing) {
     await dynamodb.send(
       new CreateTableCommand({
         TableName: tableName,
         AttributeDefinitions: [
-          { AttributeName: 'sourceArn', AttributeType: 'S' },
-          { AttributeName: 'id', AttributeType: 'S' },
+          { AttributeName: keys.partition, AttributeType: 'S' },
+          { AttributeName: keys.sort, AttributeType: 'S' },
         ],
         KeySchema: [
-          { AttributeName: 'sourceArn', KeyType: 'HASH' },
-          { AttributeName: 'id', KeyType: 'RANGE' },
+          { AttributeName: keys.partition, KeyType: 'HASH' },
+          { AttributeName: keys.sort, KeyType: 'RANGE' },
         ],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
   }
   if (existing?.TableStatus !== 'ACTIVE') await waitUntilTableExists({ client: dynamodb, ...WAIT }, { TableName: tableName });
-  const table = existing ?? (await describeTable(context, tableName))!;
-  return { resource: 'table', name: tableName, outcome: existing ? 'unchanged' : 'created', arn: table.TableArn };
+  return { table: existing ?? (await describeTable(context, tableName))!, created: !existing };
+}
+
+/** The targets table: hash key sourceArn, range key id, billed per request. Returns once it is ACTIVE. */
+export async function ensureTable(context: AwsContext, tableName: string): Promise<Step> {
+  const { table, created } = await ensureKeyedTable(context, tableName, TARGETS_TABLE_KEY, '--table', 'a targets table');
+  return { resource: 'table', name: tableName, outcome: created ? 'created' : 'unchanged', arn: table.TableArn };
+}
+
+/**
+ * The progress table: hash key pk, range key sk, billed per request, its entries expiring on
+ * expiresAt (TTL, switched on when it is not: a table of an earlier deploy gets it too).
+ */
+export async function ensureProgressTable(context: AwsContext, tableName: string): Promise<Step> {
+  const { table, created } = await ensureKeyedTable(context, tableName, PROGRESS_TABLE_KEY, '--progress-table', 'a progress table');
+  const dynamodb = context.aws.client(DynamoDBClient);
+  const { TimeToLiveDescription } = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const ttlOn = TimeToLiveDescription?.AttributeName === PROGRESS_TTL_ATTRIBUTE && /^ENABL/.test(TimeToLiveDescription.TimeToLiveStatus ?? '');
+  if (!ttlOn) {
+    await dynamodb.send(
+      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: PROGRESS_TTL_ATTRIBUTE, Enabled: true } }),
+    );
+  }
+  return { resource: 'progress-table', name: tableName, outcome: created ? 'created' : ttlOn ? 'unchanged' : 'updated', arn: table.TableArn };
 }
 
 export async function functionConfiguration(context: AwsContext, functionName: string): Promise<FunctionConfiguration | undefined> {
@@ -140,10 +181,22 @@ export async function functionConfiguration(context: AwsContext, functionName: s
   }
 }
 
+/** What the function's environment names of fanout's resources; undefined for what it does not name (a deployment of before). */
+export function fanoutVariables(configuration: FunctionConfiguration | undefined) {
+  const variables = configuration?.Environment?.Variables ?? {};
+  const named = (name: string) => variables[name] || undefined;
+  return {
+    progressTable: named(ENVIRONMENT.progressTable),
+    failureStore: named(ENVIRONMENT.failureStore),
+  };
+}
+
 export interface FunctionSettings {
   functionName: string;
   roleArn: string;
   tableName: string;
+  /** The variables fanout sets (TARGETS_TABLE, PROGRESS_TABLE, FAILURE_STORE); the function's others are kept. */
+  variables: Readonly<Record<string, string>>;
   /** The runtime's zip (see runtimeZip). */
   code: Buffer;
   /** Unset: the defaults on creation, what the function has on update. */
@@ -184,7 +237,7 @@ function configurationChanges(current: FunctionConfiguration, settings: Function
     ...(settings.memory === undefined || current.MemorySize === settings.memory ? {} : { MemorySize: settings.memory }),
     ...(settings.timeout === undefined || current.Timeout === settings.timeout ? {} : { Timeout: settings.timeout }),
     // the function's other variables stay: an http target's authorizationEnv secret lives there
-    ...(variables.TARGETS_TABLE === settings.tableName ? {} : { Environment: { Variables: { ...variables, TARGETS_TABLE: settings.tableName } } }),
+    ...(Object.entries(settings.variables).every(([name, value]) => variables[name] === value) ? {} : { Environment: { Variables: { ...variables, ...settings.variables } } }),
   };
   const vpc = settings.vpc;
   if (vpc && !(sameMembers(current.VpcConfig?.SubnetIds, vpc.subnetIds) && sameMembers(current.VpcConfig?.SecurityGroupIds, vpc.securityGroupIds))) {
@@ -216,7 +269,7 @@ export async function ensureFunction(context: AwsContext, settings: FunctionSett
           MemorySize: settings.memory ?? FUNCTION_DEFAULTS.memory,
           Timeout: settings.timeout ?? FUNCTION_DEFAULTS.timeout,
           Code: { ZipFile: zip },
-          Environment: { Variables: { TARGETS_TABLE: settings.tableName } },
+          Environment: { Variables: { ...settings.variables } },
           ...(settings.vpc ? { VpcConfig: vpcConfig(settings.vpc) } : {}),
         }),
       ),
@@ -246,11 +299,12 @@ export async function deleteFunction(context: AwsContext, functionName: string):
   return { resource: 'function', name: functionName, outcome };
 }
 
-export async function deleteTable(context: AwsContext, tableName: string): Promise<Step> {
+/** Deletes a table of the deployment: the targets table, or (`progress-table`) the progress table. */
+export async function deleteTable(context: AwsContext, tableName: string, resource: 'table' | 'progress-table' = 'table'): Promise<Step> {
   const dynamodb = context.aws.client(DynamoDBClient);
   const outcome = await deletion(() => dynamodb.send(new DeleteTableCommand({ TableName: tableName })));
   if (outcome === 'deleted') await waitUntilTableNotExists({ client: dynamodb, ...WAIT }, { TableName: tableName });
-  return { resource: 'table', name: tableName, outcome };
+  return { resource, name: tableName, outcome };
 }
 
 /** Deletes the role's inline policy `policyName` (fanout's own), leaving the role and its other policies. */

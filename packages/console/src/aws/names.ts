@@ -1,12 +1,9 @@
+import { targetsTableNameFor } from '@fanout/runtime/config';
 import { UsageError } from '../errors.js';
 
 export const DEFAULT_FUNCTION = 'fanout';
 
-/** The names a deployment's resources get from its function name, as the original fanout CLI gives them. */
-export function tableNameFor(functionName: string): string {
-  return `${functionName}Targets`;
-}
-
+/** The role's name from the function's, as the original fanout CLI gives it (the tables' names are the runtime's contracts). */
 export function roleNameFor(functionName: string): string {
   return `${functionName}Role`;
 }
@@ -30,6 +27,8 @@ export interface Deployment {
   functionName: string;
   tableName: string;
   roleName: string;
+  /** The progress table when named (--progress-table); else the function's PROGRESS_TABLE, else `<function>Progress`. */
+  progressTableName?: string | undefined;
 }
 
 export interface DeploymentFlags {
@@ -39,6 +38,7 @@ export interface DeploymentFlags {
   tableArn?: string | undefined;
   execRole?: string | undefined;
   execRoleArn?: string | undefined;
+  progressTable?: string | undefined;
 }
 
 function oneOf(flags: DeploymentFlags, a: keyof DeploymentFlags, b: keyof DeploymentFlags, flagA: string, flagB: string): string | undefined {
@@ -61,9 +61,12 @@ export function deploymentOf(flags: DeploymentFlags): Deployment {
     functionName,
     tableName: tableValue
       ? nameOf(flags.tableArn ? '--table-arn' : '--table', tableValue, TABLE_NAME, TABLE_ARN, 'a DynamoDB table name or ARN')
-      : tableNameFor(functionName),
+      : targetsTableNameFor(functionName),
     roleName: roleValue
       ? nameOf(flags.execRoleArn ? '--exec-role-arn' : '--exec-role', roleValue, ROLE_NAME, ROLE_ARN, 'an IAM role name or ARN')
       : roleNameFor(functionName),
+    ...(flags.progressTable !== undefined
+      ? { progressTableName: nameOf('--progress-table', flags.progressTable, TABLE_NAME, TABLE_ARN, 'a DynamoDB table name or ARN') }
+      : {}),
   };
 }

@@ -2,18 +2,16 @@ import { isDeepStrictEqual } from 'node:util';
 import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { GetRolePolicyCommand, IAMClient, NoSuchEntityException, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { DescribeDomainsCommand, ListDomainNamesCommand, OpenSearchClient, type DomainStatus } from '@aws-sdk/client-opensearch';
-import { sourceKind, type SourceKind, type TargetConfig } from '@fanout/runtime/config';
+import { DEFAULT_METRICS_NAMESPACE, parseFailureStore, sourceKind, type SourceKind, type TargetConfig } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { functionConfiguration, type Outcome } from './deployment.js';
+import { fanoutVariables, functionConfiguration, type Outcome } from './deployment.js';
 import { functionMappings, mappingConsumer, mappingStreamArn } from './mappings.js';
 import type { Deployment } from './names.js';
 import { TargetsTable } from './targets-table.js';
 
 /** The one inline policy of the function's role that fanout writes and rewrites. */
 export const POLICY_NAME = 'fanout';
-/** The runtime's default namespace: deploy does not set METRICS_NAMESPACE. */
-export const METRICS_NAMESPACE = 'Custom/FanOut';
 
 export interface PolicyStatement {
   Sid: string;
@@ -43,6 +41,10 @@ export interface FunctionScope {
   accountId: string;
   functionName: string;
   tableArn: string;
+  /** The progress table the function's environment names (PROGRESS_TABLE); none for a function deployed before it had one. */
+  progressTableArn?: string | undefined;
+  /** The function's default failure store (FAILURE_STORE), by ARN. */
+  failureStore?: string | undefined;
   inVpc: boolean;
 }
 
@@ -72,6 +74,10 @@ const GRANTS = {
   es: { sid: 'PostToOpenSearchDomains', actions: ['es:ESHttpPost'] },
   // the collection's data access policy must also let the role write to the index: IAM alone is not enough
   aoss: { sid: 'UseOpenSearchCollections', actions: ['aoss:APIAccessAll'] },
+  // failure stores: a queue is found by its name (GetQueueUrl) before the function sends to it; a
+  // topic gets sns:Publish above; a bucket is written under failures/ only
+  failureQueue: { sid: 'StoreFailuresInQueues', actions: ['sqs:GetQueueUrl', 'sqs:SendMessage'] },
+  failureBucket: { sid: 'StoreFailuresInBuckets', actions: ['s3:PutObject'] },
 } as const;
 type GrantKind = keyof typeof GRANTS;
 
@@ -147,6 +153,14 @@ function targetGrant(target: TargetConfig, scope: FunctionScope, domains: Domain
   }
 }
 
+/** Where the function writes the records a target could not take: a queue, a topic, or a bucket's failures/ prefix. */
+function failureStoreGrant(arn: string): Grant | undefined {
+  const store = parseFailureStore(arn);
+  if (!store) return undefined;
+  if (store.kind === 's3') return { kind: 'failureBucket', resource: `${arn}/failures/*` };
+  return { kind: store.kind === 'sqs' ? 'failureQueue' : 'sns', resource: arn };
+}
+
 /** Lambda needs the execution role to send failed batches' descriptions to the on-failure destination. */
 function onFailureGrant(destination: string): Grant | undefined {
   const service = destination.split(':')[2];
@@ -158,14 +172,26 @@ function sorted(values: Iterable<string>): string[] {
 }
 
 /**
- * The least-privilege policy of the fanout function: read its targets table, read exactly the
- * streams it is hooked to, write its own logs and metrics, and send to exactly the destinations of
- * the valid targets in the table (or assume the role a target names instead).
+ * The least-privilege policy of the fanout function: read its targets table, keep per-target
+ * progress and state in its progress table, read exactly the streams it is hooked to, write its
+ * own logs and metrics, send to exactly the destinations of the valid targets in the table (or
+ * assume the role a target names instead), and write to the failure stores: the function's, and
+ * each valid target's own.
  */
 export function fanoutPolicy({ scope, mappings, targets, domains = new Map() }: PolicyInputs): PolicyDocument {
   const logGroup = arn(scope, 'logs', scope.region, `log-group:/aws/lambda/${scope.functionName}`);
   const statements: PolicyStatement[] = [
     { Sid: 'ReadTargets', Effect: 'Allow', Action: ['dynamodb:Query'], Resource: [scope.tableArn] },
+    ...(scope.progressTableArn
+      ? [
+          {
+            Sid: 'TrackProgress',
+            Effect: 'Allow' as const,
+            Action: ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+            Resource: [scope.progressTableArn],
+          },
+        ]
+      : []),
     {
       Sid: 'WriteLogs',
       Effect: 'Allow',
@@ -177,7 +203,8 @@ export function fanoutPolicy({ scope, mappings, targets, domains = new Map() }: 
       Effect: 'Allow',
       Action: ['cloudwatch:PutMetricData'],
       Resource: ['*'],
-      Condition: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+      // deploy does not set METRICS_NAMESPACE: the runtime's default
+      Condition: { StringEquals: { 'cloudwatch:namespace': DEFAULT_METRICS_NAMESPACE } },
     },
   ];
 
@@ -215,6 +242,7 @@ export function fanoutPolicy({ scope, mappings, targets, domains = new Map() }: 
   const grants = [
     ...targets.map((target) => targetGrant(target, scope, domains)),
     ...mappings.map((mapping) => (mapping.onFailureDestination ? onFailureGrant(mapping.onFailureDestination) : undefined)),
+    ...[scope.failureStore, ...targets.map((target) => target.onFailure)].map((store) => (store ? failureStoreGrant(store) : undefined)),
   ].filter((grant): grant is Grant => grant !== undefined);
   for (const [kind, { sid, actions }] of Object.entries(GRANTS) as Array<[GrantKind, (typeof GRANTS)[GrantKind]]>) {
     const resources = sorted(grants.filter((grant) => grant.kind === kind).map((grant) => grant.resource));
@@ -333,6 +361,7 @@ export async function syncPolicy(context: AwsContext, deployment: Deployment, pe
   if (pending) mappings.push(pending);
   const targets = (await new TargetsTable(context, deployment.tableName).list()).flatMap((stored) => (stored.target ? [stored.target] : []));
   const domains = await domainsByHost(context, targets, region!);
+  const { progressTable, failureStore } = fanoutVariables(configuration);
 
   const policy = fanoutPolicy({
     scope: {
@@ -341,6 +370,8 @@ export async function syncPolicy(context: AwsContext, deployment: Deployment, pe
       accountId: accountId!,
       functionName: deployment.functionName,
       tableArn,
+      progressTableArn: progressTable ? `arn:${partition}:dynamodb:${region}:${accountId}:table/${progressTable}` : undefined,
+      failureStore,
       inVpc: (configuration?.VpcConfig?.SubnetIds ?? []).length > 0,
     },
     mappings,

@@ -33,6 +33,8 @@ type ClientConstructor<Client> = new (config: any) => Client;
 export interface ClientScope {
   region?: string | undefined;
   credentials?: AwsCredentialIdentityProvider | undefined;
+  /** S3: the bucket in the path rather than in the host name, as an endpoint that is not AWS's (a moto) needs. */
+  forcePathStyle?: boolean | undefined;
 }
 
 /**
@@ -47,7 +49,7 @@ export class AwsSession {
 
   client<Client>(constructor: ClientConstructor<Client>, scope: ClientScope = {}): Client {
     const region = scope.region ?? this.options.region;
-    const key = `${constructor.name}|${region ?? ''}|${scope.credentials ? 'assumed' : 'own'}`;
+    const key = `${constructor.name}|${region ?? ''}|${scope.credentials ? 'assumed' : 'own'}|${scope.forcePathStyle ? 'path' : 'host'}`;
     const cached = scope.credentials ? undefined : (this.clients.get(key) as Client | undefined);
     if (cached) return cached;
     const credentials = scope.credentials ?? this.options.credentials;
@@ -56,6 +58,7 @@ export class AwsSession {
       ...(this.options.profile && !credentials ? { profile: this.options.profile } : {}),
       ...(credentials ? { credentials } : {}),
       ...(this.options.endpointUrl ? { endpoint: this.options.endpointUrl } : {}),
+      ...(scope.forcePathStyle ? { forcePathStyle: true } : {}),
       // HTTP/1.1 for every client (the SDK's Kinesis client would use HTTP/2, which some endpoints refuse)
       requestHandler: new NodeHttpHandler(this.options.verifySsl ? {} : { httpsAgent: new Agent({ rejectUnauthorized: false }) }),
       ...(this.options.debug ? { logger: debugLogger } : {}),

@@ -6,6 +6,7 @@ import { hookCommand } from './hook.js';
 import { listCommand } from './list.js';
 import { localCommand } from './local.js';
 import { pauseCommand } from './pause.js';
+import { redriveCommand } from './redrive.js';
 import { registerCommand } from './register.js';
 import { resumeCommand } from './resume.js';
 import { uiCommand } from './ui.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   activateCommand,
   deactivateCommand,
   unregisterCommand,
+  redriveCommand,
   hookCommand,
   unhookCommand,
   pauseCommand,

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { COLLAPSE_MODES } from '@fanout/runtime/config';
+import { COLLAPSE_MODES, MAX_ATTEMPTS_LIMIT, MAX_RECORD_AGE_LIMIT_SECONDS } from '@fanout/runtime/config';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 
@@ -46,7 +46,10 @@ export function addTargetOptions(command: Command, targetCommand: TargetCommand)
     .option('--parallel [bool]', 'send batches concurrently (default true); false keeps record order', parseBoolean)
     .option('--convert-ddb [bool]', 'DynamoDB sources: deliver images as plain JSON (default false)', parseBoolean)
     .option('--deaggregate [bool]', 'Kinesis sources: open KPL aggregated records (default false)', parseBoolean)
-    .option('--authorization-env <variable>', removable('http: the function\'s environment variable holding the Authorization header'));
+    .option('--authorization-env <variable>', removable('http: the function\'s environment variable holding the Authorization header'))
+    .option('--max-attempts <n>', removable(`invocations a record may fail at this target (1 to ${MAX_ATTEMPTS_LIMIT}) before it goes to the failure store; default: no limit, the target holds its shard`))
+    .option('--max-record-age <seconds>', removable(`how old a record failing at this target may get (1 to ${MAX_RECORD_AGE_LIMIT_SECONDS} s) before it goes to the failure store; default: no limit`))
+    .option('--on-failure <arn>', removable('where this target\'s failures go: an SQS queue, SNS topic or S3 bucket ARN; default: the function\'s failure store'));
 }
 
 export const deploymentOptionsSchema = z.object({
@@ -75,6 +78,13 @@ const removableText = z
   .transform((value) => (value === '' ? null : value))
   .optional();
 
+/**
+ * A number as typed; the runtime's schema checks it (a value that is no number becomes NaN, which
+ * it refuses with the expected range), so that the bounds are said in one place.
+ */
+const givenNumber = givenText.transform((value) => (value === undefined ? undefined : Number(value)));
+const removableNumber = removableText.transform((value) => (value === undefined || value === null ? value : Number(value)));
+
 /** The flags of a target's fields that are the same for register and update. */
 const targetFlags = {
   destination: z.string().min(1, 'empty; a target always has a destination: pass it, or leave the flag out').optional(),
@@ -93,6 +103,9 @@ export const registerOptionsSchema = z.object({
   destinationRoleArn: givenText,
   externalId: givenText,
   authorizationEnv: givenText,
+  maxAttempts: givenNumber,
+  maxRecordAge: givenNumber,
+  onFailure: givenText,
 });
 
 export const updateOptionsSchema = z.object({
@@ -101,6 +114,9 @@ export const updateOptionsSchema = z.object({
   destinationRoleArn: removableText,
   externalId: removableText,
   authorizationEnv: removableText,
+  maxAttempts: removableNumber,
+  maxRecordAge: removableNumber,
+  onFailure: removableText,
 });
 
 export const idOptionSchema = z.object({ id: z.string({ message: 'required; name the target' }).min(1, 'required; name the target') });
@@ -119,6 +135,7 @@ export function flagOf(field: string): string {
     role: 'destination-role-arn',
     region: 'destination-region',
     convertDDB: 'convert-ddb',
+    maxRecordAgeSeconds: 'max-record-age',
     sourceArn: 'source-arn',
     type: 'type',
   };

@@ -58,6 +58,9 @@ export interface TargetInput {
   convertDDB?: boolean | undefined;
   deaggregate?: boolean | undefined;
   authorizationEnv?: string | undefined;
+  maxAttempts?: number | undefined;
+  maxRecordAgeSeconds?: number | undefined;
+  onFailure?: string | undefined;
 }
 
 /** A target to register: where it belongs, what it is, and its fields (the destination is required). */
@@ -68,7 +71,7 @@ export interface NewTargetInput extends TargetInput {
 }
 
 /** The optional fields of a row that update removes when its flag is given as ''. */
-const REMOVABLE_FIELDS = ['role', 'externalId', 'region', 'authorizationEnv'] as const;
+const REMOVABLE_FIELDS = ['role', 'externalId', 'region', 'authorizationEnv', 'maxAttempts', 'maxRecordAgeSeconds', 'onFailure'] as const;
 type RemovableField = (typeof REMOVABLE_FIELDS)[number];
 
 /** Changes to a stored target: fields to set as in TargetInput, and null for an optional field to remove. */
@@ -84,11 +87,14 @@ export function targetChangesOf(options: Record<string, unknown>): TargetChanges
   return rowFieldsOf(parseOptions(updateOptionsSchema, options));
 }
 
-type RemovableFlag = 'destinationRegion' | 'destinationRoleArn' | 'externalId' | 'authorizationEnv';
-type TargetFlags<Text extends string | null> = Omit<z.output<typeof updateOptionsSchema>, RemovableFlag> & Partial<Record<RemovableFlag, Text | undefined>>;
+type RemovableTextFlag = 'destinationRegion' | 'destinationRoleArn' | 'externalId' | 'authorizationEnv' | 'onFailure';
+type RemovableNumberFlag = 'maxAttempts' | 'maxRecordAge';
+type TargetFlags<Text extends string | null, Count extends number | null> = Omit<z.output<typeof updateOptionsSchema>, RemovableTextFlag | RemovableNumberFlag> &
+  Partial<Record<RemovableTextFlag, Text | undefined>> &
+  Partial<Record<RemovableNumberFlag, Count | undefined>>;
 
 /** Flags as register or update parsed them, named as the row's fields. */
-function rowFieldsOf<Text extends string | null>(flags: TargetFlags<Text>) {
+function rowFieldsOf<Text extends string | null, Count extends number | null>(flags: TargetFlags<Text, Count>) {
   return {
     destination: flags.destination,
     index: flags.index,
@@ -101,6 +107,9 @@ function rowFieldsOf<Text extends string | null>(flags: TargetFlags<Text>) {
     convertDDB: flags.convertDdb,
     deaggregate: flags.deaggregate,
     authorizationEnv: flags.authorizationEnv,
+    maxAttempts: flags.maxAttempts,
+    maxRecordAgeSeconds: flags.maxRecordAge,
+    onFailure: flags.onFailure,
   };
 }
 
@@ -194,6 +203,9 @@ export function targetLine(target: TargetConfig): TargetLine {
     target.region ? `region=${target.region}` : '',
     target.role ? `role=${target.role}` : '',
     target.authorizationEnv ? `authorization=$${target.authorizationEnv}` : '',
+    target.maxAttempts !== undefined ? `maxAttempts=${target.maxAttempts}` : '',
+    target.maxRecordAgeSeconds !== undefined ? `maxRecordAge=${target.maxRecordAgeSeconds}s` : '',
+    target.onFailure ? `onFailure=${target.onFailure}` : '',
   ].filter(Boolean);
   return {
     id: target.id,

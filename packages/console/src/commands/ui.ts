@@ -12,7 +12,7 @@ export const uiCommand: CommandDefinition = {
   name: 'ui',
   description: 'open the interactive app on a deployment (what fanout-console with no command does, in a terminal)',
   configure(command) {
-    addDeploymentOptions(command).option('--refresh <seconds>', `how often the targets table is read again (default: ${DEFAULT_REFRESH_SECONDS})`);
+    addDeploymentOptions(command).option('--refresh <seconds>', `how often the open source's targets and their states are read again (default: ${DEFAULT_REFRESH_SECONDS})`);
   },
   async run(context, options) {
     const flags = parseOptions(uiOptionsSchema, options);

@@ -3,6 +3,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Header as HeaderInfo } from '../app/header.js';
 import type { TargetActivity } from '../app/metrics.js';
 import { sourcesMatching, type DiscoveredSource } from '../app/sources.js';
+import type { SourceStates } from '../app/target-state.js';
+import { failuresHeld, redriveSummary } from '../app/redrive.js';
 import type { TargetConfig } from '@fanout/runtime/config';
 import type { StoredTarget } from '../aws/targets-table.js';
 import { describeAwsError, UsageError } from '../errors.js';
@@ -49,6 +51,7 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
   const [filtering, setFiltering] = useState(false);
   const [openSource, setOpenSource] = useState<DiscoveredSource>();
   const [targets, setTargets] = useState<StoredTarget[]>([]);
+  const [states, setStates] = useState<SourceStates>();
   const [targetIndex, setTargetIndex] = useState(0);
   const [activity, setActivity] = useState<Record<string, TargetActivity>>({});
   const [status, setStatus] = useState<Status>();
@@ -87,10 +90,12 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
     if (age) setIteratorAge(age);
   }, [attempt, services]);
 
+  /** The source's targets and their states, read together (each refresh): a target's state shows at once. */
   const loadTargets = useCallback(
     async (source: DiscoveredSource) => {
-      const loaded = await attempt(() => services.targets(source.arn));
+      const [loaded, loadedStates] = await Promise.all([attempt(() => services.targets(source.arn)), attempt(() => services.targetStates(source.arn))]);
       if (loaded) setTargets(loaded);
+      if (loadedStates) setStates(loadedStates);
       return loaded;
     },
     [attempt, services],
@@ -134,6 +139,7 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
     if (!source) return;
     setOpenSource(source);
     setTargets([]);
+    setStates(undefined);
     setActivity({});
     setTargetIndex(0);
     setScreen('targets');
@@ -192,6 +198,25 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
     });
   };
 
+  /** Sends the selected target's stored failures back to it once the user says yes; its state is read again after. */
+  const redriveSelectedTarget = async () => {
+    const id = targets[targetIndex]?.row.id;
+    if (!openSource || typeof id !== 'string') return;
+    const plan = await attempt(() => services.planRedrive(openSource.arn, id));
+    if (!plan) return;
+    setConfirmation({
+      // short enough for the status line (the command names the store too)
+      question: `Send ${failuresHeld(plan)} stored for ${id} back to it?`,
+      onYes: async () => {
+        setStatus({ kind: 'info', text: `${id}: redriving…` });
+        const result = await attempt(() => services.redrive(plan));
+        if (!result) return;
+        setStatus({ kind: 'info', text: `${id}: ${redriveSummary(result)}` });
+        await loadTargets(openSource);
+      },
+    });
+  };
+
   /** Opens the wizard on the selected target; a row the runtime refuses cannot be edited field by field. */
   const editSelectedTarget = () => {
     const stored = targets[targetIndex];
@@ -234,7 +259,7 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
   /** Deploys once the user says yes; the steps show on their own screen. */
   const askDeploy = () =>
     setConfirmation({
-      question: `Deploy ${services.deployment.functionName} (create or update its role, table, function and policy)?`,
+      question: `Deploy ${services.deployment.functionName} (create or update its role, tables, store, function and policy)?`,
       onYes: async () => setDeploymentAction('deploy'),
     });
 
@@ -293,6 +318,7 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
     else if (input === 'p') void switchHook(openSource);
     else if (input === 'h') switchHooked(openSource);
     else if (input === 'x') unregisterSelectedTarget();
+    else if (input === 'R') void redriveSelectedTarget();
     else if (input === 'n' && openSource) setWizard({});
     else if (input === 'e') editSelectedTarget();
     else if (input === 'r' && openSource) {
@@ -343,7 +369,16 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
           height={listHeight}
         />
       ) : screen === 'targets' && openSource ? (
-        <TargetsScreen source={openSource} targets={targets} selected={targetIndex} activity={activity} width={size.columns} height={listHeight} colors={colors} />
+        <TargetsScreen
+          source={openSource}
+          targets={targets}
+          states={states?.sourceArn === openSource.arn ? states : undefined}
+          selected={targetIndex}
+          activity={activity}
+          width={size.columns}
+          height={listHeight}
+          colors={colors}
+        />
       ) : (
         <SourcesScreen sources={shownSources} selected={sourceIndex} filter={filter} iteratorAge={iteratorAge} width={size.columns} height={listHeight} colors={colors} />
       )}

@@ -6,6 +6,8 @@ import type { OnStep } from '../app/steps.js';
 import { hookSource, setHookEnabled, unhookSource } from '../app/hooks.js';
 import { iteratorAgeSeries, targetSparklines } from '../app/metrics.js';
 import { discoverSources } from '../app/sources.js';
+import { sourceStates } from '../app/target-state.js';
+import { planRedrive, redriveTarget, type RedrivePlan } from '../app/redrive.js';
 import type { TargetTypeName } from '@fanout/runtime/config';
 import type { DestinationPlace, DestinationRequest } from '../aws/destinations.js';
 import type { NewTargetInput } from '../commands/target-rows.js';
@@ -21,7 +23,13 @@ export function appServices(context: AwsContext, deployment: Deployment) {
     sources: () => discoverSources(context, deployment),
     iteratorAge: () => iteratorAgeSeries(context, { functionName }),
     targets: (sourceArn: string) => listTargets(context, deployment, sourceArn),
+    /** Every target's state of the source: one Query on the progress table. */
+    targetStates: (sourceArn: string) => sourceStates(context, deployment, sourceArn),
     activity: (sourceArn: string, targetIds: readonly string[]) => targetSparklines(context, { functionName, sourceArn, targetIds }),
+    /** What a redrive of the target would send, checked before the question. */
+    planRedrive: (sourceArn: string, id: string) => planRedrive(context, deployment, sourceArn, id),
+    /** Sends the target's stored failures back to it (the function's code, here; its log lines go nowhere: the app draws on stdout). */
+    redrive: (plan: RedrivePlan) => redriveTarget(context, deployment, plan),
     setActive: (sourceArn: string, id: string, active: boolean) => setActive(context, deployment, sourceArn, id, active),
     unregister: async (sourceArn: string, id: string) => {
       await unregisterTarget(context, deployment, sourceArn, id);
@@ -36,7 +44,7 @@ export function appServices(context: AwsContext, deployment: Deployment) {
     setHookEnabled: (sourceArn: string, enabled: boolean) => setHookEnabled(context, deployment, sourceArn, enabled),
     hook: (sourceArn: string) => hookSource(context, deployment, sourceArn),
     unhook: (sourceArn: string) => unhookSource(context, deployment, sourceArn),
-    /** Creates or brings up to date the role, the table, the function and the policy, with the function's own settings. */
+    /** Creates or brings up to date the role, the tables, the failure store, the function and the policy, with the function's own settings. */
     deploy: (onStep: OnStep) => deployFanout(context, deployment, {}, onStep),
     destroy: (options: DestroyOptions, onStep: OnStep) => destroyFanout(context, deployment, options, onStep),
   };

@@ -7,7 +7,7 @@ import { deploymentOf } from '../../src/aws/names.js';
 import { appContext } from '../support/app.js';
 import { aws } from '../support/console.js';
 import { createStream } from '../support/destination-resources.js';
-import { createTableWithOtherKeys, functionConfiguration, mappingsOf, role, table, useFreshRuntimeZip } from '../support/deployment.js';
+import { bucketExists, createTableWithOtherKeys, functionConfiguration, mappingsOf, role, table, useFreshRuntimeZip } from '../support/deployment.js';
 
 useFreshRuntimeZip();
 const [region] = aws.regions;
@@ -29,20 +29,25 @@ function ranAndDone(steps: Array<[name: string, outcome: string]>): StepEvent[] 
 }
 
 describe('deployFanout', () => {
-  it('reports the role, the table, the function and the policy as it makes them, then finds them unchanged', async () => {
+  it('reports the role, the tables, the failure store, the function and the policy as it makes them, then finds them unchanged', async () => {
     const functionName = uniqueName('app-deploy');
+    const bucket = `${functionName}-failures-${account}-${region}`;
     const deployment = deploymentOf({ function: functionName });
     const first = recorder();
     const deployed = await deployFanout(context, deployment, { memory: 256 }, first.onStep);
     expect(deployed).toMatchObject({
       functionArn: `arn:aws:lambda:${region}:${account}:function:${functionName}`,
       tableArn: `arn:aws:dynamodb:${region}:${account}:table/${functionName}Targets`,
+      progressTableArn: `arn:aws:dynamodb:${region}:${account}:table/${functionName}Progress`,
+      failureStoreArn: `arn:aws:s3:::${bucket}`,
       roleArn: `arn:aws:iam::${account}:role/${functionName}Role`,
     });
     expect(first.events).toEqual(
       ranAndDone([
         [`role ${functionName}Role`, 'created'],
         [`table ${functionName}Targets`, 'created'],
+        [`progress-table ${functionName}Progress`, 'created'],
+        [`failure-store ${bucket}`, 'created'],
         [`function ${functionName}`, 'created'],
         [`policy ${functionName}Role/fanout`, 'created'],
       ]),
@@ -50,6 +55,8 @@ describe('deployFanout', () => {
     expect(deployed.steps.map((step) => [step.resource, step.outcome])).toEqual([
       ['role', 'created'],
       ['table', 'created'],
+      ['progress-table', 'created'],
+      ['failure-store', 'created'],
       ['function', 'created'],
       ['policy', 'created'],
     ]);
@@ -57,7 +64,7 @@ describe('deployFanout', () => {
 
     const second = recorder();
     await deployFanout(context, deployment, {}, second.onStep);
-    expect(second.events.filter((event) => event.state === 'done').map((event) => event.detail)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    expect(second.events.filter((event) => event.state === 'done').map((event) => event.detail)).toEqual(Array(6).fill('unchanged'));
   });
 
   it('reports the step that fails with its error, stops there, and throws', async () => {
@@ -84,12 +91,15 @@ describe('destroyFanout', () => {
     await hookSource(context, deployment, stream.arn);
 
     const { events, onStep } = recorder();
-    const steps = await destroyFanout(context, deployment, { deleteTable: true, deleteRole: true }, onStep);
+    const bucket = `${functionName}-failures-${account}-${region}`;
+    const steps = await destroyFanout(context, deployment, { deleteTable: true, deleteStore: true, deleteRole: true }, onStep);
     expect(events).toEqual(
       ranAndDone([
         [`mapping ${stream.arn}`, 'deleted'],
         [`function ${functionName}`, 'deleted'],
         [`table ${functionName}Targets`, 'deleted'],
+        [`progress-table ${functionName}Progress`, 'deleted'],
+        [`failure-store ${bucket}`, 'deleted'],
         [`role ${functionName}Role`, 'deleted'],
       ]),
     );
@@ -97,11 +107,15 @@ describe('destroyFanout', () => {
       ['mapping', stream.arn, 'deleted'],
       ['function', functionName, 'deleted'],
       ['table', `${functionName}Targets`, 'deleted'],
+      ['progress-table', `${functionName}Progress`, 'deleted'],
+      ['failure-store', bucket, 'deleted'],
       ['role', `${functionName}Role`, 'deleted'],
     ]);
     expect(await mappingsOf(functionName)).toEqual([]);
     expect(await functionConfiguration(functionName)).toBeUndefined();
     expect(await table(`${functionName}Targets`)).toBeUndefined();
+    expect(await table(`${functionName}Progress`)).toBeUndefined();
+    expect(await bucketExists(bucket)).toBe(false);
     expect(await role(`${functionName}Role`)).toBeUndefined();
   });
 
@@ -120,9 +134,13 @@ describe('destroyFanout', () => {
     expect(tableOnly.map((step) => [step.resource, step.outcome])).toEqual([
       ['function', 'absent'],
       ['table', 'deleted'],
+      ['progress-table', 'deleted'],
       ['policy', 'absent'],
     ]);
     expect(await table(`${functionName}Targets`)).toBeUndefined();
+    expect(await table(`${functionName}Progress`)).toBeUndefined();
+    // the failure store stays unless asked for
+    expect(await bucketExists(`${functionName}-failures-${account}-${region}`)).toBe(true);
     expect(await role(`${functionName}Role`)).toBeDefined();
   });
 });

@@ -10,7 +10,7 @@ import { aws } from '../support/console.js';
 import { createQueue, createStream } from '../support/destination-resources.js';
 import { useFreshRuntimeZip } from '../support/deployment.js';
 import { createSourceTable } from '../support/sources.js';
-import { putRow } from '../support/state.js';
+import { minutesAgo, putRow, putTargetState } from '../support/state.js';
 
 useFreshRuntimeZip();
 const [, otherRegion] = aws.regions;
@@ -51,11 +51,11 @@ const byArn = (sources: DiscoveredSource[], arn: string) => sources.filter((sour
 describe('discoverSources', () => {
   it('lists the streams and the tables with a stream, each with its hook and its target counts', async () => {
     const sources = await discoverSources(context, deployment);
-    expect(byArn(sources, hooked.arn)).toEqual([{ kind: 'kinesis', name: hooked.name, arn: hooked.arn, hook: 'enabled', targets: { active: 2, all: 4 }, listed: true }]);
-    expect(byArn(sources, paused.arn)).toEqual([{ kind: 'kinesis', name: paused.name, arn: paused.arn, hook: 'paused', targets: { active: 0, all: 0 }, listed: true }]);
-    expect(byArn(sources, idle.arn)).toEqual([{ kind: 'kinesis', name: idle.name, arn: idle.arn, hook: 'none', targets: { active: 0, all: 0 }, listed: true }]);
+    expect(byArn(sources, hooked.arn)).toEqual([{ kind: 'kinesis', name: hooked.name, arn: hooked.arn, hook: 'enabled', targets: { active: 2, all: 4 }, stuck: 0, listed: true }]);
+    expect(byArn(sources, paused.arn)).toEqual([{ kind: 'kinesis', name: paused.name, arn: paused.arn, hook: 'paused', targets: { active: 0, all: 0 }, stuck: 0, listed: true }]);
+    expect(byArn(sources, idle.arn)).toEqual([{ kind: 'kinesis', name: idle.name, arn: idle.arn, hook: 'none', targets: { active: 0, all: 0 }, stuck: 0, listed: true }]);
     expect(byArn(sources, streamedTable.streamArn)).toEqual([
-      { kind: 'dynamodb', name: streamedTable.name, arn: streamedTable.streamArn, hook: 'enabled', targets: { active: 0, all: 0 }, listed: true },
+      { kind: 'dynamodb', name: streamedTable.name, arn: streamedTable.streamArn, hook: 'enabled', targets: { active: 0, all: 0 }, stuck: 0, listed: true },
     ]);
     const names = sources.map((source) => source.name);
     expect(names).not.toContain(plainTable.name);
@@ -64,7 +64,18 @@ describe('discoverSources', () => {
 
   it('adds the sources that only target rows or hooks name, as not listed', async () => {
     const sources = await discoverSources(context, deployment);
-    expect(byArn(sources, elsewhere)).toEqual([{ kind: 'kinesis', name: elsewhere.split('/').pop(), arn: elsewhere, hook: 'none', targets: { active: 1, all: 1 }, listed: false }]);
+    expect(byArn(sources, elsewhere)).toEqual([{ kind: 'kinesis', name: elsewhere.split('/').pop(), arn: elsewhere, hook: 'none', targets: { active: 1, all: 1 }, stuck: 0, listed: false }]);
+  });
+
+  it('counts each source\'s stuck targets, from the states in the progress table', async () => {
+    const progressTable = `${functionName}Progress`;
+    await putTargetState(progressTable, hooked.arn, 'first', { state: 'stuck', since: minutesAgo(10), lastError: 'unreachable' });
+    await putTargetState(progressTable, hooked.arn, 'second', { state: 'retrying', since: minutesAgo(1) });
+    await putTargetState(progressTable, streamedTable.streamArn, 'gone', { state: 'ok', since: minutesAgo(5) });
+    const sources = await discoverSources(context, deployment);
+    expect(byArn(sources, hooked.arn)).toEqual([expect.objectContaining({ stuck: 1 })]);
+    expect(byArn(sources, streamedTable.streamArn)).toEqual([expect.objectContaining({ stuck: 0 })]);
+    expect(byArn(sources, paused.arn)).toEqual([expect.objectContaining({ stuck: 0 })]);
   });
 
   it('sorts by kind, then name', async () => {

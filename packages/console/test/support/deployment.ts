@@ -10,6 +10,7 @@ import {
   ResourceNotFoundException as FunctionNotFoundException,
   type EventSourceMappingConfiguration,
 } from '@aws-sdk/client-lambda';
+import { HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { awsClientConfig } from '@fanout/testbed';
 import { beforeAll } from 'vitest';
 import { buildRuntime } from '../../../runtime/scripts/build.js';
@@ -20,6 +21,8 @@ import { aws } from './console.js';
 export const lambda = new LambdaClient(awsClientConfig(aws));
 export const iam = new IAMClient(awsClientConfig(aws));
 export const dynamodb = new DynamoDBClient(awsClientConfig(aws));
+// moto answers on 127.0.0.1: the bucket goes in the path
+export const s3 = new S3Client({ ...awsClientConfig(aws), forcePathStyle: true });
 
 /**
  * Builds the runtime's zip into a temporary directory before the file's tests, and has deploy use
@@ -57,6 +60,26 @@ export async function createTableWithOtherKeys(tableName: string): Promise<void>
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+}
+
+export async function bucketExists(bucket: string): Promise<boolean> {
+  return s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
+    () => true,
+    (error: unknown) => {
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+      throw error;
+    },
+  );
+}
+
+/** The keys of the bucket's objects. */
+export async function bucketKeys(bucket: string): Promise<string[]> {
+  return ((await s3.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((object) => object.Key!);
+}
+
+/** Puts a failure in a bucket, as the function would (what is in it does not matter here). */
+export async function putFailure(bucket: string, key: string): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: '{}' }));
 }
 
 /** The role's `fanout` policy, parsed. */

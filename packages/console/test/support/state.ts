@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { targetStateKey, type TargetStateItem } from '@fanout/runtime/config';
 import { awsClientConfig } from '@fanout/testbed';
 import { aws } from './console.js';
 
@@ -15,3 +16,12 @@ export async function tableRows(table: string): Promise<Array<Record<string, unk
 export async function putRow(table: string, row: Record<string, unknown>): Promise<void> {
   await documents().send(new PutCommand({ TableName: table, Item: row }));
 }
+
+/** A target's state item in the progress table, written as the function writes it. */
+export async function putTargetState(progressTable: string, sourceArn: string, targetId: string, state: Omit<TargetStateItem, 'pk' | 'sk' | 'updatedAt'>): Promise<void> {
+  const item: TargetStateItem = { ...targetStateKey(sourceArn, targetId), ...state, updatedAt: new Date().toISOString() };
+  await documents().send(new PutCommand({ TableName: progressTable, Item: item }));
+}
+
+/** An ISO time this many minutes ago. */
+export const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();

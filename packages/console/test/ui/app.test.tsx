@@ -1,7 +1,7 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { awsClientConfig, uniqueName } from '@fanout/testbed';
+import { HttpSinkClient, awsClientConfig, uniqueName } from '@fanout/testbed';
 import { render } from 'ink-testing-library';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { deploymentOf } from '../../src/aws/names.js';
 import { App } from '../../src/ui/App.js';
 import { appServices } from '../../src/ui/services.js';
@@ -10,9 +10,11 @@ import { aws, fanoutConsole } from '../support/console.js';
 import { whileMotoTakesConsumer } from '../support/consumers.js';
 import { createQueue, createStream } from '../support/destination-resources.js';
 import { mappingsOf } from '../support/deployment.js';
-import { tableRows } from '../support/state.js';
+import { failureDocument, putFailureDocument } from '../support/failures.js';
+import { minutesAgo, putTargetState, tableRows } from '../support/state.js';
 import { KEYS, frameWhere, press } from '../support/ui.js';
 
+const sink = new HttpSinkClient(inject('testbed').http.endpoint);
 const functionName = uniqueName('app');
 const deployment = deploymentOf({ function: functionName });
 let stream: { name: string; arn: string };
@@ -165,6 +167,82 @@ describe('the interactive app', () => {
       const alpha = narrow.split('\n').find((line) => line.includes('› alpha'))!;
       expect(alpha).toMatch(/http\S*…/);
       expect(alpha).not.toContain(queueUrl);
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('shows a stuck target at once: its state and last error within one refresh, the source marked, list too; R redrives it', async () => {
+    const watched = await createStream();
+    const on = ['--function', functionName, '--source-arn', watched.arn];
+    const path = `/${uniqueName('blocked')}`;
+    expect((await fanoutConsole(['register', 'http', ...on, '--id', 'blocked', '--destination', sink.url(path), '--collapse', 'none', '--active'])).code).toBe(0);
+    const { url } = await createQueue();
+    expect((await fanoutConsole(['register', 'sqs', ...on, '--id', 'steady', '--destination', url, '--active'])).code).toBe(0);
+
+    // the state reads the app makes, and the first whose answer has blocked stuck
+    const services = appServices(appContext(), deployment);
+    let reads = 0;
+    let firstStuckRead: number | undefined;
+    const counted = {
+      ...services,
+      targetStates: async (sourceArn: string) => {
+        const read = ++reads;
+        const states = await services.targetStates(sourceArn);
+        if (sourceArn === watched.arn && states.items?.get('blocked')?.state === 'stuck') firstStuckRead ??= read;
+        return states;
+      },
+    };
+    const app = render(<App services={counted} refreshMs={1_000} colors={false} />);
+    const resize = (columns: number, rows: number) => {
+      Object.defineProperty(app.stdout, 'columns', { value: columns, configurable: true });
+      Object.defineProperty(app.stdout, 'rows', { value: rows, configurable: true });
+      app.stdout.emit('resize');
+    };
+    try {
+      resize(80, 24);
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`function ${functionName} (Active)`) && !frame.includes('loading…'), 'the sources');
+      await press(app, '/', watched.name, KEYS.enter, KEYS.enter);
+      const healthy = await frameWhere(app.lastFrame, (frame) => /› blocked\s+http\s+\S+\s+yes\s+ok\s+-\s+0\s/.test(frame) && /steady\s+sqs/.test(frame), 'both targets ok');
+      expect(healthy).toMatch(/ID\s+TYPE\s+DESTINATION\s+ACTIVE\s+STATE\s+BEHIND\s+STORED\s+DELIV\s+FAILED/);
+
+      // the function finds blocked's endpoint refusing, for several invocations: it writes the state once
+      const lastError = `HTTP 503 from ${sink.url(path)}: Service Unavailable`;
+      await putTargetState(`${functionName}Progress`, watched.arn, 'blocked', { state: 'stuck', since: minutesAgo(14), heldSince: minutesAgo(20), stored: 1, lastError });
+      const readsAtWrite = reads;
+      const stuck = await frameWhere(app.lastFrame, (frame) => /› blocked\s+http\s+\S+\s+yes\s+stuck 14m\s+20m\s+1\s/.test(frame), 'blocked stuck');
+      // the first read begun after the write showed it: within one refresh
+      expect(firstStuckRead).toBeLessThanOrEqual(readsAtWrite + 1);
+      expect(stuck).toMatch(/steady\s+sqs\s+\S+\s+yes\s+ok\s+-\s+0\s/);
+      // the line under the table: the selected target's state and its last error, whole as far as 80 columns go
+      expect(stuck).toContain(`blocked: stuck 14m · behind 20m · 1 stored · last error: HTTP 503 from`);
+      for (const line of stuck.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+      expect(stuck.split('\n').length).toBeLessThanOrEqual(24);
+
+      // wide enough, the last error has its own column
+      resize(160, 30);
+      await frameWhere(app.lastFrame, (frame) => /STORED\s+OPTIONS\s+DELIVERED\s+FAILED\s+LAST ERROR/.test(frame) && /› blocked.*stuck 14m.*HTTP 503 from/.test(frame), 'the LAST ERROR column');
+      resize(80, 24);
+
+      // the sources screen marks the source
+      await press(app, KEYS.escape);
+      await frameWhere(app.lastFrame, (frame) => new RegExp(`› ${watched.name}\\s+kinesis\\s+—\\s+2/2 stuck`).test(frame), 'the source marked stuck');
+
+      // list says the same
+      const listed = await fanoutConsole(['list', ...on]);
+      expect(listed.out.split('\n').find((line) => line.startsWith('blocked'))).toMatch(/yes\s+stuck 14m\s+20m\s+1\s+.*HTTP 503 from/);
+
+      // R sends its stored failure back to it, once the user says y
+      await putFailureDocument(`${functionName}-failures-${aws.accounts[0]}-${aws.regions[0]}`, failureDocument(watched.arn, { id: 'blocked', type: 'http' }, '300', { order: 3 }));
+      await press(app, KEYS.enter);
+      await frameWhere(app.lastFrame, (frame) => /› blocked\s+http/.test(frame), 'the targets again');
+      await press(app, 'R');
+      await frameWhere(app.lastFrame, (frame) => frame.includes('Send the 1 failure stored for blocked back to it? [y/N]'), 'the redrive question');
+      await press(app, 'y');
+      await frameWhere(app.lastFrame, (frame) => frame.includes('blocked: 1 delivered, 0 failed again, 0 left in arn:aws:s3:::'), 'the redrive done');
+      expect((await sink.requests(path)).map((request) => JSON.parse(request.bytes.toString()).partitionKey)).toEqual(['order']);
+      // the store's count read again with the targets
+      await frameWhere(app.lastFrame, (frame) => /› blocked\s+http\s+\S+\s+yes\s+stuck 14m\s+20m\s+0\s/.test(frame), 'nothing stored any more');
     } finally {
       app.unmount();
     }

@@ -43,7 +43,7 @@ describe('deploy and destroy in the app', () => {
     const opened = await openApp(functionName, 'absent');
 
     await press(opened, 'd');
-    await frameWhere(opened.lastFrame, (frame) => frame.includes(`Deploy ${functionName} (create or update its role, table, function and policy)? [y/N]`), 'the question');
+    await frameWhere(opened.lastFrame, (frame) => frame.includes(`Deploy ${functionName} (create or update its role, tables, store, function and policy)? [y/N]`), 'the question');
     await press(opened, 'y');
     // a step running: Esc does not leave while the steps run
     await frameWhere(opened.lastFrame, (frame) => frame.includes(`Deploying ${functionName}`) && frame.includes('Esc goes back once the steps have finished'), 'the running steps');

@@ -7,10 +7,13 @@ const DYNAMODB_SOURCE = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders/st
 const names = (fields: ReadonlyArray<{ name: string }>) => fields.map((field) => field.name);
 
 describe('the wizard fields', () => {
+  // every type has limits and a failure store of its own
+  const isolation = ['maxAttempts', 'maxRecordAgeSeconds', 'onFailure'];
+
   it('asks only the options the runtime takes for the type and the source', () => {
-    expect(names(formFields('options', NEW_TARGET_VALUES, 'sns', DYNAMODB_SOURCE, {}))).toEqual(['active', 'collapse', 'parallel', 'convertDDB']);
-    expect(names(formFields('options', NEW_TARGET_VALUES, 'kinesis', KINESIS_SOURCE, {}))).toEqual(['active', 'parallel', 'deaggregate']);
-    expect(names(formFields('options', NEW_TARGET_VALUES, 'http', KINESIS_SOURCE, {}))).toEqual(['active', 'collapse', 'parallel', 'deaggregate', 'authorizationEnv']);
+    expect(names(formFields('options', NEW_TARGET_VALUES, 'sns', DYNAMODB_SOURCE, {}))).toEqual(['active', 'collapse', 'parallel', 'convertDDB', ...isolation]);
+    expect(names(formFields('options', NEW_TARGET_VALUES, 'kinesis', KINESIS_SOURCE, {}))).toEqual(['active', 'parallel', 'deaggregate', ...isolation]);
+    expect(names(formFields('options', NEW_TARGET_VALUES, 'http', KINESIS_SOURCE, {}))).toEqual(['active', 'collapse', 'parallel', 'deaggregate', 'authorizationEnv', ...isolation]);
     expect(names(formFields('place', NEW_TARGET_VALUES, 'sqs', KINESIS_SOURCE, {}))).toEqual(['region', 'role', 'externalId']);
     expect(names(formFields('place', NEW_TARGET_VALUES, 'redis', KINESIS_SOURCE, {}))).toEqual([]);
   });
@@ -25,8 +28,16 @@ describe('the wizard fields', () => {
       collapse: 'JSON',
       parallel: true,
       deaggregate: false,
+      maxAttempts: undefined,
+      maxRecordAgeSeconds: undefined,
+      onFailure: undefined,
     });
     expect(rowFieldsOf(values, 'http', DYNAMODB_SOURCE)).toEqual({ active: false, collapse: 'JSON', parallel: true, convertDDB: true, authorizationEnv: 'TOKEN' });
+  });
+
+  it('gives the limits as numbers, and text that is no number as NaN for the schema to refuse', () => {
+    const values = { ...NEW_TARGET_VALUES, maxAttempts: ' 3 ', maxRecordAgeSeconds: 'soon', onFailure: ' arn:aws:s3:::failures ' };
+    expect(rowFieldsOf(values, 'sqs', KINESIS_SOURCE)).toMatchObject({ maxAttempts: 3, maxRecordAgeSeconds: NaN, onFailure: 'arn:aws:s3:::failures' });
   });
 
   it('flips toggles and moves the collapse mode both ways, wrapping', () => {

@@ -27,11 +27,11 @@ export interface DeploymentFlowProps {
 
 const CANCEL = 'cancel';
 
-/** What destroy may delete, least first; the first choice keeps the table and its targets, and the role. */
+/** What destroy may delete, least first; the first choice keeps the tables and the targets, the failure store and the role. */
 const DESTROY_CHOICES: ReadonlyArray<{ label: string; value: DestroyOptions | typeof CANCEL }> = [
-  { label: 'the function and its hooks (keep the table and the role)', value: {} },
-  { label: '… and the targets table, with every target in it (keep the role)', value: { deleteTable: true } },
-  { label: '… the targets table and the role', value: { deleteTable: true, deleteRole: true } },
+  { label: 'the function and its hooks (keep the tables, the failure store and the role)', value: {} },
+  { label: '… and the targets table, with every target in it, and the progress table', value: { deleteTable: true } },
+  { label: '… the tables, the failure store (only if empty) and the role', value: { deleteTable: true, deleteStore: true, deleteRole: true } },
   { label: CANCEL, value: CANCEL },
 ];
 

@@ -20,11 +20,20 @@ const HOOK_WIDTH_WITH_CONSUMER = 28;
 
 const hookText = (source: DiscoveredSource) => (source.hook === 'none' ? '—' : hookLabel(source));
 
-/** Kinesis streams and DynamoDB tables with streams, whether the function reads them, their targets, how far behind it is. */
+/** The TARGETS column: `active/all`, and ` stuck` beside it when some target is. */
+const TARGETS_WIDTH = 7;
+const STUCK_MARK = ' stuck';
+
+/**
+ * Kinesis streams and DynamoDB tables with streams, whether the function reads them, their targets
+ * (marked `stuck` when one is), how far behind it is.
+ */
 export function SourcesScreen({ sources, selected, filter, iteratorAge, width, height, colors }: SourcesScreenProps) {
   const hookWidth = sources.reduce((widest, source) => (source.consumer === undefined ? widest : Math.max(widest, hookText(source).length)), HOOK_WIDTH);
+  const counts = sources.map((source) => `${source.targets.active}/${source.targets.all}`);
+  const targetsWidth = Math.max(TARGETS_WIDTH, ...sources.map((source, index) => counts[index]!.length + (source.stuck > 0 ? STUCK_MARK.length : 0)));
   const [name, kind, hook, targets, lag] = columnWidths(width - 2, [
-    { min: 10 }, { width: 8 }, { width: Math.min(hookWidth, HOOK_WIDTH_WITH_CONSUMER) }, { width: 7 }, { width: 16 },
+    { min: 10 }, { width: 8 }, { width: Math.min(hookWidth, HOOK_WIDTH_WITH_CONSUMER) }, { width: targetsWidth }, { width: 16 },
   ]);
   const { first, rows } = visibleWindow(sources, selected, height);
   return (
@@ -35,11 +44,13 @@ export function SourcesScreen({ sources, selected, filter, iteratorAge, width, h
       </Text>
       {rows.map((source, offset) => {
         const isSelected = first + offset === selected;
+        const count = counts[first + offset]!;
         return (
           <Text key={source.arn} inverse={isSelected && colors} wrap="truncate-end">
             {isSelected ? '› ' : '  '}
-            {fit(source.name, name!)} {fit(source.kind, kind!)} {fit(hookText(source), hook!)}{' '}
-            {fit(`${source.targets.active}/${source.targets.all}`, targets!)}{' '}
+            {fit(source.name, name!)} {fit(source.kind, kind!)} {fit(hookText(source), hook!)} {count}
+            {source.stuck > 0 ? <Text {...(colors ? { color: 'red', bold: true } : {})}>{STUCK_MARK}</Text> : null}
+            {' '.repeat(Math.max(0, targets! - count.length - (source.stuck > 0 ? STUCK_MARK.length : 0)))}{' '}
             <Sparkline values={source.hook === 'none' ? undefined : iteratorAge} width={lag!} />
           </Text>
         );

@@ -1,4 +1,13 @@
-import { COLLAPSE_MODES, TARGET_TYPES, sourceKind, type CollapseMode, type TargetConfig, type TargetTypeName } from '@fanout/runtime/config';
+import {
+  COLLAPSE_MODES,
+  MAX_ATTEMPTS_LIMIT,
+  MAX_RECORD_AGE_LIMIT_SECONDS,
+  TARGET_TYPES,
+  sourceKind,
+  type CollapseMode,
+  type TargetConfig,
+  type TargetTypeName,
+} from '@fanout/runtime/config';
 import type { DraftProblems } from '../../app/targets.js';
 import type { TargetInput } from '../../commands/target-rows.js';
 
@@ -13,6 +22,10 @@ export interface WizardValues {
   convertDDB: boolean;
   deaggregate: boolean;
   authorizationEnv: string;
+  /** Numbers as typed: the runtime's schema says what is wrong with them. */
+  maxAttempts: string;
+  maxRecordAgeSeconds: string;
+  onFailure: string;
 }
 
 export type WizardValueName = keyof WizardValues;
@@ -28,6 +41,9 @@ export const NEW_TARGET_VALUES: WizardValues = {
   convertDDB: false,
   deaggregate: false,
   authorizationEnv: '',
+  maxAttempts: '',
+  maxRecordAgeSeconds: '',
+  onFailure: '',
 };
 
 /** The values of a stored target, to edit. */
@@ -42,6 +58,9 @@ export function valuesOf(target: TargetConfig): WizardValues {
     convertDDB: target.convertDDB,
     deaggregate: target.deaggregate,
     authorizationEnv: target.authorizationEnv ?? '',
+    maxAttempts: target.maxAttempts === undefined ? '' : String(target.maxAttempts),
+    maxRecordAgeSeconds: target.maxRecordAgeSeconds === undefined ? '' : String(target.maxRecordAgeSeconds),
+    onFailure: target.onFailure ?? '',
   };
 }
 
@@ -59,6 +78,9 @@ function applicable(type: TargetTypeName, sourceArn: string): Record<WizardValue
     convertDDB: kind === 'dynamodb',
     deaggregate: kind === 'kinesis',
     authorizationEnv: target.extraFields?.includes('authorizationEnv') ?? false,
+    maxAttempts: true,
+    maxRecordAgeSeconds: true,
+    onFailure: true,
   };
 }
 
@@ -67,14 +89,21 @@ export function asksPlace(type: TargetTypeName): boolean {
   return TARGET_TYPES[type].aws;
 }
 
-/** The row fields the values set, for a target of `type` on the source (blank text is no value). */
+const NUMBER_FIELDS: ReadonlySet<WizardValueName> = new Set(['maxAttempts', 'maxRecordAgeSeconds']);
+
+/** A value as the row has it: blank text is no value, a number field's text a number (NaN when it is none, for the schema to refuse). */
+function rowValue(name: WizardValueName, value: WizardValues[WizardValueName]): unknown {
+  if (typeof value !== 'string' || name === 'collapse') return value;
+  const text = value.trim();
+  if (!text) return undefined;
+  return NUMBER_FIELDS.has(name) ? Number(text) : text;
+}
+
+/** The row fields the values set, for a target of `type` on the source. */
 export function rowFieldsOf(values: WizardValues, type: TargetTypeName, sourceArn: string): TargetInput {
   const applies = applicable(type, sourceArn);
   const input: Record<string, unknown> = {};
-  for (const name of Object.keys(values) as WizardValueName[]) {
-    const value = values[name];
-    if (applies[name]) input[name] = typeof value === 'string' && name !== 'collapse' ? value.trim() || undefined : value;
-  }
+  for (const name of Object.keys(values) as WizardValueName[]) if (applies[name]) input[name] = rowValue(name, values[name]);
   return input as TargetInput;
 }
 
@@ -100,6 +129,9 @@ const FIELD_KINDS: Record<WizardValueName, FieldKind> = {
   convertDDB: 'toggle',
   deaggregate: 'toggle',
   authorizationEnv: 'text',
+  maxAttempts: 'text',
+  maxRecordAgeSeconds: 'text',
+  onFailure: 'text',
 };
 
 const HINTS: Record<WizardValueName, string> = {
@@ -112,11 +144,24 @@ const HINTS: Record<WizardValueName, string> = {
   convertDDB: 'deliver DynamoDB images as plain JSON',
   deaggregate: 'open KPL aggregated records',
   authorizationEnv: 'the function\'s environment variable holding the Authorization header; empty: none',
+  maxAttempts: `invocations a record may fail here (1 to ${MAX_ATTEMPTS_LIMIT}) before it goes to the failure store; empty: no limit`,
+  maxRecordAgeSeconds: `seconds a failing record may age (1 to ${MAX_RECORD_AGE_LIMIT_SECONDS}) before it goes to the failure store; empty: no limit`,
+  onFailure: 'an SQS queue, SNS topic or S3 bucket ARN for this target\'s failures; empty: the function\'s store',
 };
 
 /** Where the destination is: asked before it, so that the list and the lookup are in that place. */
 export const PLACE_FIELDS: readonly WizardValueName[] = ['region', 'role', 'externalId'];
-const OPTION_FIELDS: readonly WizardValueName[] = ['active', 'collapse', 'parallel', 'convertDDB', 'deaggregate', 'authorizationEnv'];
+const OPTION_FIELDS: readonly WizardValueName[] = [
+  'active',
+  'collapse',
+  'parallel',
+  'convertDDB',
+  'deaggregate',
+  'authorizationEnv',
+  'maxAttempts',
+  'maxRecordAgeSeconds',
+  'onFailure',
+];
 
 function shown(value: WizardValues[WizardValueName]): string {
   return typeof value === 'boolean' ? (value ? 'yes' : 'no') : value;
