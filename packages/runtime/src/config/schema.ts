@@ -21,6 +21,11 @@ export const MAX_RECORD_AGE_LIMIT_SECONDS = 604_800;
 
 export type SourceKind = 'kinesis' | 'dynamodb';
 
+function wholeNumber(min: number, max: number, unit: string) {
+  const message = `expected a whole number of ${unit} from ${min} to ${max}`;
+  return z.number({ message }).int(message).min(min, message).max(max, message);
+}
+
 /** The names of the kinds of target with a property, for messages: "sns, sqs, iot and http". */
 function typesWhere(test: (type: TargetType<unknown>) => boolean): string {
   const names = Object.values(TARGET_TYPES)
@@ -79,18 +84,8 @@ export const targetRowSchema = z
       .string()
       .regex(ENVIRONMENT_VARIABLE, 'expected the name of an environment variable (letters, digits, _)')
       .optional(),
-    maxAttempts: z
-      .number({ message: `expected a whole number of invocations from 1 to ${MAX_ATTEMPTS_LIMIT}` })
-      .int(`expected a whole number of invocations from 1 to ${MAX_ATTEMPTS_LIMIT}`)
-      .min(1, `expected a whole number of invocations from 1 to ${MAX_ATTEMPTS_LIMIT}`)
-      .max(MAX_ATTEMPTS_LIMIT, `expected a whole number of invocations from 1 to ${MAX_ATTEMPTS_LIMIT}`)
-      .optional(),
-    maxRecordAgeSeconds: z
-      .number({ message: `expected a whole number of seconds from 1 to ${MAX_RECORD_AGE_LIMIT_SECONDS}` })
-      .int(`expected a whole number of seconds from 1 to ${MAX_RECORD_AGE_LIMIT_SECONDS}`)
-      .min(1, `expected a whole number of seconds from 1 to ${MAX_RECORD_AGE_LIMIT_SECONDS}`)
-      .max(MAX_RECORD_AGE_LIMIT_SECONDS, `expected a whole number of seconds from 1 to ${MAX_RECORD_AGE_LIMIT_SECONDS}`)
-      .optional(),
+    maxAttempts: wholeNumber(1, MAX_ATTEMPTS_LIMIT, 'invocations').optional(),
+    maxRecordAgeSeconds: wholeNumber(1, MAX_RECORD_AGE_LIMIT_SECONDS, 'seconds').optional(),
     onFailure: z.string().regex(FAILURE_STORE_ARN, `expected ${FAILURE_STORE_FORMAT}`).optional(),
   })
   .superRefine((row, context) => {

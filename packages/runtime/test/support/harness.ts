@@ -12,23 +12,28 @@ export const aws = inject('testbed').aws;
 export const [PRIMARY_ACCOUNT, SECONDARY_ACCOUNT] = aws.accounts;
 export const [HOME_REGION, OTHER_REGION] = aws.regions;
 
-/** A fresh targets table (hash key sourceArn, range key id), as `deploy` makes it. */
-export async function createTargetsTable(name = uniqueName('fanoutTargets')): Promise<string> {
+/** A table of two string keys, on demand, as `deploy` makes its tables. */
+export async function createKeyedTable(name: string, hashKey: string, rangeKey: string): Promise<string> {
   await new DynamoDBClient(awsClientConfig(aws)).send(
     new CreateTableCommand({
       TableName: name,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [
-        { AttributeName: 'sourceArn', AttributeType: 'S' },
-        { AttributeName: 'id', AttributeType: 'S' },
+        { AttributeName: hashKey, AttributeType: 'S' },
+        { AttributeName: rangeKey, AttributeType: 'S' },
       ],
       KeySchema: [
-        { AttributeName: 'sourceArn', KeyType: 'HASH' },
-        { AttributeName: 'id', KeyType: 'RANGE' },
+        { AttributeName: hashKey, KeyType: 'HASH' },
+        { AttributeName: rangeKey, KeyType: 'RANGE' },
       ],
     }),
   );
   return name;
+}
+
+/** A fresh targets table (hash key sourceArn, range key id), as `deploy` makes it. */
+export function createTargetsTable(name = uniqueName('fanoutTargets')): Promise<string> {
+  return createKeyedTable(name, 'sourceArn', 'id');
 }
 
 /** Writes rows as they are given: no validation, so that broken rows can be stored too. */

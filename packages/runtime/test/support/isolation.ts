@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig, uniqueName } from '@fanout/testbed';
@@ -11,26 +11,14 @@ import {
 } from '../../src/config/contracts.js';
 import type { BatchResponse, StreamEvent } from '../../src/fanout.js';
 import { eventSequenceNumber, type StreamEventRecord } from '../../src/records/index.js';
-import { aws, HOME_REGION } from './harness.js';
+import { aws, createKeyedTable } from './harness.js';
 
 /** A progress table as deploy makes it: string keys pk and sk, a TTL attribute. */
 export async function createProgressTable(name = uniqueName('fanoutProgress')): Promise<string> {
-  const dynamodb = new DynamoDBClient(awsClientConfig(aws));
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
+  await createKeyedTable(name, 'pk', 'sk');
+  await new DynamoDBClient(awsClientConfig(aws)).send(
+    new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: PROGRESS_TTL_ATTRIBUTE, Enabled: true } }),
   );
-  await dynamodb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: PROGRESS_TTL_ATTRIBUTE, Enabled: true } }));
   return name;
 }
 
@@ -80,5 +68,3 @@ export async function invokeWithRetries(
   }
   return responses;
 }
-
-export { HOME_REGION };
