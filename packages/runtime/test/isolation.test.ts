@@ -1,5 +1,6 @@
 import { motoRequests } from '@fanout/testbed';
 import { describe, expect, it } from 'vitest';
+import { AwsClients } from '../src/aws/clients.js';
 import type { TargetRowInput } from '../src/config/schema.js';
 import type { RetryPolicy } from '../src/delivery/retry.js';
 import { kinesisEvent } from './support/events.js';
@@ -224,6 +225,21 @@ describe('target isolation', () => {
     ]);
     const [whole] = await storedFailures(failureStore, sourceArn, 'down');
     expect(Buffer.from(whole!.record.data, 'base64').toString()).toBe('y'.repeat(300_000));
+  });
+
+  it('keeps failures in a bucket of an S3 endpoint named by host name, such as localhost (path-style addressing)', async () => {
+    const path = uniqueSinkPath();
+    await sink.respondWith({ path, status: 400, count: 1 });
+    const { table, progressTable, failureStore, sourceArn } = await deployment((source) => [
+      { sourceArn: source, id: 'http', type: 'http', destination: sink.url(path), active: true, collapse: 'none' },
+    ]);
+    const clients = new AwsClients('fanout-test', { endpoint: aws.endpoint.replace('127.0.0.1', 'localhost'), credentials: async () => aws.credentials });
+    const fanout = testFanout(table, { progressTableName: progressTable, failureStore }, clients);
+    const event = kinesisEvent(sourceArn, records.slice(0, 1));
+
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [] });
+
+    expect((await storedFailures(failureStore, sourceArn, 'http')).map((failure) => failure.record.sequenceNumber)).toEqual([event.Records[0]!.kinesis.sequenceNumber]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, paginateListObjectsV2, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pLimit from 'p-limit';
@@ -11,6 +11,13 @@ import {
   type FailurePointer,
   type FailureStoreRef,
 } from '../config/contracts.js';
+
+/** Path-style addressing wherever an endpoint is set (a local S3, such as moto's at localhost): its host names no buckets. */
+class FailureBucketClient extends S3Client {
+  constructor(config: S3ClientConfig) {
+    super({ forcePathStyle: Boolean(config.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL), ...config });
+  }
+}
 
 /** SQS takes messages of 1 MiB (256 KiB before 2025 on older endpoints: keep within that), SNS 256 KiB. */
 export const FAILURE_MESSAGE_MAX_BYTES = { sqs: 262_144, sns: 262_144 } as const;
@@ -190,12 +197,12 @@ class SnsFailureStore extends MessageFailureStore {
 
 /** A store by ARN, in its own region; `overflow` keeps what a message cannot hold. */
 export function openFailureStore(ref: FailureStoreRef, client: StoreClient, overflow: S3FailureStore | undefined): FailureStore {
-  if (ref.kind === 's3') return ref.arn === overflow?.arn ? overflow : new S3FailureStore(ref.arn, ref.bucket, client(S3Client));
+  if (ref.kind === 's3') return ref.arn === overflow?.arn ? overflow : new S3FailureStore(ref.arn, ref.bucket, client(FailureBucketClient));
   if (ref.kind === 'sqs') return new SqsFailureStore(ref, client(SQSClient, ref.region), overflow);
   return new SnsFailureStore(ref, client(SNSClient, ref.region), overflow);
 }
 
 /** The function's own S3 store, when FAILURE_STORE is a bucket. */
 export function openOverflowStore(ref: FailureStoreRef | undefined, client: StoreClient): S3FailureStore | undefined {
-  return ref?.kind === 's3' ? new S3FailureStore(ref.arn, ref.bucket, client(S3Client)) : undefined;
+  return ref?.kind === 's3' ? new S3FailureStore(ref.arn, ref.bucket, client(FailureBucketClient)) : undefined;
 }
