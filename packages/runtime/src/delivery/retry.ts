@@ -84,14 +84,14 @@ async function sendOnce(sender: Sender, entries: readonly Entry[], timeLeftMs: n
   const signal = AbortSignal.timeout(timeoutMs);
   let timer: NodeJS.Timeout | undefined;
   const givenUp = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`TimeoutError: no answer within ${timeoutMs} ms`)), timeoutMs + ABORT_GRACE_MS);
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs + ABORT_GRACE_MS);
   });
   try {
     const results = await Promise.race([sender.send(entries, signal), givenUp]);
     if (results.length !== entries.length) throw new Error(`sender returned ${results.length} outcomes for ${entries.length} entries`);
     return results;
   } catch (error) {
-    const reason = error instanceof Error ? (error.message.startsWith(`${error.name}:`) ? error.message : `${error.name}: ${error.message}`) : String(error);
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return entries.map(() => ({ status: 'retryable', reason }));
   } finally {
     clearTimeout(timer);

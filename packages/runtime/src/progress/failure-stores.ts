@@ -1,5 +1,7 @@
 import type { AwsClientConstructor } from '../aws/clients.js';
 import { parseFailureStore, type FailureDocument, type FailureStoreRef } from '../config/contracts.js';
+// types only: the stores' code itself loads when a failure is first stored
+import type { openFailureStore, S3FailureStore } from './failure-store.js';
 
 /** One stored failure and how to take it out of its store again. */
 export interface StoredFailure {
@@ -29,6 +31,7 @@ export type StoreClient = <Client>(constructor: AwsClientConstructor<Client>, re
 export class FailureStores {
   private readonly stores = new Map<string, Promise<FailureStore>>();
   private readonly defaultRef: FailureStoreRef | undefined;
+  private loaded: Promise<{ open: typeof openFailureStore; overflow: S3FailureStore | undefined }> | undefined;
 
   constructor(
     private readonly client: StoreClient,
@@ -46,11 +49,18 @@ export class FailureStores {
   storeFor(arn: string): Promise<FailureStore> {
     let store = this.stores.get(arn);
     if (!store) {
-      store = import('./failure-store.js').then(({ openFailureStore, openOverflowStore }) =>
-        openFailureStore(parseFailureStore(arn)!, this.client, openOverflowStore(this.defaultRef, this.client)),
-      );
+      store = this.opener().then(({ open, overflow }) => open(parseFailureStore(arn)!, this.client, overflow));
       this.stores.set(arn, store);
     }
     return store;
+  }
+
+  /** The stores' code, loaded once, and the function's own S3 store, opened once for every store that overflows into it. */
+  private opener() {
+    this.loaded ??= import('./failure-store.js').then(({ openFailureStore, openOverflowStore }) => ({
+      open: openFailureStore,
+      overflow: openOverflowStore(this.defaultRef, this.client),
+    }));
+    return this.loaded;
   }
 }
