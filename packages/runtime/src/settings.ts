@@ -1,8 +1,7 @@
-import { ENVIRONMENT, targetsTableNameFor } from './config/contracts.js';
+import { DEFAULT_METRICS_NAMESPACE, ENVIRONMENT, targetsTableNameFor } from './config/contracts.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY_POLICY } from './delivery/retry.js';
 import type { FanoutSettings } from './fanout.js';
 import { createLogger, parseLogLevel } from './log/logger.js';
-import { DEFAULT_METRICS_NAMESPACE } from './metrics/metrics.js';
 
 export const DEFAULT_CONFIG_TTL_SECONDS = 60;
 export const DEFAULT_TARGET_CONCURRENCY = 8;

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HANDLER_FILE, buildRuntime, type RuntimeBuild } from '../scripts/build.js';
@@ -30,19 +31,26 @@ function staticallyReached(metafile: RuntimeBuild['metafile'], entry: string): S
 }
 
 describe('the bundle', () => {
-  it('is one file, zipped alone as index.js', () => {
-    expect(Object.keys(unzipSync(readFileSync(built.zipFile)))).toEqual([HANDLER_FILE]);
-    expect(unzipSync(readFileSync(built.zipFile))[HANDLER_FILE]).toEqual(new Uint8Array(readFileSync(built.handlerFile)));
+  it('zips the entry index.mjs and its chunks, each as built', () => {
+    const zipped = unzipSync(readFileSync(built.zipFile));
+    expect(Object.keys(zipped).sort()).toEqual(built.files);
+    expect(built.files).toContain(HANDLER_FILE);
+    expect(built.files.filter((file) => file !== HANDLER_FILE).every((file) => /^chunks\/[A-Z0-9]+\.mjs$/.test(file))).toBe(true);
+    for (const file of built.files) expect(zipped[file]).toEqual(new Uint8Array(readFileSync(join(dirname(built.handlerFile), file))));
   });
 
-  it('loads no target type\'s client code at start-up: senders are reached through dynamic imports only', () => {
+  it('starts with the entry alone: the pipeline, the SDK and every target type\'s client code are reached through dynamic imports only', () => {
     const startup = [...staticallyReached(built.metafile, 'src/handler.ts')];
-    expect(startup).toContain('src/config/loader.ts');
+    expect(startup).toContain('src/settings.ts');
+    expect(startup).not.toContain('src/fanout.ts');
+    expect(startup.filter((input) => input.includes('node_modules'))).toEqual([]);
+    const pipeline = staticallyReached(built.metafile, 'src/fanout.ts');
+    expect(pipeline).toContain('src/config/loader.ts');
     const senders = Object.keys(built.metafile.inputs).filter((input) => /src\/targets\/[^/]+\/sender\.ts$/.test(input));
     expect(senders).toHaveLength(10);
-    expect(startup.filter((input) => senders.includes(input))).toEqual([]);
+    expect([...pipeline].filter((input) => senders.includes(input))).toEqual([]);
     const clientLibraries = /node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?(@aws-sdk\/client-(sns|sqs|kinesis|firehose|lambda|iot-data-plane)|ioredis|memjs|@opensearch-project)\//;
-    expect(startup.filter((input) => clientLibraries.test(input))).toEqual([]);
+    expect([...pipeline].filter((input) => clientLibraries.test(input))).toEqual([]);
   });
 
   it('runs as Lambda runs it: the zipped handler delivers an event to its targets', async () => {
@@ -52,7 +60,8 @@ describe('the bundle', () => {
     const queueUrl = await createQueue();
     await putTargets(table, [{ sourceArn, id: 'q', type: 'sqs', destination: queueUrl, active: true, collapse: 'none' }]);
     const event = kinesisEvent(sourceArn, [{ partitionKey: 'k', data: 'from the bundle' }]);
-    const invoke = `require(${JSON.stringify(built.handlerFile)}).handler(JSON.parse(process.argv[1]), { getRemainingTimeInMillis: () => 120000 })
+    const invoke = `import(${JSON.stringify(pathToFileURL(built.handlerFile).href)})
+      .then(({ handler }) => handler(JSON.parse(process.argv[1]), { getRemainingTimeInMillis: () => 120000 }))
       .then((result) => process.stdout.write(JSON.stringify(result)))`;
 
     const output = execFileSync(process.execPath, ['-e', invoke, JSON.stringify(event)], {
