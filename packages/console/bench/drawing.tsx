@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import { sourcesMatching, type DiscoveredSource } from '../src/app/sources.js';
 import { SourcesScreen } from '../src/ui/screens/SourcesScreen.js';
-import { heapUsed, median, percentile, since } from './measure.js';
+import { heapUsed, median, percentile, since } from '@fanout/testbed/bench';
 
 /** A terminal of 100 columns (ink-testing-library's) with 40 lines for the list. */
 const WIDTH = 100;

@@ -22,7 +22,7 @@ export interface RuntimeBuild {
 }
 
 /** CommonJS libraries inside an ES module bundle still call require() for Node's own modules. */
-const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+export const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /**
  * Bundles the handler as an ES module split into chunks and zips them for Lambda. Whatever is

@@ -1,3 +1,4 @@
+/** What the packages' benchmarks share: results, timings and their report. */
 /** One line of the bench's report: what was measured, against which target. */
 export interface Result {
   what: string;

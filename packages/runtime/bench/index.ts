@@ -1,0 +1,241 @@
+/**
+ * pnpm bench (in packages/runtime): the handler against the irreducible cost of its work. Each
+ * target type and collapse mode runs in two kinds of process, interleaved over several rounds:
+ * the built function (its zip's code, configured as deploy configures it) and a baseline sending
+ * the same bytes through the same clients in the fewest requests, with nothing of fanout in
+ * between. Every API is a fast fake in a process of its own (the test bed's), whose counts are the
+ * requests; the targets and progress tables are in moto. Writes bench/results.json and the
+ * README's runtime table; exits 1 when a target is missed. Never an AWS account.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { count, median, mebibytes, ms, printTable, progress, seconds, since, type Result } from '@fanout/testbed/bench';
+import { TARGET_OPERATIONS, startFakeAws, startTestbed } from '@fanout/testbed';
+import { buildRuntime } from '../scripts/build.js';
+import { BENCH_CASES, MEMORY_CASE_TYPES, benchDestinations, benchRow, caseSourceArn, type BenchCase } from './cases.js';
+import { buildWorkers, runWorker, type Workers } from './processes.js';
+import { renderReadmeTable, writeResults, type Figure } from './report.js';
+import { prepareFunction } from './setup.js';
+import type { InvocationFigures } from './workers/invocation.js';
+import { TYPE_WORKLOAD, fullEventWorkload, type Workload } from './workload.js';
+
+/** Rounds of every case; each round runs both processes of a case, the order alternating. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** Only the cases whose name contains this, `memory` or `cold` (for working on one). */
+const ONLY = process.env.BENCH_ONLY;
+const selected = (name: string): boolean => !ONLY || name.includes(ONLY);
+
+/** fanout's CPU over the baseline's, for every type and mode: what the pipeline may add to the SDK's own work. */
+const CPU_RATIO_GOAL = 1.15;
+/** A 128 MB function: deploy's default memory. */
+const FUNCTION_MEMORY_BYTES = 128 * 2 ** 20;
+/** What the function may hold once its code is loaded. */
+const LOADED_RSS_GOAL_BYTES = 55 * 2 ** 20;
+/** Loading the function and a first empty invocation, over an empty Node process. */
+const COLD_START_GOAL_MS = 60;
+/** The V8 limits Lambda's Node.js runtime sets for a function of this memory (5 % new space, the rest old space). */
+const LAMBDA_HEAP_FLAGS = ['--max-semi-space-size=3', '--max-old-space-size=122'];
+
+interface CaseRuns {
+  fanout: InvocationFigures[];
+  baseline: InvocationFigures[];
+}
+
+/** Requests to the target's API (not the tables, not metrics), by side. */
+function targetRequests(figures: InvocationFigures): number {
+  return Object.entries(figures.requests)
+    .filter(([operation]) => Object.hasOwn(TARGET_OPERATIONS, operation))
+    .reduce((sum, [, counters]) => sum + counters.requests, 0);
+}
+
+function otherRequests(figures: InvocationFigures): string {
+  const others = Object.entries(figures.requests).filter(([operation]) => !Object.hasOwn(TARGET_OPERATIONS, operation));
+  return others.map(([operation, counters]) => `${counters.requests} ${operation}`).join(', ') || 'none';
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  progress('building the function and the workers…');
+  const [runtime, workers] = await Promise.all([buildRuntime(), buildWorkers()]);
+  progress('starting moto, redis-server, memcached and the fake AWS endpoint…');
+  const testbed = await startTestbed(['aws', 'redis', 'memcached']);
+  const fake = await startFakeAws({ upstream: testbed.endpoints.aws.endpoint });
+  try {
+    const to = benchDestinations(fake.endpoint, `${testbed.endpoints.redis.host}:${testbed.endpoints.redis.port}`, testbed.endpoints.memcached.servers);
+    const cases = BENCH_CASES.filter((benchCase) => selected(benchCase.name));
+    const memorySource = caseSourceArn('memory');
+    const rows = [
+      ...cases.map((benchCase) => benchRow(caseSourceArn(benchCase.name), 'bench', benchCase.type, benchCase.collapse, to)),
+      ...MEMORY_CASE_TYPES.map((type, index) => benchRow(memorySource, `target-${index + 1}`, type, 'JSON', to)),
+    ];
+    const env = await prepareFunction(testbed.endpoints.aws, fake.endpoint, rows, to);
+
+    const runCase = (benchCase: BenchCase, side: 'fanout' | 'baseline', workload: Workload = TYPE_WORKLOAD) =>
+      runWorker<InvocationFigures>({
+        file: workers[side],
+        env,
+        args: (resultFile) => [
+          caseSourceArn(benchCase.name),
+          JSON.stringify(workload),
+          fake.endpoint,
+          resultFile,
+          ...(side === 'fanout' ? [runtime.handlerFile] : [benchCase.type, benchCase.collapse, JSON.stringify(to)]),
+        ],
+      });
+
+    const runs = new Map<string, CaseRuns>(cases.map((benchCase) => [benchCase.name, { fanout: [], baseline: [] }]));
+    for (let round = 1; round <= ROUNDS; round++) {
+      progress(`round ${round} of ${ROUNDS}: ${cases.length} cases…`);
+      for (const benchCase of cases) {
+        const caseRuns = runs.get(benchCase.name)!;
+        const sides = round % 2 === 1 ? (['fanout', 'baseline'] as const) : (['baseline', 'fanout'] as const);
+        for (const side of sides) caseRuns[side].push(await runCase(benchCase, side));
+      }
+    }
+
+    const memoryWorkload = fullEventWorkload(memorySource);
+    const memoryRuns: InvocationFigures[] = [];
+    if (selected('memory')) progress('the 10-target case, limited as a 128 MB function…');
+    for (let round = 1; selected('memory') && round <= Math.min(ROUNDS, 3); round++) {
+      memoryRuns.push(
+        await runWorker<InvocationFigures>({
+          file: workers.fanout,
+          env: { ...env, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128' },
+          nodeOptions: [...LAMBDA_HEAP_FLAGS, ...(process.env.BENCH_TRACE_MEMORY ? ['--expose-gc'] : [])],
+          args: (resultFile) => [memorySource, JSON.stringify(memoryWorkload), fake.endpoint, resultFile, runtime.handlerFile],
+        }),
+      );
+    }
+
+    const coldStarts = selected('cold') ? await measureColdStarts(workers, runtime.handlerFile, env) : undefined;
+
+    const figures = [
+      ...caseFigures(cases, runs),
+      ...(memoryRuns.length > 0 ? memoryFigures(memoryRuns, memoryWorkload) : []),
+      ...(coldStarts ? coldStartFigures(coldStarts) : []),
+      ...bundleFigures(runtime.files.map((file) => join(runtime.handlerFile, '..', file)), runtime.zipFile),
+    ];
+    const results = figures.map((figure): Result => ({ what: `${figure.target}: ${figure.figure}`, measured: figure.measured, target: figure.goal, ok: figure.met }));
+    printTable(results);
+    if (!ONLY) {
+      writeResults(figures, { rounds: ROUNDS, records: TYPE_WORKLOAD.records });
+      renderReadmeTable(figures);
+    }
+    progress(`done in ${seconds(since(started))}`);
+    return figures.every((figure) => figure.met) ? 0 : 1;
+  } finally {
+    await fake.stop();
+    await testbed.stop();
+  }
+}
+
+function caseFigures(cases: readonly BenchCase[], runs: ReadonlyMap<string, CaseRuns>): Figure[] {
+  return cases.flatMap((benchCase): Figure[] => {
+    const { fanout, baseline } = runs.get(benchCase.name)!;
+    const fanoutCpu = median(fanout.map((run) => run.cpuMs));
+    const baselineCpu = median(baseline.map((run) => run.cpuMs));
+    const ratio = fanoutCpu / baselineCpu;
+    const requests = targetRequests(fanout[0]!);
+    const minimum = targetRequests(baseline[0]!);
+    const wall = `${ms(median(fanout.map((run) => run.wallMs)))} vs ${ms(median(baseline.map((run) => run.wallMs)))}`;
+    return [
+      {
+        figure: `CPU, fanout / baseline (${count(TYPE_WORKLOAD.records)} records, median of ${fanout.length})`,
+        target: benchCase.name,
+        measured: `${ratio.toFixed(2)} (${ms(fanoutCpu)} vs ${ms(baselineCpu)}; wall ${wall})`,
+        goal: `≤ ${CPU_RATIO_GOAL}`,
+        met: ratio <= CPU_RATIO_GOAL,
+        value: ratio,
+      },
+      {
+        figure: 'requests to the target / the minimum',
+        target: benchCase.name,
+        measured: `${count(requests)} / ${count(minimum)} (besides: ${otherRequests(fanout[0]!)})`,
+        goal: '= the minimum',
+        met: requests === minimum,
+        value: requests,
+      },
+    ];
+  });
+}
+
+function memoryFigures(runs: readonly InvocationFigures[], workload: Workload): Figure[] {
+  const peak = Math.max(...runs.map((run) => run.peakRssBytes));
+  return [
+    {
+      figure: `peak RSS, ${MEMORY_CASE_TYPES.length} targets, ${count(workload.records)} records of ${workload.dataBytes} bytes (a 6 MB event), limited as a 128 MB function`,
+      target: MEMORY_CASE_TYPES.join(' '),
+      measured: `${mebibytes(peak)} (CPU ${ms(median(runs.map((run) => run.cpuMs)))}, wall ${ms(median(runs.map((run) => run.wallMs)))})`,
+      goal: `≤ ${mebibytes(FUNCTION_MEMORY_BYTES)}`,
+      met: peak <= FUNCTION_MEMORY_BYTES,
+      value: peak,
+    },
+  ];
+}
+
+interface ColdStart {
+  cpuMs: number;
+  rssAfterLoad: number;
+}
+
+async function measureColdStarts(workers: Workers, handlerFile: string, env: NodeJS.ProcessEnv): Promise<{ bundle: ColdStart[]; empty: ColdStart[] }> {
+  progress('cold starts…');
+  const bundle: ColdStart[] = [];
+  const empty: ColdStart[] = [];
+  const run = (withBundle: boolean) =>
+    runWorker<ColdStart>({ file: workers.coldStart, env, args: (resultFile) => [resultFile, ...(withBundle ? [handlerFile] : [])] });
+  for (let round = 1; round <= Math.max(ROUNDS, 5) * 2; round++) {
+    bundle.push(await run(true));
+    empty.push(await run(false));
+  }
+  return { bundle, empty };
+}
+
+function coldStartFigures({ bundle, empty }: { bundle: readonly ColdStart[]; empty: readonly ColdStart[] }): Figure[] {
+  const extraCpu = median(bundle.map((run) => run.cpuMs)) - median(empty.map((run) => run.cpuMs));
+  const loadedRss = median(bundle.map((run) => run.rssAfterLoad));
+  const emptyRss = median(empty.map((run) => run.rssAfterLoad));
+  return [
+    {
+      figure: `cold start: load + a first empty invocation, CPU over an empty Node process (median of ${bundle.length})`,
+      target: 'the function',
+      measured: ms(extraCpu),
+      goal: `≤ ${ms(COLD_START_GOAL_MS)}`,
+      met: extraCpu <= COLD_START_GOAL_MS,
+      value: extraCpu,
+    },
+    {
+      figure: 'RSS after loading the bundle',
+      target: 'the function',
+      measured: `${mebibytes(loadedRss)} (an empty Node process: ${mebibytes(emptyRss)})`,
+      goal: `≤ ${mebibytes(LOADED_RSS_GOAL_BYTES)}`,
+      met: loadedRss <= LOADED_RSS_GOAL_BYTES,
+      value: loadedRss,
+    },
+  ];
+}
+
+function bundleFigures(files: readonly string[], zipFile: string): Figure[] {
+  const sizes = files.map((file) => statSync(file).size);
+  const entry = statSync(files.find((file) => file.endsWith('index.mjs'))!).size;
+  return [
+    {
+      figure: 'bundle: the entry that loads at start, every chunk, the zip',
+      target: 'the function',
+      measured: `${mebibytes(entry)} entry; ${mebibytes(sizes.reduce((sum, size) => sum + size, 0))} in ${files.length} files; ${mebibytes(statSync(zipFile).size)} zipped`,
+      goal: 'what cold start needs: the entry alone at start, each chunk when first used',
+      met: true,
+      value: entry,
+    },
+  ];
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  },
+);
