@@ -10,10 +10,10 @@ export interface Answer {
 
 const INJECTED = ' (injected by the fault proxy)';
 
-/** The error as the API's protocol puts it on the wire. */
-export function errorAnswer(protocol: Protocol, error: ApiError): Answer {
+/** The error as the API's protocol puts it on the wire; `note` follows its message (and an HTTP error's text). */
+export function errorAnswer(protocol: Protocol, error: ApiError, note = INJECTED): Answer {
   const requestId = randomUUID();
-  const message = `${error.message}${INJECTED}`;
+  const message = `${error.message}${note}`;
   const fault = error.status < 500 ? 'Sender' : 'Receiver';
   switch (protocol) {
     case 'json-query-compatible':
@@ -44,7 +44,7 @@ export function errorAnswer(protocol: Protocol, error: ApiError): Answer {
       return json(error.status, 'application/json; charset=UTF-8', { error: { root_cause: [cause], ...cause }, status: error.status });
     }
     case 'http':
-      return json(error.status, 'application/json', { status: error.status, error: `${error.code}${INJECTED}` });
+      return json(error.status, 'application/json', { status: error.status, error: `${error.code}${note}` });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { FAKE_CONTROL_PREFIX } from '../fake-aws/routes.js';
 import { CONTROL_PREFIX } from '../http-sink.js';
 
 /** The SigV4 signing name, from the credential scope: `Credential=AKID/20260101/us-east-1/sqs/aws4_request`. */
@@ -27,13 +28,15 @@ const RPC_V2_PATH = /^\/service\/[^/]+\/operation\/([^/]+)$/;
  * Names the operation of a request, as `<service>.<Operation>`: `sqs.SendMessageBatch`,
  * `kinesis.GetRecords`, `dynamodb.Query`, `sts.AssumeRole`, `lambda.Invoke`, `opensearch.Bulk`.
  * A request that is not signed is `opensearch.Bulk` on a _bulk path, `http` otherwise (the HTTP
- * sink's control routes and moto's own API have names of their own, so they are never targets).
+ * sink's and the fake AWS endpoint's control routes and moto's own API have names of their own, so
+ * they are never targets).
  */
 export function operationOf(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): string {
   const { pathname, searchParams } = new URL(url, 'http://proxy');
   const signingName = CREDENTIAL_SCOPE.exec(String(headers.authorization ?? ''))?.[1];
   if (signingName === undefined) {
     if (pathname.startsWith(`${CONTROL_PREFIX}/`)) return 'http.control';
+    if (pathname.startsWith(`${FAKE_CONTROL_PREFIX}/`)) return 'fake.control';
     if (pathname.startsWith('/moto-api/')) return 'moto.api';
     return restOperation('opensearch', method, pathname) === 'Bulk' ? 'opensearch.Bulk' : 'http';
   }

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LOOPBACK, answersOk, freePort } from '../net.js';
+import { startServer } from '../process.js';
+import { CONTROL_ROUTES } from './fake-aws/routes.js';
+import type { FakeAwsCounters, KeptEntry } from './fake-aws/types.js';
+
+export type { FakeApiCounters, FakeAwsCounters, KeptEntry } from './fake-aws/types.js';
+
+/**
+ * A fake AWS endpoint for benchmarks and tests that need targets that always succeed, at once: it
+ * answers every target write (SQS, SNS, Kinesis, Firehose, Lambda, IoT, OpenSearch, plain HTTP) as
+ * the real API answers a success, as little work per request as it can, and passes every other
+ * request to an upstream (moto). It runs in a process of its own, so that its work is not counted
+ * in the CPU of the process under test; the test reads what it counted over its control routes.
+ */
+
+export interface FakeAwsOptions {
+  /** Where calls that are not target writes go (moto's endpoint: DynamoDB, CloudWatch, Kinesis reads, STS ...). Without it they are answered 400 with an AWS-style UnknownOperation error. */
+  upstream?: string;
+  /** Keep every entry's payload, by destination, for tests that check what arrived (default false: count only). */
+  keep?: boolean;
+  /** Default: a free port. */
+  port?: number;
+}
+
+export interface FakeAws {
+  /** `http://127.0.0.1:PORT`: every client's endpoint, the HTTP target's URL's origin. */
+  endpoint: string;
+  counters(): Promise<FakeAwsCounters>;
+  /** Zeroes the counters and drops the kept entries. */
+  reset(): Promise<void>;
+  /** The kept entries (of one destination, when named), in the order they came. */
+  kept(destination?: string): Promise<KeptEntry[]>;
+  stop(): Promise<void>;
+}
+
+const MAIN = fileURLToPath(new URL('./fake-aws/main.ts', import.meta.url));
+/** Where `--import tsx` resolves: the test bed's package. */
+const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
+const READY_TIMEOUT_MS = 30_000;
+
+export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAws> {
+  const port = options.port ?? (await freePort());
+  const endpoint = `http://${LOOPBACK}:${port}`;
+  const logDir = mkdtempSync(join(tmpdir(), 'fanout-fake-aws-'));
+  const args = ['--import', 'tsx', MAIN, '--port', String(port)];
+  if (options.upstream !== undefined) args.push('--upstream', options.upstream);
+  if (options.keep) args.push('--keep');
+  const server = await startServer({
+    name: 'fake AWS endpoint',
+    command: process.execPath,
+    args,
+    cwd: PACKAGE_DIR,
+    logFile: join(logDir, 'fake-aws.log'),
+    isReady: () => answersOk(`${endpoint}${CONTROL_ROUTES.counters}`),
+    readyTimeoutMs: READY_TIMEOUT_MS,
+  }).catch((error: unknown) => {
+    rmSync(logDir, { recursive: true, force: true });
+    throw error;
+  });
+
+  const control = async (method: string, route: string): Promise<unknown> => {
+    const response = await fetch(`${endpoint}${route}`, { method });
+    if (!response.ok) throw new Error(`fake AWS endpoint: ${method} ${route}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+
+  return {
+    endpoint,
+    counters: async () => (await control('GET', CONTROL_ROUTES.counters)) as FakeAwsCounters,
+    reset: async () => {
+      await control('POST', CONTROL_ROUTES.reset);
+    },
+    kept: async (destination) => {
+      const query = destination === undefined ? '' : `?destination=${encodeURIComponent(destination)}`;
+      return (await control('GET', `${CONTROL_ROUTES.kept}${query}`)) as KeptEntry[];
+    },
+    stop: async () => {
+      await server.stop();
+      rmSync(logDir, { recursive: true, force: true });
+    },
+  };
+}
