@@ -24,6 +24,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** Only the cases whose name contains this, `memory` or `cold` (for working on one). */
 const ONLY = process.env.BENCH_ONLY;
 const selected = (name: string): boolean => !ONLY || name.includes(ONLY);
+/** Where each case's processes write a CPU profile, when set (for finding where the time goes). */
+const PROFILE_DIRECTORY = process.env.BENCH_PROFILE_DIR;
 
 /** fanout's CPU over the baseline's, for every type and mode: what the pipeline may add to the SDK's own work. */
 const CPU_RATIO_GOAL = 1.15;
@@ -74,6 +76,7 @@ async function main(): Promise<number> {
       runWorker<InvocationFigures>({
         file: workers[side],
         env,
+        ...(PROFILE_DIRECTORY ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIRECTORY}`, `--cpu-prof-name=${benchCase.name.replace(/\W+/g, '-')}-${side}-${Date.now()}.cpuprofile`] } : {}),
         args: (resultFile) => [
           caseSourceArn(benchCase.name),
           JSON.stringify(workload),

@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import { AwsClients } from './aws/clients.js';
 import { TargetsLoader } from './config/loader.js';
 import { streamArnOf, type TargetConfig } from './config/schema.js';
-import { deliverToTarget, type TargetDelivery } from './delivery/deliver.js';
+import { deliverToTarget, failedDelivery, outcomeOf, type TargetDelivery } from './delivery/deliver.js';
 import { realClock, type RetryPolicy } from './delivery/retry.js';
 import type { Logger } from './log/logger.js';
 import { InvocationMetrics } from './metrics/metrics.js';
@@ -68,16 +68,13 @@ export interface RedriveReport {
   remaining: number;
 }
 
-type FinalOutcomes = TargetDelivery['outcomes'];
-
 /** Records named in an outcome's log line: enough to find them, not a line as long as the batch. */
 export const LOGGED_POSITIONS_PER_LINE = 10;
 
 /** One log line per outcome and reason, with a count and the first records' positions: not one per record. */
-function logOutcomes(log: Logger, outcomes: FinalOutcomes): void {
+function logOutcomes(log: Logger, delivery: TargetDelivery): void {
   const groups = new Map<string, { status: string; reason: string; count: number; records: string[] }>();
-  for (const [record, outcome] of outcomes) {
-    if (outcome.status === 'delivered') continue;
+  for (const [record, outcome] of delivery.failures) {
     const key = `${outcome.status}\n${outcome.reason}`;
     let group = groups.get(key);
     if (!group) {
@@ -125,12 +122,19 @@ export class Fanout {
   async process(event: StreamEvent, remainingTimeMs: () => number): Promise<BatchResponse> {
     const metrics = new InvocationMetrics(this.settings.functionName);
     const bySource = new Map<string, IndexedEventRecord[]>();
+    // an event names one source, or a few: each named once
+    const streamArns = new Map<string, string>();
     event.Records.forEach((record, eventIndex) => {
-      // a mapping through an enhanced fan-out consumer may name the consumer: targets are kept by the stream's ARN
-      const source = streamArnOf(record.eventSourceARN ?? '');
-      const records = bySource.get(source) ?? [];
-      records.push({ eventIndex, record: source === record.eventSourceARN ? record : { ...record, eventSourceARN: source } });
-      bySource.set(source, records);
+      const named = record.eventSourceARN ?? '';
+      let source = streamArns.get(named);
+      if (source === undefined) {
+        // a mapping through an enhanced fan-out consumer may name the consumer: targets are kept by the stream's ARN
+        source = streamArnOf(named);
+        streamArns.set(named, source);
+      }
+      let records = bySource.get(source);
+      if (!records) bySource.set(source, (records = []));
+      records.push({ eventIndex, record: source === named ? record : { ...record, eventSourceARN: source } });
     });
 
     const failures: BatchResponse['batchItemFailures'] = [];
@@ -191,13 +195,13 @@ export class Fanout {
           const targetLog = log.child({ target: target.id, type: target.type });
           const plan = planTarget(decoded(target), previous?.[target.id]);
           const delivery = await this.deliver(target, plan.toSend, clock, targetLog);
-          logOutcomes(targetLog, delivery.outcomes);
-          const settlement = settleTarget(target, plan, delivery.outcomes, Date.now());
+          logOutcomes(targetLog, delivery);
+          const settlement = settleTarget(target, plan, delivery, Date.now());
           const failedOver = await this.failOver(target, settlement, byIndex, targetLog);
           settlements.set(target.id, settlement);
 
-          const counts = { delivered: 0, failed: 0, rejected: 0 };
-          for (const outcome of delivery.outcomes.values()) counts[outcome.status]++;
+          const counts = { delivered: delivery.records - delivery.failures.size, failed: 0, rejected: 0 };
+          for (const outcome of delivery.failures.values()) counts[outcome.status]++;
           metrics.add('Delivered', counts.delivered, dimensions);
           metrics.add('Failed', counts.failed, dimensions);
           metrics.add('Rejected', counts.rejected, dimensions);
@@ -286,11 +290,11 @@ export class Fanout {
     const stored = await store.list(sourceArn, targetId, options.max ?? Number.POSITIVE_INFINITY);
     const records = stored.map(({ document }, index) => recordOfFailure(document, index));
     const delivery = await this.deliver(target, records, realClock(options.remainingTimeMs), log);
-    logOutcomes(log, delivery.outcomes);
+    logOutcomes(log, delivery);
     let delivered = 0;
     const now = new Date().toISOString();
     for (const [index, failure] of stored.entries()) {
-      const outcome = delivery.outcomes.get(records[index]!) ?? { status: 'failed' as const, reason: 'not sent' };
+      const outcome = outcomeOf(delivery, records[index]!);
       if (outcome.status === 'delivered') {
         await failure.remove();
         delivered++;
@@ -315,8 +319,7 @@ export class Fanout {
       return await deliverToTarget(target, type, sender, records, { policy: this.settings.retry, clock });
     } catch (error) {
       log.error('target could not be served', { error });
-      const reason = error instanceof Error ? error.message : String(error);
-      return { outcomes: new Map(records.map((record) => [record, { status: 'failed' as const, reason }])), retries: 0 };
+      return failedDelivery(records, error instanceof Error ? error.message : String(error));
     }
   }
 

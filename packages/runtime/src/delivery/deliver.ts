@@ -10,11 +10,32 @@ export const PARALLEL_BATCHES_PER_TARGET = 8;
 
 export type RecordStatus = FinalOutcome['status'];
 
-/** What became of each record at one target, and the counts for metrics. */
+/** An outcome other than delivered. */
+export type Failure = Exclude<FinalOutcome, { status: 'delivered' }>;
+
+/**
+ * What became of the records at one target, and the counts for metrics. Only what did not go
+ * well is kept per record: in the healthy state a delivery costs nothing per record beyond its send.
+ */
 export interface TargetDelivery {
-  /** Per record: the worst outcome of the entries made from it (failed > rejected > delivered). */
-  outcomes: Map<FanoutRecord, FinalOutcome>;
+  /** The records not delivered, each with the worst outcome of the entries made from it (failed > rejected); every other record was delivered. */
+  failures: Map<FanoutRecord, Failure>;
+  /** Records given to the delivery. */
+  records: number;
   retries: number;
+}
+
+const DELIVERED: FinalOutcome = { status: 'delivered' };
+
+/** What became of one of the records given to a delivery. */
+export function outcomeOf(delivery: TargetDelivery, record: FanoutRecord): FinalOutcome {
+  return delivery.failures.get(record) ?? DELIVERED;
+}
+
+/** A delivery in which every record failed for the same reason. */
+export function failedDelivery(records: readonly FanoutRecord[], reason: string): TargetDelivery {
+  const failure: Failure = { status: 'failed', reason };
+  return { failures: new Map(records.map((record) => [record, failure])), records: records.length, retries: 0 };
 }
 
 export interface DeliveryOptions {
@@ -22,14 +43,20 @@ export interface DeliveryOptions {
   clock: RetryClock;
 }
 
-const SEVERITY: Record<RecordStatus, number> = { delivered: 0, rejected: 1, failed: 2 };
-
-/** Keeps, per record, the worst outcome of the entries made from it. */
-function mergeOutcome(outcomes: Map<FanoutRecord, FinalOutcome>, records: readonly FanoutRecord[], outcome: FinalOutcome): void {
+/** Keeps, per record, the worst outcome of the entries made from it: a delivered entry changes nothing. */
+function mergeOutcome(failures: Map<FanoutRecord, Failure>, records: readonly FanoutRecord[], outcome: FinalOutcome): void {
+  if (outcome.status === 'delivered') return;
   for (const fanoutRecord of records) {
-    const current = outcomes.get(fanoutRecord);
-    if (!current || SEVERITY[outcome.status] > SEVERITY[current.status]) outcomes.set(fanoutRecord, outcome);
+    if (outcome.status === 'failed' || !failures.has(fanoutRecord)) failures.set(fanoutRecord, outcome);
   }
+}
+
+/** Each record must be in an entry or refused: one that is neither would count as delivered. */
+function checkEveryRecordEncoded(records: readonly FanoutRecord[], encoded: Encoded, type: TargetType): void {
+  let covered = 0;
+  for (const entry of encoded.entries) covered += entry.records.length;
+  for (const rejection of encoded.rejected) covered += rejection.records.length;
+  if (covered !== records.length) throw new Error(`${type.name} encoded ${covered} of ${records.length} records`);
 }
 
 /** Entries larger than the destination takes, even alone, are rejected. */
@@ -61,17 +88,19 @@ export async function deliverToTarget(
   records: readonly FanoutRecord[],
   options: DeliveryOptions,
 ): Promise<TargetDelivery> {
-  const delivery: TargetDelivery = { outcomes: new Map(), retries: 0 };
+  const delivery: TargetDelivery = { failures: new Map(), records: records.length, retries: 0 };
   const limits = await limitsOf(type, sender, options.clock.timeLeftMs());
-  const { entries, rejected } = splitByEntryLimit(type.encode(records, target, limits), limits, type);
+  const encoded = type.encode(records, target, limits);
+  checkEveryRecordEncoded(records, encoded, type);
+  const { entries, rejected } = splitByEntryLimit(encoded, limits, type);
   const batches = packBatches(entries, limits);
-  for (const rejection of rejected) mergeOutcome(delivery.outcomes, rejection.records, { status: 'rejected', reason: rejection.reason });
+  for (const rejection of rejected) mergeOutcome(delivery.failures, rejection.records, { status: 'rejected', reason: rejection.reason });
 
   const sendBatch = async (batch: Entry[]): Promise<boolean> => {
     const outcomes = await sendWithRetry(sender, batch, { ...options, ordered: !target.parallel }, (count) => {
       delivery.retries += count;
     });
-    outcomes.forEach((outcome, index) => mergeOutcome(delivery.outcomes, batch[index]!.records, outcome));
+    outcomes.forEach((outcome, index) => mergeOutcome(delivery.failures, batch[index]!.records, outcome));
     return outcomes.every((outcome) => outcome.status !== 'failed');
   };
 
@@ -82,7 +111,7 @@ export async function deliverToTarget(
     for (const [index, batch] of batches.entries()) {
       if (await sendBatch(batch)) continue;
       const notSent: FinalOutcome = { status: 'failed', reason: 'not sent: an earlier batch failed (parallel is false)' };
-      for (const later of batches.slice(index + 1)) for (const entry of later) mergeOutcome(delivery.outcomes, entry.records, notSent);
+      for (const later of batches.slice(index + 1)) for (const entry of later) mergeOutcome(delivery.failures, entry.records, notSent);
       break;
     }
   }

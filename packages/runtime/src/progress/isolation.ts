@@ -1,6 +1,6 @@
 import { FAILURE_DOCUMENT_VERSION, type FailureDocument, type TargetStateName } from '../config/contracts.js';
 import type { TargetConfig } from '../config/schema.js';
-import type { FinalOutcome } from '../delivery/retry.js';
+import type { Failure, TargetDelivery } from '../delivery/deliver.js';
 import { isKinesisRecord, type DecodedRecords, type FanoutRecord, type IndexedEventRecord } from '../records/index.js';
 import { inRanges, positionOf, takenRanges, type Position } from './positions.js';
 import type { BatchProgress, TargetProgress } from './progress-table.js';
@@ -18,29 +18,34 @@ interface ViewItem {
 
 /** What a target does with a batch: what it sends, what it had already, what goes straight to its store. */
 export interface TargetPlan {
-  toSend: FanoutRecord[];
+  view: DecodedRecords;
+  toSend: readonly FanoutRecord[];
   skipped: number;
   undecodable: Array<{ eventIndex: number; position: Position; reason: string }>;
   previous: TargetProgress | undefined;
-  items: ViewItem[];
+}
+
+/** The target's view of the batch in event order: its records and those that could not be decoded for it. */
+function viewItems(view: DecodedRecords): ViewItem[] {
+  const items: ViewItem[] = view.records.map((record) => ({ eventIndex: record.eventIndex, position: positionOf(record), record }));
+  if (view.undecodable.length === 0) return items;
+  const undecodable = view.undecodable.map(({ eventIndex, sequenceNumber, reason }) => ({ eventIndex, position: sequenceNumber, undecodable: { reason } }));
+  return [...items, ...undecodable].sort((a, b) => a.eventIndex - b.eventIndex);
 }
 
 /** The target's records in event order, without those it took in an earlier try of this batch. */
 export function planTarget(view: DecodedRecords, previous: TargetProgress | undefined): TargetPlan {
-  const items: ViewItem[] = [
-    ...view.records.map((record) => ({ eventIndex: record.eventIndex, position: positionOf(record), record })),
-    ...view.undecodable.map(({ eventIndex, sequenceNumber, reason }) => ({ eventIndex, position: sequenceNumber, undecodable: { reason } })),
-  ].sort((a, b) => a.eventIndex - b.eventIndex);
-  const had = (item: ViewItem) => previous !== undefined && inRanges(item.position, previous.taken);
+  // the healthy state: a first try, everything decoded — every record is sent, with nothing made per record
+  if (previous === undefined && view.undecodable.length === 0) return { view, toSend: view.records, skipped: 0, undecodable: [], previous };
   const toSend: FanoutRecord[] = [];
   const undecodable: TargetPlan['undecodable'] = [];
   let skipped = 0;
-  for (const item of items) {
-    if (had(item)) skipped++;
+  for (const item of viewItems(view)) {
+    if (previous !== undefined && inRanges(item.position, previous.taken)) skipped++;
     else if (item.record) toSend.push(item.record);
     else undecodable.push({ eventIndex: item.eventIndex, position: item.position, reason: item.undecodable!.reason });
   }
-  return { toSend, skipped, undecodable, previous, items };
+  return { view, toSend, skipped, undecodable, previous };
 }
 
 /** A record that leaves the target for its store, and why. */
@@ -51,15 +56,21 @@ export interface Failover {
   reason: string;
 }
 
-/** How a target's delivery ends: what it took, what it gives up to its store, what it still holds. */
+/** How a target's delivery ends: what it did not take, what it gives up to its store, what it still holds. */
 export interface TargetSettlement {
   plan: TargetPlan;
-  taken: Set<Position>;
+  /** The records of `plan.toSend` not taken (every other one was). */
+  failures: ReadonlyMap<FanoutRecord, Failure>;
   failover: Failover[];
   held: Array<{ record: FanoutRecord; reason: string }>;
   /** Invocations in a row with records held or failed over after failing (this one counted). */
   attempts: number;
   firstFailureAt: string | undefined;
+}
+
+/** Record order: event order, and sub-records of one event record by their sub-sequence number. */
+function byRecordOrder(a: { eventIndex: number; record?: FanoutRecord }, b: { eventIndex: number; record?: FanoutRecord }): number {
+  return a.eventIndex - b.eventIndex || (a.record?.subSequenceNumber ?? -1) - (b.record?.subSequenceNumber ?? -1);
 }
 
 function ageSeconds(record: FanoutRecord, nowMs: number): number | undefined {
@@ -78,26 +89,26 @@ function pastLimits(target: TargetConfig, record: FanoutRecord, attempts: number
   return undefined;
 }
 
-/** Sorts the outcomes of one delivery into taken, failed over (refused, or past the target's limits) and held. */
-export function settleTarget(target: TargetConfig, plan: TargetPlan, outcomes: ReadonlyMap<FanoutRecord, FinalOutcome>, nowMs: number): TargetSettlement {
-  const taken = new Set<Position>();
+/** Sorts what one delivery did not take into failed over (refused, or past the target's limits) and held, each in record order. */
+export function settleTarget(target: TargetConfig, plan: TargetPlan, delivery: TargetDelivery, nowMs: number): TargetSettlement {
   const failover: Failover[] = plan.undecodable.map((item) => ({ ...item, reason: `could not be decoded: ${item.reason}` }));
   const held: TargetSettlement['held'] = [];
-  const failing = [...outcomes.values()].some((outcome) => outcome.status === 'failed');
+  const { failures } = delivery;
+  const failing = [...failures.values()].some((outcome) => outcome.status === 'failed');
   const attempts = failing ? (plan.previous?.attempts ?? 0) + 1 : 0;
-  for (const record of plan.toSend) {
-    const outcome = outcomes.get(record) ?? { status: 'failed', reason: 'not sent' };
+  for (const [record, outcome] of failures) {
     const position = positionOf(record);
-    if (outcome.status === 'delivered') taken.add(position);
-    else if (outcome.status === 'rejected') failover.push({ eventIndex: record.eventIndex, position, record, reason: outcome.reason });
+    if (outcome.status === 'rejected') failover.push({ eventIndex: record.eventIndex, position, record, reason: outcome.reason });
     else {
       const given = pastLimits(target, record, attempts, nowMs);
       if (given) failover.push({ eventIndex: record.eventIndex, position, record, reason: `${outcome.reason}; ${given}` });
       else held.push({ record, reason: outcome.reason });
     }
   }
+  failover.sort(byRecordOrder);
+  held.sort((a, b) => byRecordOrder({ eventIndex: a.record.eventIndex, record: a.record }, { eventIndex: b.record.eventIndex, record: b.record }));
   const firstFailureAt = failing ? (plan.previous?.firstFailureAt ?? new Date(nowMs).toISOString()) : undefined;
-  return { plan, taken, failover, held, attempts, firstFailureAt };
+  return { plan, failures, failover, held, attempts, firstFailureAt };
 }
 
 /** The failure document of a record given up: whole, as the event had it, to be delivered later. */
@@ -167,12 +178,14 @@ export function recordOfFailure(document: FailureDocument, eventIndex: number): 
 export function batchProgressOf(settlements: ReadonlyMap<string, TargetSettlement>, fromIndex: number): BatchProgress {
   const progress: BatchProgress = {};
   for (const [id, settlement] of settlements) {
-    const { plan, taken } = settlement;
+    const { plan, failures } = settlement;
     const had = (position: Position) => plan.previous !== undefined && inRanges(position, plan.previous.taken);
-    const items = plan.items.filter((item) => item.eventIndex >= fromIndex);
+    const sent = new Set(plan.toSend);
+    const items = viewItems(plan.view).filter((item) => item.eventIndex >= fromIndex);
     const stored = new Set(settlement.failover.map((item) => item.position));
+    const took = (item: ViewItem) => item.record !== undefined && sent.has(item.record) && !failures.has(item.record);
     progress[id] = {
-      taken: takenRanges(items, (item) => item.position, (item) => taken.has(item.position) || stored.has(item.position) || had(item.position)),
+      taken: takenRanges(items, (item) => item.position, (item) => took(item) || stored.has(item.position) || had(item.position)),
       attempts: settlement.held.length > 0 ? settlement.attempts : 0,
       ...(settlement.held.length > 0 && settlement.firstFailureAt ? { firstFailureAt: settlement.firstFailureAt } : {}),
     };

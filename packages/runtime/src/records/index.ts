@@ -9,6 +9,10 @@ export type IndexedEventRecord = Indexed<StreamEventRecord>;
 
 /** Decodes one source's event records as a target asks for them (KPL opened, DynamoDB JSON converted). */
 export function decodeRecords(eventRecords: readonly IndexedEventRecord[], view: RecordView): DecodedRecords {
+  // one source's records are all of its kind: decoded in their order, with nothing to merge
+  const kinesisRecords = eventRecords.filter((indexed): indexed is Indexed<KinesisStreamRecord> => isKinesisRecord(indexed.record));
+  if (kinesisRecords.length === eventRecords.length) return decodeKinesisRecords(kinesisRecords, view.deaggregate);
+  if (kinesisRecords.length === 0) return decodeDynamoDBRecords(eventRecords as ReadonlyArray<Indexed<DynamoDBRecord>>, view.convertDDB);
   const kinesis: Array<Indexed<KinesisStreamRecord>> = [];
   const dynamodb: Array<Indexed<DynamoDBRecord>> = [];
   for (const { eventIndex, record } of eventRecords) {

@@ -12,12 +12,49 @@ function openAggregate(record: KinesisStreamRecord): UserRecord[] {
 }
 
 /**
+ * A Kinesis record as it came in the event: its data is decoded from the event's base64 only when
+ * a target reads it (a target that sends the event record, or base64, never does).
+ */
+class KinesisEventRecord implements FanoutRecord {
+  readonly sourceArn: string;
+  readonly key: string;
+  readonly sequenceNumber: string;
+  readonly action = 'PUT' as const;
+  readonly approximateArrivalTimestamp: number;
+  private decoded: Buffer | undefined;
+
+  constructor(
+    readonly eventIndex: number,
+    readonly eventRecord: KinesisStreamRecord,
+  ) {
+    const { kinesis } = eventRecord;
+    this.sourceArn = eventRecord.eventSourceARN;
+    this.key = kinesis.partitionKey;
+    this.sequenceNumber = kinesis.sequenceNumber;
+    this.approximateArrivalTimestamp = kinesis.approximateArrivalTimestamp;
+  }
+
+  get data(): Buffer {
+    this.decoded ??= Buffer.from(this.eventRecord.kinesis.data, 'base64');
+    return this.decoded;
+  }
+
+  get base64Data(): string {
+    return this.eventRecord.kinesis.data;
+  }
+}
+
+/**
  * Kinesis event records → FanoutRecords. With `deaggregate`, KPL aggregated records are opened
  * into their sub-records (MD5 checksum verified); other records pass through unchanged.
  */
 export function decodeKinesisRecords(eventRecords: readonly Indexed<KinesisStreamRecord>[], deaggregate: boolean): DecodedRecords {
   const decoded: DecodedRecords = { records: [], undecodable: [] };
   for (const { eventIndex, record } of eventRecords) {
+    if (!deaggregate) {
+      decoded.records.push(new KinesisEventRecord(eventIndex, record));
+      continue;
+    }
     const { kinesis } = record;
     const base = {
       eventIndex,
@@ -27,10 +64,6 @@ export function decodeKinesisRecords(eventRecords: readonly Indexed<KinesisStrea
       approximateArrivalTimestamp: kinesis.approximateArrivalTimestamp,
     };
     try {
-      if (!deaggregate) {
-        decoded.records.push({ ...base, key: kinesis.partitionKey, data: Buffer.from(kinesis.data, 'base64'), eventRecord: record });
-        continue;
-      }
       const subRecords = openAggregate(record);
       const aggregated = subRecords.some((subRecord) => subRecord.subSequenceNumber !== undefined);
       for (const subRecord of subRecords) {
@@ -38,6 +71,7 @@ export function decodeKinesisRecords(eventRecords: readonly Indexed<KinesisStrea
           ...base,
           key: subRecord.partitionKey,
           data: Buffer.from(subRecord.data, 'base64'),
+          base64Data: subRecord.data,
           ...(aggregated
             ? {
                 subSequenceNumber: subRecord.subSequenceNumber,

@@ -15,6 +15,8 @@ export interface FanoutRecord {
   /** Set on KPL sub-records only. */
   readonly subSequenceNumber?: number;
   readonly data: Buffer;
+  /** The data in base64 where the event gave it so: what a target that sends base64 uses instead of encoding `data` again. */
+  readonly base64Data?: string;
   readonly action: RecordAction;
   /** Seconds since the epoch, as Lambda gives it. */
   readonly approximateArrivalTimestamp?: number;

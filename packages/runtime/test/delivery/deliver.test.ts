@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliverToTarget } from '../../src/delivery/deliver.js';
+import { deliverToTarget, outcomeOf } from '../../src/delivery/deliver.js';
 import { encodeEach } from '../../src/delivery/encode.js';
 import { packBatches } from '../../src/delivery/pack.js';
 import type { TargetConfig } from '../../src/config/schema.js';
@@ -46,25 +46,25 @@ describe('deliverToTarget', () => {
     const sender = new ScriptedSender((body) => (body === 'r4' ? { status: 'retryable', reason: 'down' } : { status: 'delivered' }));
     const delivery = await deliverToTarget(target(false), smallBatches, sender, records, options);
     expect(sender.calls).toEqual([['r0', 'r1', 'r2'], ['r3', 'r4', 'r5'], ['r4', 'r5']]);
-    const status = (index: number) => delivery.outcomes.get(records[index]!)?.status;
+    const status = (index: number) => outcomeOf(delivery, records[index]!).status;
     expect(records.map((_, index) => status(index))).toEqual([
       'delivered', 'delivered', 'delivered', 'delivered', 'failed', 'failed', 'failed', 'failed',
     ]);
-    expect(delivery.outcomes.get(records[6]!)).toEqual({ status: 'failed', reason: 'not sent: an earlier batch failed (parallel is false)' });
+    expect(outcomeOf(delivery, records[6]!)).toEqual({ status: 'failed', reason: 'not sent: an earlier batch failed (parallel is false)' });
   });
 
   it('with parallel true, sends every batch even when one fails', async () => {
     const sender = new ScriptedSender((body) => (body === 'r4' ? { status: 'retryable', reason: 'down' } : { status: 'delivered' }));
     const delivery = await deliverToTarget(target(true), smallBatches, sender, records, options);
     expect(sender.calls.flat().sort()).toEqual([...records.map((r) => r.data.toString()), 'r4'].sort());
-    expect([...delivery.outcomes.values()].filter((outcome) => outcome.status === 'failed')).toHaveLength(1);
+    expect([...delivery.failures.values()].filter((outcome) => outcome.status === 'failed')).toHaveLength(1);
   });
 
   it('rejects an entry larger than the API takes, without sending it', async () => {
     const sender = new ScriptedSender();
     const big = record(0, 'more than ten bytes');
     const delivery = await deliverToTarget(target(true), smallBatches, sender, [big, record(1, 'ok')], options);
-    expect(delivery.outcomes.get(big)).toEqual({ status: 'rejected', reason: '19 bytes, more than the 10-byte limit of http' });
+    expect(outcomeOf(delivery, big)).toEqual({ status: 'rejected', reason: '19 bytes, more than the 10-byte limit of http' });
     expect(sender.calls).toEqual([['ok']]);
   });
 
@@ -74,6 +74,6 @@ describe('deliverToTarget', () => {
     const delivery = await deliverToTarget({ ...target(false), type: 'sqs' }, TARGET_TYPES.sqs, sender, json, options);
     // collapsed into messages of at most 30 bytes, one a call
     expect(sender.calls).toEqual([['{"Records":[{"a":1},{"b":2}]}'], ['{"Records":[{"c":3}]}']]);
-    expect(delivery.outcomes.get(json[3]!)).toEqual({ status: 'rejected', reason: '42 bytes collapsed, more than the 30-byte limit' });
+    expect(outcomeOf(delivery, json[3]!)).toEqual({ status: 'rejected', reason: '42 bytes collapsed, more than the 30-byte limit' });
   });
 });

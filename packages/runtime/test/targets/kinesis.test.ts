@@ -3,7 +3,7 @@ import { KinesisClient, type PutRecordsCommandInput, type PutRecordsCommandOutpu
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { AwsClients, type AwsClientConstructor, type AwsScope } from '../../src/aws/clients.js';
 import type { TargetConfig } from '../../src/config/schema.js';
-import { deliverToTarget } from '../../src/delivery/deliver.js';
+import { deliverToTarget, outcomeOf } from '../../src/delivery/deliver.js';
 import { Http1KinesisClient } from '../../src/targets/kinesis/client.js';
 import { kinesisLimits } from '../../src/targets/kinesis/index.js';
 import { TARGET_TYPES } from '../../src/targets/registry.js';
@@ -235,8 +235,8 @@ describe('kinesis limits', () => {
     const delivery = await deliverToTarget(target, TARGET_TYPES.kinesis, sender, [...fitting, tooLarge], { policy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, clock: new TestClock() });
 
     expect(sender.calls.map((call) => call.length)).toEqual(calls);
-    expect(fitting.map((sent) => delivery.outcomes.get(sent)?.status)).toEqual(fitting.map(() => 'delivered'));
-    expect(delivery.outcomes.get(tooLarge)).toEqual({ status: 'rejected', reason: `${kib * 1_024 + 1} bytes, more than the ${kib * 1_024}-byte limit of kinesis` });
+    expect(fitting.map((sent) => outcomeOf(delivery, sent).status)).toEqual(fitting.map(() => 'delivered'));
+    expect(outcomeOf(delivery, tooLarge)).toEqual({ status: 'rejected', reason: `${kib * 1_024 + 1} bytes, more than the ${kib * 1_024}-byte limit of kinesis` });
   });
 
   it('packs to the 1 MiB default for a stream that does not say its maximum record size (moto 5.2.5), read once for the target', async () => {

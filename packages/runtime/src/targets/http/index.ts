@@ -23,7 +23,7 @@ export function recordDocument(record: FanoutRecord): unknown {
     partitionKey: record.key,
     sequenceNumber: record.sequenceNumber,
     ...(record.subSequenceNumber === undefined ? {} : { subSequenceNumber: record.subSequenceNumber }),
-    data: record.data.toString('base64'),
+    data: record.base64Data ?? record.data.toString('base64'),
     approximateArrivalTimestamp: record.approximateArrivalTimestamp,
   };
 }
