@@ -3,18 +3,8 @@
  * requests the APIs' limits allow, written directly, with nothing of fanout in between. Only the
  * limits are fanout's (named constants, the APIs' own figures).
  */
-import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
-import { IoTDataPlaneClient, PublishCommand } from '@aws-sdk/client-iot-data-plane';
-import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
-import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { Redis } from 'ioredis';
-import memjs from 'memjs';
 import { ES_MAX_BULK_ACTIONS, ES_MAX_BULK_BYTES } from '../src/targets/es/index.js';
 import { FIREHOSE_MAX_BATCH_BYTES, FIREHOSE_MAX_BATCH_ENTRIES } from '../src/targets/firehose/index.js';
 import { HTTP_MAX_BODY_BYTES } from '../src/targets/http/index.js';
@@ -25,6 +15,7 @@ import { MEMCACHED_MAX_BATCH_COMMANDS } from '../src/targets/memcached/index.js'
 import { REDIS_MAX_PIPELINE_BYTES, REDIS_MAX_PIPELINE_COMMANDS } from '../src/targets/redis/index.js';
 import { SNS_MAX_BATCH_BYTES, SNS_MAX_BATCH_ENTRIES, SNS_MAX_MESSAGE_BYTES } from '../src/targets/sns/index.js';
 import { SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES, SQS_MAX_MESSAGE_BYTES } from '../src/targets/sqs/index.js';
+import { PARALLEL_BATCHES_PER_TARGET } from '../src/delivery/deliver.js';
 import type { CollapseMode } from '../src/targets/types.js';
 import type { StreamEvent } from '../src/fanout.js';
 import type { BenchDestinations } from './cases.js';
@@ -36,6 +27,15 @@ interface Item {
 }
 
 export type BaselineSend = (event: StreamEvent) => Promise<void>;
+
+/** The requests, as many at once as fanout sends a target's batches (it sends them concurrently, as targets are parallel by default). */
+async function inFlight<T>(items: readonly T[], send: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await send(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: PARALLEL_BATCHES_PER_TARGET }, lane));
+}
 
 /** Greedy, in order: the fewest groups of at most `maxCount` items and `maxBytes` bytes, as items must stay in order. */
 function groups<T>(items: readonly T[], size: (item: T) => number, maxCount: number, maxBytes: number): T[][] {
@@ -93,68 +93,74 @@ function httpDocument(record: KinesisStreamRecord): string {
 
 const awsConfig = (endpoint: string) => ({ endpoint, region: 'us-east-1', requestHandler: new NodeHttpHandler() });
 
-export function baselineSender(type: string, collapse: CollapseMode, to: BenchDestinations): BaselineSend {
+/** The baseline of a target type; only its own client loads, as only a target type's own loads in the function. */
+export async function baselineSender(type: string, collapse: CollapseMode, to: BenchDestinations): Promise<BaselineSend> {
   switch (type) {
     case 'sqs': {
+      const { SQSClient, SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
       const sqs = new SQSClient(awsConfig(to.aws));
       return async (event) => {
         const messages = bodies(itemsOf(event).map((item) => item.data), collapse, SQS_MAX_MESSAGE_BYTES);
-        for (const batch of groups(messages, (body) => body.length, SQS_MAX_BATCH_ENTRIES, SQS_MAX_BATCH_BYTES)) {
-          await sqs.send(new SendMessageBatchCommand({ QueueUrl: to.queueUrl, Entries: batch.map((body, index) => ({ Id: String(index), MessageBody: body.toString('utf8') })) }));
-        }
+        await inFlight(groups(messages, (body) => body.length, SQS_MAX_BATCH_ENTRIES, SQS_MAX_BATCH_BYTES), (batch) =>
+          sqs.send(new SendMessageBatchCommand({ QueueUrl: to.queueUrl, Entries: batch.map((body, index) => ({ Id: String(index), MessageBody: body.toString('utf8') })) })),
+        );
       };
     }
     case 'sns': {
+      const { PublishBatchCommand, SNSClient } = await import('@aws-sdk/client-sns');
       const sns = new SNSClient(awsConfig(to.aws));
       return async (event) => {
         const messages = bodies(itemsOf(event).map((item) => item.data), collapse, SNS_MAX_MESSAGE_BYTES);
-        for (const batch of groups(messages, (body) => body.length, SNS_MAX_BATCH_ENTRIES, SNS_MAX_BATCH_BYTES)) {
-          await sns.send(
-            new PublishBatchCommand({ TopicArn: to.topicArn, PublishBatchRequestEntries: batch.map((body, index) => ({ Id: String(index), Message: body.toString('utf8') })) }),
-          );
-        }
+        await inFlight(groups(messages, (body) => body.length, SNS_MAX_BATCH_ENTRIES, SNS_MAX_BATCH_BYTES), (batch) =>
+          sns.send(new PublishBatchCommand({ TopicArn: to.topicArn, PublishBatchRequestEntries: batch.map((body, index) => ({ Id: String(index), Message: body.toString('utf8') })) })),
+        );
       };
     }
     case 'kinesis': {
+      const { KinesisClient, PutRecordsCommand } = await import('@aws-sdk/client-kinesis');
       const kinesis = new KinesisClient(awsConfig(to.aws));
       return async (event) => {
         const items = itemsOf(event);
-        for (const batch of groups(items, (item) => item.data.length + item.record.kinesis.partitionKey.length, KINESIS_MAX_BATCH_ENTRIES, KINESIS_MAX_BATCH_BYTES)) {
-          await kinesis.send(new PutRecordsCommand({ StreamName: to.streamName, Records: batch.map((item) => ({ PartitionKey: item.record.kinesis.partitionKey, Data: item.data })) }));
-        }
+        await inFlight(groups(items, (item) => item.data.length + item.record.kinesis.partitionKey.length, KINESIS_MAX_BATCH_ENTRIES, KINESIS_MAX_BATCH_BYTES), (batch) =>
+          kinesis.send(new PutRecordsCommand({ StreamName: to.streamName, Records: batch.map((item) => ({ PartitionKey: item.record.kinesis.partitionKey, Data: item.data })) })),
+        );
       };
     }
     case 'firehose': {
+      const { FirehoseClient, PutRecordBatchCommand } = await import('@aws-sdk/client-firehose');
       const firehose = new FirehoseClient(awsConfig(to.aws));
       return async (event) => {
-        for (const batch of groups(itemsOf(event), (item) => item.data.length, FIREHOSE_MAX_BATCH_ENTRIES, FIREHOSE_MAX_BATCH_BYTES)) {
-          await firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: to.deliveryStreamName, Records: batch.map((item) => ({ Data: item.data })) }));
-        }
+        await inFlight(groups(itemsOf(event), (item) => item.data.length, FIREHOSE_MAX_BATCH_ENTRIES, FIREHOSE_MAX_BATCH_BYTES), (batch) =>
+          firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: to.deliveryStreamName, Records: batch.map((item) => ({ Data: item.data })) })),
+        );
       };
     }
     case 'lambda': {
+      const { InvokeCommand, LambdaClient } = await import('@aws-sdk/client-lambda');
       const lambda = new LambdaClient(awsConfig(to.aws));
       return async (event) => {
         // the function gets Lambda's own event records, as many as one asynchronous payload takes
         const payloads = bodies(event.Records.map((record) => Buffer.from(JSON.stringify(record))), 'JSON', LAMBDA_ASYNC_MAX_PAYLOAD_BYTES);
-        for (const payload of payloads) await lambda.send(new InvokeCommand({ FunctionName: to.functionName, InvocationType: 'Event', Payload: payload }));
+        await inFlight(payloads, (payload) => lambda.send(new InvokeCommand({ FunctionName: to.functionName, InvocationType: 'Event', Payload: payload })));
       };
     }
     case 'iot': {
+      const { IoTDataPlaneClient, PublishCommand } = await import('@aws-sdk/client-iot-data-plane');
       const iot = new IoTDataPlaneClient(awsConfig(to.aws));
       return async (event) => {
-        for (const payload of bodies(itemsOf(event).map((item) => item.data), collapse, IOT_MAX_PAYLOAD_BYTES)) {
-          await iot.send(new PublishCommand({ topic: to.iotTopic, qos: 1, payload }));
-        }
+        await inFlight(bodies(itemsOf(event).map((item) => item.data), collapse, IOT_MAX_PAYLOAD_BYTES), (payload) =>
+          iot.send(new PublishCommand({ topic: to.iotTopic, qos: 1, payload })),
+        );
       };
     }
     case 'es': {
-      const client = new OpenSearchClient({ ...AwsSigv4Signer({ region: 'us-east-1', service: 'es' }), node: to.aws, maxRetries: 0 });
+      const [{ Client }, { AwsSigv4Signer }] = await Promise.all([import('@opensearch-project/opensearch'), import('@opensearch-project/opensearch/aws')]);
+      const client = new Client({ ...AwsSigv4Signer({ region: 'us-east-1', service: 'es' }), node: to.aws, maxRetries: 0 });
       return async (event) => {
         const actions = itemsOf(event).map((item) => Buffer.from(`{"index":{"_id":"${item.record.kinesis.sequenceNumber}"}}\n${item.data.toString('utf8')}\n`));
-        for (const bulk of groups(actions, (action) => action.length, ES_MAX_BULK_ACTIONS, ES_MAX_BULK_BYTES)) {
-          await client.transport.request({ method: 'POST', path: `/${to.esIndex}/_bulk`, bulkBody: Buffer.concat(bulk) });
-        }
+        await inFlight(groups(actions, (action) => action.length, ES_MAX_BULK_ACTIONS, ES_MAX_BULK_BYTES), (bulk) =>
+          client.transport.request({ method: 'POST', path: `/${to.esIndex}/_bulk`, bulkBody: Buffer.concat(bulk) }),
+        );
       };
     }
     case 'http':
@@ -162,29 +168,30 @@ export function baselineSender(type: string, collapse: CollapseMode, to: BenchDe
         const items = itemsOf(event);
         const parts = collapse === 'none' || collapse === 'JSON' ? items.map((item) => Buffer.from(httpDocument(item.record))) : items.map((item) => item.data);
         const contentType = collapse === 'concat' ? 'application/octet-stream' : collapse === 'concat-b64' ? 'text/plain' : 'application/json';
-        for (const body of bodies(parts, collapse, HTTP_MAX_BODY_BYTES)) {
+        await inFlight(bodies(parts, collapse, HTTP_MAX_BODY_BYTES), async (body) => {
           const response = await fetch(to.httpUrl, { method: 'POST', body, headers: { 'content-type': contentType } });
           await response.body?.cancel();
-        }
+        });
       };
     case 'redis': {
+      const { Redis } = await import('ioredis');
       const redis = new Redis(to.redisUrl);
       return async (event) => {
         const items = itemsOf(event);
-        for (const batch of groups(items, (item) => item.data.length + item.record.kinesis.partitionKey.length, REDIS_MAX_PIPELINE_COMMANDS, REDIS_MAX_PIPELINE_BYTES)) {
+        await inFlight(groups(items, (item) => item.data.length + item.record.kinesis.partitionKey.length, REDIS_MAX_PIPELINE_COMMANDS, REDIS_MAX_PIPELINE_BYTES), (batch) => {
           const pipeline = redis.pipeline();
           for (const item of batch) pipeline.set(item.record.kinesis.partitionKey, item.data);
-          await pipeline.exec();
-        }
+          return pipeline.exec();
+        });
       };
     }
     case 'memcached': {
+      const { default: memjs } = await import('memjs');
       const memcached = memjs.Client.create(to.memcachedServers, { retries: 1 });
       return async (event) => {
-        const items = itemsOf(event);
-        for (const batch of groups(items, () => 0, MEMCACHED_MAX_BATCH_COMMANDS, Number.MAX_SAFE_INTEGER)) {
-          await Promise.all(batch.map((item) => memcached.set(item.record.kinesis.partitionKey, item.data)));
-        }
+        await inFlight(groups(itemsOf(event), () => 0, MEMCACHED_MAX_BATCH_COMMANDS, Number.MAX_SAFE_INTEGER), (batch) =>
+          Promise.all(batch.map((item) => memcached.set(item.record.kinesis.partitionKey, item.data))),
+        );
       };
     }
     default:

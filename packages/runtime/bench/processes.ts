@@ -49,8 +49,8 @@ export function runWorker<Figures>(options: { file: string; args: (resultFile: s
           reject(new Error(`${options.file} failed: ${error.message}\n${stderr}\n${stdout.slice(-4_000)}`));
           return;
         }
-        if (stdout.trim()) process.stderr.write(stdout.slice(-2_000));
-        if (stderr.trim()) process.stderr.write(stderr.slice(-2_000));
+        // the function's log and metric lines are its stdout; stderr is the worker's own (memory traces)
+        if (stderr.trim()) process.stderr.write(stderr.slice(-4_000));
         resolve(JSON.parse(readFileSync(resultFile, 'utf8')) as Figures);
       },
     );

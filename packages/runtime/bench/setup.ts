@@ -50,6 +50,8 @@ export async function prepareFunction(aws: AwsEndpoints, fakeEndpoint: string, r
   return {
     PATH: process.env.PATH,
     AWS_LAMBDA_FUNCTION_NAME: BENCH_FUNCTION,
+    // what Lambda sets: the function publishes its metrics as log lines there
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
     AWS_REGION: config.region,
     AWS_ACCESS_KEY_ID: config.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: config.credentials.secretAccessKey,

@@ -1,4 +1,3 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
 import { AwsClients } from './aws/clients.js';
@@ -6,8 +5,10 @@ import { TargetsLoader } from './config/loader.js';
 import { streamArnOf, type TargetConfig } from './config/schema.js';
 import { deliverToTarget, failedDelivery, outcomeOf, type TargetDelivery } from './delivery/deliver.js';
 import { realClock, type RetryPolicy } from './delivery/retry.js';
+import type { MetricsOutput } from './config/contracts.js';
 import type { Logger } from './log/logger.js';
 import { InvocationMetrics } from './metrics/metrics.js';
+import { EmbeddedMetricsPublisher, PutMetricDataPublisher, type MetricsPublisher } from './metrics/publishers.js';
 import { FailureStores } from './progress/failure-stores.js';
 import {
   batchProgressOf,
@@ -44,6 +45,9 @@ export interface FanoutSettings {
   region: string;
   configTtlMs: number;
   metricsNamespace: string;
+  metricsOutput: MetricsOutput;
+  /** Where embedded-metric lines go (stdout, with the log, in Lambda). */
+  writeLine?: (line: string) => void;
   /** Targets served at once. */
   targetConcurrency: number;
   retry: RetryPolicy;
@@ -92,7 +96,7 @@ function logOutcomes(log: Logger, delivery: TargetDelivery): void {
 /** Delivers the records of stream events to the active targets of their sources. */
 export class Fanout {
   private readonly loader: TargetsLoader;
-  private readonly cloudwatch: CloudWatchClient;
+  private readonly metricsPublisher: MetricsPublisher;
   /**
    * Senders keep connections (Redis, memcached, OpenSearch) across invocations: one per target,
    * made again (and the old one closed) when the target's row changes.
@@ -109,7 +113,10 @@ export class Fanout {
     const home = { region: settings.region };
     const dynamodb = this.clients.get(DynamoDBClient, home);
     this.loader = new TargetsLoader(dynamodb, settings.tableName, settings.configTtlMs, settings.log);
-    this.cloudwatch = this.clients.get(CloudWatchClient, home);
+    this.metricsPublisher =
+      settings.metricsOutput === 'emf'
+        ? new EmbeddedMetricsPublisher(settings.metricsNamespace, settings.writeLine ?? ((line) => process.stdout.write(`${line}\n`)))
+        : new PutMetricDataPublisher((constructor) => this.clients.get(constructor, home), settings.metricsNamespace);
     this.progress = settings.progressTableName ? new ProgressTable(dynamodb, settings.progressTableName) : undefined;
     this.states = this.progress ? new TargetStates(this.progress) : undefined;
     this.stores = new FailureStores((constructor, region) => this.clients.get(constructor, { region: region ?? settings.region }), settings.failureStore);
@@ -146,7 +153,7 @@ export class Fanout {
         }
       }
     } finally {
-      await metrics.publish(this.cloudwatch, this.settings.metricsNamespace, this.settings.log);
+      await this.metricsPublisher.publish(metrics, this.settings.log);
     }
     return { batchItemFailures: failures };
   }
@@ -182,7 +189,9 @@ export class Fanout {
       }
       return result;
     };
-    const byIndex = new Map(records.map((record) => [record.eventIndex, record]));
+    // wanted only when something fails: made then, once
+    let indexed: Map<number, IndexedEventRecord> | undefined;
+    const byIndex = (): ReadonlyMap<number, IndexedEventRecord> => (indexed ??= new Map(records.map((record) => [record.eventIndex, record])));
 
     const clock = realClock(() => remainingTimeMs() - this.settings.reserveMs);
     const limit = pLimit(this.settings.targetConcurrency);
@@ -230,7 +239,7 @@ export class Fanout {
     const held = [...settlements.values()].flatMap((settlement) => settlement.held.map(({ record }) => record.eventIndex));
     if (held.length === 0) return undefined;
     const earliest = Math.min(...held);
-    await this.recordProgress(sourceArn, byIndex.get(earliest)!.record, batchProgressOf(settlements, earliest), log);
+    await this.recordProgress(sourceArn, byIndex().get(earliest)!.record, batchProgressOf(settlements, earliest), log);
     return earliest;
   }
 
@@ -250,7 +259,7 @@ export class Fanout {
    * Puts what the target gave up (refused, undecodable for it, past its limits) in its failure
    * store; what cannot be stored there stays held, so nothing is lost. Returns how many were stored.
    */
-  private async failOver(target: TargetConfig, settlement: TargetSettlement, byIndex: ReadonlyMap<number, IndexedEventRecord>, log: Logger): Promise<number> {
+  private async failOver(target: TargetConfig, settlement: TargetSettlement, byIndex: () => ReadonlyMap<number, IndexedEventRecord>, log: Logger): Promise<number> {
     const { failover } = settlement;
     if (failover.length === 0) return 0;
     const storeArn = this.stores.arnFor(target.onFailure);
@@ -263,7 +272,7 @@ export class Fanout {
     const now = Date.now();
     try {
       const store = await this.stores.storeFor(storeArn);
-      await store.put(failover.map((item) => failureDocumentOf(target, item, byIndex, settlement, now)));
+      await store.put(failover.map((item) => failureDocumentOf(target, item, byIndex(), settlement, now)));
     } catch (error) {
       log.error(`${failover.length} record${failover.length === 1 ? '' : 's'} not stored in ${storeArn}: held for a retry`, { error });
       for (const item of failover) {

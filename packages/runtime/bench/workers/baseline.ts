@@ -6,5 +6,5 @@ import { measureWarmInvocation, workerArguments } from './invocation.js';
 /** The same bytes through the same clients, written directly. */
 const [type, collapse, destinations] = workerArguments().rest;
 if (!type || !collapse || !destinations) throw new Error('usage: baseline worker ... TYPE COLLAPSE DESTINATIONS_JSON');
-const send = baselineSender(type, collapse as CollapseMode, JSON.parse(destinations) as BenchDestinations);
+const send = await baselineSender(type, collapse as CollapseMode, JSON.parse(destinations) as BenchDestinations);
 await measureWarmInvocation(send);

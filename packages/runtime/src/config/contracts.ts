@@ -11,6 +11,7 @@ export const ENVIRONMENT = {
   failureStore: 'FAILURE_STORE',
   configTtlSeconds: 'CONFIG_TTL_SECONDS',
   metricsNamespace: 'METRICS_NAMESPACE',
+  metricsOutput: 'METRICS_OUTPUT',
   targetConcurrency: 'TARGET_CONCURRENCY',
   retryMaxAttempts: 'RETRY_MAX_ATTEMPTS',
   requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
@@ -18,6 +19,13 @@ export const ENVIRONMENT = {
 } as const;
 
 export const DEFAULT_METRICS_NAMESPACE = 'Custom/FanOut';
+
+/**
+ * How the function publishes its metrics: `emf`, log lines in CloudWatch's embedded metric format
+ * (the default in Lambda); `api`, PutMetricData (the default elsewhere, as in the local poller).
+ */
+export const METRICS_OUTPUTS = ['emf', 'api'] as const;
+export type MetricsOutput = (typeof METRICS_OUTPUTS)[number];
 
 export const METRIC_NAMES = [
   'RecordsReceived',

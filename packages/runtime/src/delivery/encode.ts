@@ -27,25 +27,29 @@ export function encodeEach(
  * leave an older value behind, and every record gets the outcome of its key's write.
  */
 export function encodeLastWritePerKey(records: readonly FanoutRecord[], checkKey: (key: string) => void = () => undefined): Encoded {
-  const byKey = new Map<string, FanoutRecord[]>();
-  for (const record of records) {
-    const writes = byKey.get(record.key) ?? [];
-    byKey.delete(record.key);
-    writes.push(record);
-    byKey.set(record.key, writes);
-  }
+  const lastWriteAt = new Map<string, number>();
+  records.forEach((record, index) => lastWriteAt.set(record.key, index));
+  // the earlier records of keys written more than once, in order
+  const superseded = new Map<string, FanoutRecord[]>();
   const encoded: Encoded = { entries: [], rejected: [] };
-  for (const [key, writes] of byKey) {
+  records.forEach((last, index) => {
+    const { key } = last;
+    if (lastWriteAt.get(key) !== index) {
+      const earlier = superseded.get(key);
+      if (earlier) earlier.push(last);
+      else superseded.set(key, [last]);
+      return;
+    }
+    const writes = superseded.has(key) ? [...superseded.get(key)!, last] : [last];
     try {
       checkKey(key);
     } catch (error) {
       encoded.rejected.push({ records: writes, reason: (error as Error).message });
-      continue;
+      return;
     }
-    const last = writes.at(-1)!;
     const body = last.action === 'REMOVE' ? Buffer.alloc(0) : last.data;
     encoded.entries.push({ records: writes, body, size: body.length + Buffer.byteLength(key) });
-  }
+  });
   return encoded;
 }
 

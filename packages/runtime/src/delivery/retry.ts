@@ -81,13 +81,17 @@ export async function sendWithRetry(
  */
 async function sendOnce(sender: Sender, entries: readonly Entry[], timeLeftMs: number, requestTimeoutMs: number): Promise<EntryOutcome[]> {
   const timeoutMs = Math.max(Math.min(timeLeftMs, requestTimeoutMs), 1);
-  const signal = AbortSignal.timeout(timeoutMs);
-  let timer: NodeJS.Timeout | undefined;
-  const givenUp = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs + ABORT_GRACE_MS);
-  });
+  // one controller and one timer a send (AbortSignal.timeout costs several times more, at thousands of sends a batch)
+  const controller = new AbortController();
+  let giveUp: (error: Error) => void = () => undefined;
+  const givenUp = new Promise<never>((_resolve, reject) => (giveUp = reject));
+  const timeout = Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' });
+  let timer = setTimeout(() => {
+    controller.abort(timeout);
+    timer = setTimeout(() => giveUp(timeout), ABORT_GRACE_MS);
+  }, timeoutMs);
   try {
-    const results = await Promise.race([sender.send(entries, signal), givenUp]);
+    const results = await Promise.race([sender.send(entries, controller.signal), givenUp]);
     if (results.length !== entries.length) throw new Error(`sender returned ${results.length} outcomes for ${entries.length} entries`);
     return results;
   } catch (error) {

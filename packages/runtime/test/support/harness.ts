@@ -85,6 +85,7 @@ export function testFanout(tableName: string, overrides: Partial<FanoutSettings>
     region: HOME_REGION,
     configTtlMs: 60_000,
     metricsNamespace: 'Custom/FanOut',
+    metricsOutput: 'api',
     targetConcurrency: 8,
     retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50 },
     reserveMs: 0,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TargetRowInput } from '../../src/config/schema.js';
-import { HTTP_REQUEST_TIMEOUT_MS } from '../../src/targets/http/sender.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../src/delivery/retry.js';
 import { dynamodbEvent, kinesisEvent } from '../support/events.js';
 import { createTargetsTable, dynamodbSourceArn, kinesisSourceArn, putTargets, testFanout } from '../support/harness.js';
 import { kinesisDocument, sink, uniqueSinkPath } from '../support/http.js';
@@ -204,12 +204,12 @@ describe('http target', () => {
 
         const elapsed = Date.now() - started;
         expect(elapsed).toBeGreaterThanOrEqual(900);
-        expect(elapsed).toBeLessThan(HTTP_REQUEST_TIMEOUT_MS);
+        expect(elapsed).toBeLessThan(DEFAULT_REQUEST_TIMEOUT_MS);
         expect(String(recordOutcomeLines(fanout, 'failed')[0]!.message)).toContain('TimeoutError');
       } finally {
         await silent.close();
       }
     },
-    HTTP_REQUEST_TIMEOUT_MS + 20_000,
+    DEFAULT_REQUEST_TIMEOUT_MS + 20_000,
   );
 });

@@ -1,8 +1,6 @@
 import { delivered, rejected, retryable, type CollapseMode, type CreateSender, type Entry, type EntryOutcome } from '../types.js';
 import type { HttpDestination } from './index.js';
 
-/** How long one POST may take, answer included, before it counts as failed (and is retried). */
-export const HTTP_REQUEST_TIMEOUT_MS = 10_000;
 
 const CONTENT_TYPES: Record<CollapseMode, string> = {
   none: 'application/json',
@@ -35,7 +33,8 @@ export const createHttpSender: CreateSender<HttpDestination> = ({ destination, t
         headers: { 'content-type': contentType, ...(authorization === undefined ? {} : { authorization }) },
         // following a 301/302/303 would turn the POST into a GET without the body, and report its answer
         redirect: 'manual',
-        signal: AbortSignal.any([signal, AbortSignal.timeout(HTTP_REQUEST_TIMEOUT_MS)]),
+        // the delivery's: the invocation's time, and its request timeout (REQUEST_TIMEOUT_MS)
+        signal,
       });
       await response.body?.cancel();
       return outcomeOf(response.status, response.statusText);
