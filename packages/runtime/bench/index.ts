@@ -13,18 +13,18 @@ import { count, median, mebibytes, ms, printTable, progress, seconds, since, typ
 import { TARGET_OPERATIONS, startFakeAws, startTestbed } from '@fanout/testbed';
 import { buildRuntime } from '../scripts/build.js';
 import { BENCH_CASES, MEMORY_CASE_TYPES, benchDestinations, benchRow, caseSourceArn, type BenchCase } from './cases.js';
-import { buildWorkers, runWorker, type Workers } from './processes.js';
+import { buildWorkers, keepOffMeasuredCore, runWorker, type Workers } from './processes.js';
 import { renderReadmeTable, writeResults, type Figure } from './report.js';
-import { prepareFunction } from './setup.js';
+import { PROGRESS_TABLE, prepareFunction } from './setup.js';
 import type { InvocationFigures } from './workers/invocation.js';
 import { TYPE_WORKLOAD, fullEventWorkload, type Workload } from './workload.js';
 
 /** Rounds of every case; each round runs both processes of a case, the order alternating. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-/** Only the cases whose name contains this, `memory` or `cold` (for working on one). */
-const ONLY = process.env.BENCH_ONLY;
-const selected = (name: string): boolean => !ONLY || name.includes(ONLY);
-/** Where each case's processes write a CPU profile, when set (for finding where the time goes). */
+/** Only the cases whose name contains one of these (comma-separated; `memory` and `cold` are cases too), for working on a few. */
+const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const selected = (name: string): boolean => !ONLY?.length || ONLY.some((part) => name.includes(part));
+/** Where each measured invocation writes its CPU profile, when set (for finding where the time goes: the function is built unminified then). */
 const PROFILE_DIRECTORY = process.env.BENCH_PROFILE_DIR;
 
 /** fanout's CPU over the baseline's, for every type and mode: what the pipeline may add to the SDK's own work. */
@@ -58,10 +58,12 @@ function otherRequests(figures: InvocationFigures): string {
 async function main(): Promise<number> {
   const started = performance.now();
   progress('building the function and the workers…');
-  const [runtime, workers] = await Promise.all([buildRuntime(), buildWorkers()]);
-  progress('starting moto, redis-server, memcached and the fake AWS endpoint…');
+  const [runtime, workers] = await Promise.all([buildRuntime(undefined, { minify: !PROFILE_DIRECTORY }), buildWorkers()]);
+  progress(`starting moto, redis-server, memcached and the fake AWS endpoint; ${keepOffMeasuredCore()}…`);
   const testbed = await startTestbed(['aws', 'redis', 'memcached']);
-  const fake = await startFakeAws({ upstream: testbed.endpoints.aws.endpoint });
+  // the progress table's reads (one per invocation, empty while nothing fails) are answered by the
+  // fake: moto's few milliseconds of Python inside the measured invocation perturb its CPU time
+  const fake = await startFakeAws({ upstream: testbed.endpoints.aws.endpoint, emptyTables: [PROGRESS_TABLE] });
   try {
     const to = benchDestinations(fake.endpoint, `${testbed.endpoints.redis.host}:${testbed.endpoints.redis.port}`, testbed.endpoints.memcached.servers);
     const cases = BENCH_CASES.filter((benchCase) => selected(benchCase.name));
@@ -76,7 +78,6 @@ async function main(): Promise<number> {
       runWorker<InvocationFigures>({
         file: workers[side],
         env,
-        ...(PROFILE_DIRECTORY ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIRECTORY}`, `--cpu-prof-name=${benchCase.name.replace(/\W+/g, '-')}-${side}-${Date.now()}.cpuprofile`] } : {}),
         args: (resultFile) => [
           caseSourceArn(benchCase.name),
           JSON.stringify(workload),
@@ -104,7 +105,7 @@ async function main(): Promise<number> {
         await runWorker<InvocationFigures>({
           file: workers.fanout,
           env: { ...env, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128' },
-          nodeOptions: [...LAMBDA_HEAP_FLAGS, ...(process.env.BENCH_TRACE_MEMORY ? ['--expose-gc'] : [])],
+          nodeOptions: LAMBDA_HEAP_FLAGS,
           args: (resultFile) => [memorySource, JSON.stringify(memoryWorkload), fake.endpoint, resultFile, runtime.handlerFile],
         }),
       );
@@ -120,7 +121,7 @@ async function main(): Promise<number> {
     ];
     const results = figures.map((figure): Result => ({ what: `${figure.target}: ${figure.figure}`, measured: figure.measured, target: figure.goal, ok: figure.met }));
     printTable(results);
-    if (!ONLY) {
+    if (!ONLY?.length) {
       writeResults(figures, { rounds: ROUNDS, records: TYPE_WORKLOAD.records });
       renderReadmeTable(figures);
     }

@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { REQUIRE_SHIM } from '../scripts/build.js';
@@ -33,6 +33,34 @@ export async function buildWorkers(): Promise<Workers> {
   return { fanout: join(outdir, 'fanout.mjs'), baseline: join(outdir, 'baseline.mjs'), coldStart: join(outdir, 'cold-start.mjs') };
 }
 
+/** Node options for every worker, for looking into one (BENCH_NODE_OPTIONS="--trace-gc"). */
+const EXTRA_NODE_OPTIONS = (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+
+/**
+ * The measured processes get a core of their own, and everything else (this process, moto, the fake
+ * endpoint, Redis, memcached: they are its children) the others: whether a worker shares its core
+ * with the fake's answers would otherwise decide much of its CPU time. Needs taskset and 2 cores.
+ */
+const MEASURED_CORE = 0;
+const coreSplit = availableParallelism() >= 2 && hasTaskset();
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Moves this process (all its threads) off the measured core; call before starting the servers. */
+export function keepOffMeasuredCore(): string {
+  if (!coreSplit) return 'the workers share the cores with the servers (no taskset, or one core)';
+  const others = Array.from({ length: availableParallelism() }, (_, core) => core).filter((core) => core !== MEASURED_CORE);
+  execFileSync('taskset', ['-a', '-pc', others.join(','), String(process.pid)], { stdio: 'ignore' });
+  return `the workers on core ${MEASURED_CORE}, the servers on ${others.join(',')}`;
+}
+
 let results = 0;
 const resultDirectory = mkdtempSync(join(tmpdir(), 'fanout-bench-results-'));
 
@@ -40,16 +68,19 @@ const resultDirectory = mkdtempSync(join(tmpdir(), 'fanout-bench-results-'));
 export function runWorker<Figures>(options: { file: string; args: (resultFile: string) => string[]; env: NodeJS.ProcessEnv; nodeOptions?: string[] }): Promise<Figures> {
   const resultFile = join(resultDirectory, `${++results}.json`);
   return new Promise((resolve, reject) => {
+    const node = [process.execPath, '--expose-gc', ...(options.nodeOptions ?? []), ...EXTRA_NODE_OPTIONS, options.file, ...options.args(resultFile)];
+    const [command, ...args] = coreSplit ? ['taskset', '-c', String(MEASURED_CORE), ...node] : node;
     execFile(
-      process.execPath,
-      [...(options.nodeOptions ?? []), options.file, ...options.args(resultFile)],
+      command!,
+      args,
       { env: options.env, maxBuffer: 64 * 2 ** 20 },
       (error, stdout, stderr) => {
         if (error) {
           reject(new Error(`${options.file} failed: ${error.message}\n${stderr}\n${stdout.slice(-4_000)}`));
           return;
         }
-        // the function's log and metric lines are its stdout; stderr is the worker's own (memory traces)
+        // the function's log and metric lines (and V8's traces) are its stdout, kept beside its figures; stderr is the worker's own (memory traces)
+        writeFileSync(resultFile.replace(/\.json$/, '.log'), stdout);
         if (stderr.trim()) process.stderr.write(stderr.slice(-4_000));
         resolve(JSON.parse(readFileSync(resultFile, 'utf8')) as Figures);
       },

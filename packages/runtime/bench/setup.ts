@@ -9,7 +9,8 @@ import type { BenchDestinations } from './cases.js';
 
 export const BENCH_FUNCTION = 'fanoutBench';
 const TARGETS_TABLE = `${BENCH_FUNCTION}Targets`;
-const PROGRESS_TABLE = `${BENCH_FUNCTION}Progress`;
+/** In moto too, but its reads are the fake's: see startFakeAws's emptyTables. */
+export const PROGRESS_TABLE = `${BENCH_FUNCTION}Progress`;
 
 async function createTable(dynamodb: DynamoDBClient, name: string, keys: { partition: string; sort: string }): Promise<void> {
   await dynamodb.send(
@@ -59,6 +60,6 @@ export async function prepareFunction(aws: AwsEndpoints, fakeEndpoint: string, r
     TARGETS_TABLE,
     PROGRESS_TABLE,
     LOG_LEVEL: 'warn',
-    ...(process.env.BENCH_TRACE_MEMORY ? { BENCH_TRACE_MEMORY: process.env.BENCH_TRACE_MEMORY } : {}),
+    ...Object.fromEntries(['BENCH_TRACE_MEMORY', 'BENCH_PROFILE_DIR'].filter((name) => process.env[name]).map((name) => [name, process.env[name]])),
   };
 }

@@ -31,7 +31,7 @@ export const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'n
  * compiles only when first used: a function starts with the few kilobytes of the entry, and a
  * target type's client code loads only when a target of that type is first served.
  */
-export async function buildRuntime(outDir = join(packageDir, 'dist')): Promise<RuntimeBuild> {
+export async function buildRuntime(outDir = join(packageDir, 'dist'), options: { minify?: boolean } = {}): Promise<RuntimeBuild> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const { metafile } = await build({
@@ -48,7 +48,7 @@ export async function buildRuntime(outDir = join(packageDir, 'dist')): Promise<R
     format: 'esm',
     // the SDK's ES module builds, which tree-shake
     mainFields: ['module', 'main'],
-    minify: true,
+    minify: options.minify ?? true,
     treeShaking: true,
     sourcemap: false,
     legalComments: 'none',

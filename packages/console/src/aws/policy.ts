@@ -203,7 +203,7 @@ export function fanoutPolicy({ scope, mappings, targets, domains = new Map() }: 
       Effect: 'Allow',
       Action: ['cloudwatch:PutMetricData'],
       Resource: ['*'],
-      // deploy does not set METRICS_NAMESPACE: the runtime's default
+      // for METRICS_OUTPUT=api (in Lambda the function's metrics are log lines in the embedded metric format); deploy does not set METRICS_NAMESPACE: the runtime's default
       Condition: { StringEquals: { 'cloudwatch:namespace': DEFAULT_METRICS_NAMESPACE } },
     },
   ];

@@ -22,6 +22,8 @@ export interface FakeAwsOptions {
   upstream?: string;
   /** Keep every entry's payload, by destination, for tests that check what arrived (default false: count only). */
   keep?: boolean;
+  /** Tables whose GetItem the fake answers itself, as if they were empty (a healthy function's progress table), instead of passing it to the upstream. */
+  emptyTables?: readonly string[];
   /** Default: a free port. */
   port?: number;
 }
@@ -49,6 +51,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const args = ['--import', 'tsx', MAIN, '--port', String(port)];
   if (options.upstream !== undefined) args.push('--upstream', options.upstream);
   if (options.keep) args.push('--keep');
+  for (const table of options.emptyTables ?? []) args.push('--empty-table', table);
   const server = await startServer({
     name: 'fake AWS endpoint',
     command: process.execPath,

@@ -5,6 +5,7 @@ import { operationOf } from '../fault-proxy/operations.js';
 import type { Handler, Keep, Reply } from './calls.js';
 import { answerControl } from './control.js';
 import { invalidRequest, unknownOperation } from './errors.js';
+import { emptyTableReads } from './dynamodb.js';
 import { STANDALONE_READS, WRITES } from './handlers.js';
 import { Recorder } from './recorder.js';
 import { FAKE_CONTROL_PREFIX } from './routes.js';
@@ -13,6 +14,8 @@ import { forwarderTo } from './upstream.js';
 export interface FakeAwsServerOptions {
   upstream?: string | undefined;
   keep: boolean;
+  /** Tables whose GetItem the fake answers itself, finding nothing (see emptyTableReads). */
+  emptyTables?: readonly string[];
 }
 
 const CONTROL_PATH = `${FAKE_CONTROL_PREFIX}/`;
@@ -27,6 +30,7 @@ export function createFakeAwsServer(options: FakeAwsServerOptions): Server {
   const recorder = new Recorder();
   const keep: Keep | undefined = options.keep ? recorder.keep : undefined;
   const forward = options.upstream === undefined ? undefined : forwarderTo(options.upstream);
+  const emptyTableRead = emptyTableReads(new Set(options.emptyTables ?? []));
 
   /** Writes are answered here; so are the reads a sender makes before it writes, when there is no upstream to ask. */
   const handlerOf = (operation: string): Handler | undefined =>
@@ -37,7 +41,7 @@ export function createFakeAwsServer(options: FakeAwsServerOptions): Server {
     const method = request.method ?? 'GET';
     if (url.startsWith(CONTROL_PATH)) return answerControl(recorder, method, url, response);
     const operation = operationOf(method, url, request.headers, body);
-    const handler = handlerOf(operation);
+    const handler = handlerOf(operation) ?? emptyTableRead(operation, body);
     const requestId = randomUUID();
     if (!handler) {
       recorder.count(operation, 1, body.length);
