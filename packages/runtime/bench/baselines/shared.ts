@@ -54,6 +54,10 @@ export function itemsOf(event: StreamEvent): Item[] {
   return (event.Records as KinesisStreamRecord[]).map((record) => ({ record, data: Buffer.from(record.kinesis.data, 'base64') }));
 }
 
+const JSON_OPEN = Buffer.from('{"Records":[');
+const JSON_CLOSE = Buffer.from(']}');
+const COMMA = Buffer.from(',');
+
 /** Message bodies in a collapse mode: one per record, or as many records as fit in `maxBytes`. */
 export function bodies(parts: readonly Buffer[], mode: CollapseMode, maxBytes: number): Buffer[] {
   switch (mode) {
@@ -62,7 +66,7 @@ export function bodies(parts: readonly Buffer[], mode: CollapseMode, maxBytes: n
     case 'JSON':
       // `{"Records":[` and `]}` around the parts, a comma between two
       return groups(parts, (part) => part.length + 1, Number.MAX_SAFE_INTEGER, maxBytes - 13).map((group) =>
-        Buffer.from(`{"Records":[${group.join(',')}]}`),
+        Buffer.concat([JSON_OPEN, ...group.flatMap((part, index) => (index === 0 ? [part] : [COMMA, part])), JSON_CLOSE]),
       );
     case 'concat':
       return groups(parts, (part) => part.length, Number.MAX_SAFE_INTEGER, maxBytes).map((group) => Buffer.concat(group));
