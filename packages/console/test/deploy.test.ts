@@ -90,7 +90,14 @@ describe('deploy', () => {
       MemorySize: 128,
       Timeout: 30,
       Role: first.roleArn,
-      Environment: { Variables: { TARGETS_TABLE: `${name}Targets`, PROGRESS_TABLE: `${name}Progress`, FAILURE_STORE: `arn:aws:s3:::${bucketOf(name)}` } },
+      Environment: {
+        Variables: {
+          TARGETS_TABLE: `${name}Targets`,
+          PROGRESS_TABLE: `${name}Progress`,
+          FAILURE_STORE: `arn:aws:s3:::${bucketOf(name)}`,
+          NODE_OPTIONS: '--max-semi-space-size=3 --max-old-space-size=58',
+        },
+      },
       CodeSha256: createHash('sha256').update(readFileSync(zipFile())).digest('base64'),
     });
     expect(await policyResources(`${name}Role`, 'ReadTargets')).toEqual([first.tableArn]);
@@ -99,6 +106,8 @@ describe('deploy', () => {
     const unchanged = { role: 'unchanged', table: 'unchanged', 'progress-table': 'unchanged', 'failure-store': 'unchanged', policy: 'unchanged' };
     expect(outcomes(second)).toEqual({ ...unchanged, function: 'updated' });
     expect(await functionConfiguration(name)).toMatchObject({ MemorySize: 256, Timeout: 30, Environment: { Variables: { TARGETS_TABLE: `${name}Targets` } } });
+    // V8's heap follows the memory, leaving Node.js its share of it
+    expect((await functionConfiguration(name))!.Environment!.Variables!.NODE_OPTIONS).toBe('--max-semi-space-size=6 --max-old-space-size=180');
 
     // flags not given keep what the function has: the memory stays 256
     const third = await deploy(['--function', name]);
@@ -125,12 +134,22 @@ describe('deploy', () => {
     const name = uniqueName('deploy');
     await deploy(['--function', name]);
     await lambda.send(
-      new UpdateFunctionConfigurationCommand({ FunctionName: name, Environment: { Variables: { TARGETS_TABLE: 'elsewhere', HTTP_TOKEN: 'secret' } } }),
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: name,
+        Environment: { Variables: { TARGETS_TABLE: 'elsewhere', HTTP_TOKEN: 'secret', NODE_OPTIONS: '--enable-source-maps --max-old-space-size=100' } },
+      }),
     );
     expect(outcomes(await deploy(['--function', name, '--timeout', '60']))).toMatchObject({ function: 'updated' });
     expect(await functionConfiguration(name)).toMatchObject({
       Timeout: 60,
-      Environment: { Variables: { TARGETS_TABLE: `${name}Targets`, PROGRESS_TABLE: `${name}Progress`, HTTP_TOKEN: 'secret' } },
+      Environment: {
+        Variables: {
+          TARGETS_TABLE: `${name}Targets`,
+          PROGRESS_TABLE: `${name}Progress`,
+          HTTP_TOKEN: 'secret',
+          NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=3 --max-old-space-size=58',
+        },
+      },
     });
   });
 

@@ -12,12 +12,13 @@ import { join } from 'node:path';
 import { count, median, mebibytes, ms, printTable, progress, seconds, since, type Result } from '@fanout/testbed/bench';
 import { TARGET_OPERATIONS, startFakeAws, startTestbed } from '@fanout/testbed';
 import { buildRuntime } from '../scripts/build.js';
+import { heapFlagsFor } from '../src/config/lambda-runtimes.js';
 import { BENCH_CASES, MEMORY_CASE_TYPES, benchDestinations, benchRow, caseSourceArn, type BenchCase } from './cases.js';
 import { buildWorkers, keepOffMeasuredCore, runWorker, type Workers } from './processes.js';
 import { renderReadmeTable, writeResults, type Figure } from './report.js';
 import { PROGRESS_TABLE, prepareFunction } from './setup.js';
 import type { InvocationFigures } from './workers/invocation.js';
-import { TYPE_WORKLOAD, fullEventWorkload, type Workload } from './workload.js';
+import { EventFiles, TYPE_WORKLOAD, fullEventWorkload, type Workload } from './workload.js';
 
 /** Rounds of every case; each round runs both processes of a case, the order alternating. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -30,13 +31,14 @@ const PROFILE_DIRECTORY = process.env.BENCH_PROFILE_DIR;
 /** fanout's CPU over the baseline's, for every type and mode: what the pipeline may add to the SDK's own work. */
 const CPU_RATIO_GOAL = 1.15;
 /** A 128 MB function: deploy's default memory. */
-const FUNCTION_MEMORY_BYTES = 128 * 2 ** 20;
+const FUNCTION_MEMORY_MB = 128;
+const FUNCTION_MEMORY_BYTES = FUNCTION_MEMORY_MB * 2 ** 20;
 /** What the function may hold once its code is loaded. */
 const LOADED_RSS_GOAL_BYTES = 55 * 2 ** 20;
 /** Loading the function and a first empty invocation, over an empty Node process. */
 const COLD_START_GOAL_MS = 60;
-/** The V8 limits Lambda's Node.js runtime sets for a function of this memory (5 % new space, the rest old space). */
-const LAMBDA_HEAP_FLAGS = ['--max-semi-space-size=3', '--max-old-space-size=122'];
+/** The V8 limits such a function runs with: deploy sets them in its NODE_OPTIONS, and Lambda's runtime keeps them. */
+const FUNCTION_HEAP_FLAGS = heapFlagsFor(FUNCTION_MEMORY_MB);
 
 interface CaseRuns {
   fanout: InvocationFigures[];
@@ -74,13 +76,13 @@ async function main(): Promise<number> {
     ];
     const env = await prepareFunction(testbed.endpoints.aws, fake.endpoint, rows, to);
 
-    const runCase = (benchCase: BenchCase, side: 'fanout' | 'baseline', workload: Workload = TYPE_WORKLOAD) =>
+    const eventFiles = new EventFiles();
+    const runCase = (benchCase: BenchCase, side: 'fanout' | 'baseline') =>
       runWorker<InvocationFigures>({
         file: workers[side],
         env,
         args: (resultFile) => [
-          caseSourceArn(benchCase.name),
-          JSON.stringify(workload),
+          eventFiles.of(caseSourceArn(benchCase.name), TYPE_WORKLOAD),
           fake.endpoint,
           resultFile,
           ...(side === 'fanout' ? [runtime.handlerFile] : [benchCase.type, benchCase.collapse, JSON.stringify(to)]),
@@ -104,13 +106,14 @@ async function main(): Promise<number> {
       memoryRuns.push(
         await runWorker<InvocationFigures>({
           file: workers.fanout,
-          env: { ...env, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128' },
-          nodeOptions: LAMBDA_HEAP_FLAGS,
-          args: (resultFile) => [memorySource, JSON.stringify(memoryWorkload), fake.endpoint, resultFile, runtime.handlerFile],
+          env: { ...env, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(FUNCTION_MEMORY_MB) },
+          nodeOptions: FUNCTION_HEAP_FLAGS,
+          args: (resultFile) => [eventFiles.of(memorySource, memoryWorkload), fake.endpoint, resultFile, runtime.handlerFile],
         }),
       );
     }
 
+    eventFiles.remove();
     const coldStarts = selected('cold') ? await measureColdStarts(workers, runtime.handlerFile, env) : undefined;
 
     const figures = [
@@ -167,7 +170,7 @@ function memoryFigures(runs: readonly InvocationFigures[], workload: Workload): 
   const peak = Math.max(...runs.map((run) => run.peakRssBytes));
   return [
     {
-      figure: `peak RSS, ${MEMORY_CASE_TYPES.length} targets, ${count(workload.records)} records of ${workload.dataBytes} bytes (a 6 MB event), limited as a 128 MB function`,
+      figure: `peak RSS, ${MEMORY_CASE_TYPES.length} targets, ${count(workload.records)} records of ${workload.dataBytes} bytes (a 6 MB event), limited as a 128 MB function (${FUNCTION_HEAP_FLAGS.join(' ')})`,
       target: MEMORY_CASE_TYPES.join(' '),
       measured: `${mebibytes(peak)} (CPU ${ms(median(runs.map((run) => run.cpuMs)))}, wall ${ms(median(runs.map((run) => run.wallMs)))})`,
       goal: `≤ ${mebibytes(FUNCTION_MEMORY_BYTES)}`,

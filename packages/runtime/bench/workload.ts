@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import type { StreamEvent } from '../src/fanout.js';
 
@@ -62,4 +65,25 @@ export function kinesisEvent(sourceArn: string, workload: Workload): StreamEvent
     });
   }
   return { Records };
+}
+
+/** The events of the cases as files, as Lambda's runtime receives an event: text. */
+export class EventFiles {
+  private readonly directory = mkdtempSync(join(tmpdir(), 'fanout-bench-events-'));
+  private readonly files = new Map<string, string>();
+
+  of(sourceArn: string, workload: Workload): string {
+    const key = JSON.stringify([sourceArn, workload]);
+    let file = this.files.get(key);
+    if (!file) {
+      file = join(this.directory, `${this.files.size + 1}.json`);
+      writeFileSync(file, JSON.stringify(kinesisEvent(sourceArn, workload)));
+      this.files.set(key, file);
+    }
+    return file;
+  }
+
+  remove(): void {
+    rmSync(this.directory, { recursive: true, force: true });
+  }
 }

@@ -1,4 +1,4 @@
-import { ENVIRONMENT, defaultFailureBucketFor, parseFailureStore, type FailureStoreRef } from '@fanout/runtime/config';
+import { ENVIRONMENT, defaultFailureBucketFor, heapFlagsFor, parseFailureStore, type FailureStoreRef } from '@fanout/runtime/config';
 import {
   deleteFunction,
   deleteRole,
@@ -10,6 +10,7 @@ import {
   ensureProgressTable,
   ensureRole,
   ensureTable,
+  FUNCTION_DEFAULTS,
   type FunctionSettings,
   type Step,
 } from '../aws/deployment.js';
@@ -67,6 +68,14 @@ async function storePlan(context: AwsContext, functionName: string, given: Failu
   return { store, given: given !== undefined, bucket: store.kind === 's3' && store.bucket === bucket ? { name: bucket, region } : undefined };
 }
 
+const HEAP_FLAG = /^--max[-_](semi|old)[-_]space[-_]size(=|$)/;
+
+/** The function's NODE_OPTIONS: V8's heap sized to its memory (heapFlagsFor), its other options kept. */
+export function nodeOptionsFor(memoryMb: number, current: string | undefined): string {
+  const others = (current ?? '').split(/\s+/).filter((option) => option !== '' && !HEAP_FLAG.test(option));
+  return [...others, ...heapFlagsFor(memoryMb)].join(' ');
+}
+
 /**
  * Creates, or brings up to date, what the function needs, in this order: its execution role, its
  * targets table, its progress table, its failure store, the function (from the runtime's zip, its
@@ -86,10 +95,12 @@ export async function deployFanout(context: AwsContext, deployment: Deployment, 
   const store = await reported(onStep, 'failure-store', plan.store.kind === 's3' ? plan.store.bucket : plan.store.arn, () =>
     plan.bucket ? ensureFailureBucket(context, plan.bucket.name, plan.bucket.region) : existingFailureStore(context, plan.store, plan.given),
   );
+  const memory = settings.memory ?? configuration?.MemorySize ?? FUNCTION_DEFAULTS.memory;
   const variables = {
     [ENVIRONMENT.targetsTable]: deployment.tableName,
     [ENVIRONMENT.progressTable]: progressTableName,
     [ENVIRONMENT.failureStore]: store.arn!,
+    NODE_OPTIONS: nodeOptionsFor(memory, configuration?.Environment?.Variables?.NODE_OPTIONS),
   };
   const deployed = await reported(onStep, 'function', deployment.functionName, () =>
     ensureFunction(context, { ...functionSettings, functionName: deployment.functionName, roleArn: role.arn!, tableName: deployment.tableName, variables, code }),

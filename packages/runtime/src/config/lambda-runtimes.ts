@@ -8,3 +8,22 @@ export const DEFAULT_LAMBDA_NODE_RUNTIME: LambdaNodeRuntime = LAMBDA_NODE_RUNTIM
 
 /** The bundle's language level: the oldest runtime deploy accepts, so that it runs on each of them. */
 export const BUNDLE_TARGET = 'node22';
+
+/**
+ * What a function of `memoryMb` leaves to Node.js itself, outside V8's heap: the process, its code
+ * and its buffers (an empty Node.js process is 40–45 MB resident).
+ */
+export const NODE_OUTSIDE_HEAP_MB = 64;
+
+/**
+ * V8's heap limits for a function of `memoryMb`, as NODE_OPTIONS flags. Lambda's own (5 % young
+ * generation, the rest old) give V8 the whole memory, as if Node.js needed none: a 128 MB function
+ * then grows past 128 MB of resident memory, and is stopped, before V8 even collects. These leave
+ * Node.js its share, so that the heap is collected before the function runs out of memory. Lambda
+ * keeps both flags when NODE_OPTIONS sets them.
+ */
+export function heapFlagsFor(memoryMb: number): string[] {
+  const semiSpaceMb = Math.max(1, Math.floor(memoryMb / 40));
+  const oldSpaceMb = Math.max(memoryMb - NODE_OUTSIDE_HEAP_MB - 2 * semiSpaceMb, 32);
+  return [`--max-semi-space-size=${semiSpaceMb}`, `--max-old-space-size=${oldSpaceMb}`];
+}
