@@ -179,10 +179,7 @@ export function encodeTextMessages(records: readonly FanoutRecord[], target: Tar
   const collapse = target.collapse ?? 'JSON';
   return encodeCollapsed(records, collapse, limits.maxEntryBytes, {
     single: (record) => requireText(record.data, collapse),
-    element: (record) => {
-      requireText(record.data, collapse);
-      return dataAsJson.element(record);
-    },
+    element: (record) => requireText(dataAsJson.element(record), collapse),
     joinable: (record, mode) => (mode === 'concat' ? requireText(record.data, collapse) : record.data),
   });
 }
