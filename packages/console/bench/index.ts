@@ -11,7 +11,7 @@ import { deploymentOf } from '../src/aws/names.js';
 import { AwsSession } from '../src/aws/session.js';
 import type { AwsContext } from '../src/context.js';
 import { LIST_HEIGHT, measureDrawing } from './drawing.js';
-import { count, mebibytes, median, ms, printTable, progress, seconds, since, timed, type Result } from '@fanout/testbed/bench';
+import { count, mebibytes, median, ms, printTable, progress, seconds, since, timed, runBench, type Result } from '@fanout/testbed/bench';
 import { createResources, writeTargetRows, type ResourceCounts } from './resources.js';
 
 /** What the account holds: thousands of resources, as the issue says; moto creates them in well under a minute. */
@@ -141,12 +141,4 @@ async function discoveryResults(aws: AwsEndpoints): Promise<Result[]> {
   ];
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

@@ -9,7 +9,7 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { count, median, mebibytes, ms, printTable, progress, seconds, since, type Result } from '@fanout/testbed/bench';
+import { count, median, mebibytes, ms, printTable, progress, seconds, since, runBench, type Result } from '@fanout/testbed/bench';
 import { TARGET_OPERATIONS, startFakeAws, startTestbed } from '@fanout/testbed';
 import { buildRuntime } from '../scripts/build.js';
 import { heapFlagsFor } from '../src/config/lambda-runtimes.js';
@@ -237,12 +237,4 @@ function bundleFigures(files: readonly string[], zipFile: string): Figure[] {
   ];
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

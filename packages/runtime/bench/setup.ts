@@ -3,7 +3,7 @@ import { CreateStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig, type AwsEndpoints } from '@fanout/testbed';
-import { PROGRESS_TABLE_KEY, TARGETS_TABLE_KEY } from '../src/config/contracts.js';
+import { PROGRESS_TABLE_KEY, TARGETS_TABLE_KEY, stringKeySchema } from '../src/config/contracts.js';
 import type { TargetRowInput } from '../src/config/schema.js';
 import type { BenchDestinations } from './cases.js';
 
@@ -13,20 +13,7 @@ const TARGETS_TABLE = `${BENCH_FUNCTION}Targets`;
 export const PROGRESS_TABLE = `${BENCH_FUNCTION}Progress`;
 
 async function createTable(dynamodb: DynamoDBClient, name: string, keys: { partition: string; sort: string }): Promise<void> {
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: keys.partition, AttributeType: 'S' },
-        { AttributeName: keys.sort, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: keys.partition, KeyType: 'HASH' },
-        { AttributeName: keys.sort, KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await dynamodb.send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', ...stringKeySchema(keys) }));
 }
 
 /**

@@ -41,6 +41,7 @@ import {
   PROGRESS_TABLE_KEY,
   PROGRESS_TTL_ATTRIBUTE,
   TARGETS_TABLE_KEY,
+  stringKeySchema,
   type LambdaNodeRuntime,
 } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
@@ -131,18 +132,7 @@ async function ensureKeyedTable(context: AwsContext, tableName: string, keys: Ta
   }
   if (!existing) {
     await dynamodb.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [
-          { AttributeName: keys.partition, AttributeType: 'S' },
-          { AttributeName: keys.sort, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: keys.partition, KeyType: 'HASH' },
-          { AttributeName: keys.sort, KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
+      new CreateTableCommand({ TableName: tableName, ...stringKeySchema(keys), BillingMode: 'PAY_PER_REQUEST' }),
     );
   }
   if (existing?.TableStatus !== 'ACTIVE') await waitUntilTableExists({ client: dynamodb, ...WAIT }, { TableName: tableName });

@@ -61,6 +61,20 @@ export function defaultFailureBucketFor(functionName: string, account: string, r
   return `${name}${suffix}`.replace(/^-+/, '');
 }
 
+/** A table's keys as CreateTable takes them: a hash key and a range key, both strings. */
+export function stringKeySchema(keys: { readonly partition: string; readonly sort: string }) {
+  return {
+    AttributeDefinitions: [
+      { AttributeName: keys.partition, AttributeType: 'S' as const },
+      { AttributeName: keys.sort, AttributeType: 'S' as const },
+    ],
+    KeySchema: [
+      { AttributeName: keys.partition, KeyType: 'HASH' as const },
+      { AttributeName: keys.sort, KeyType: 'RANGE' as const },
+    ],
+  };
+}
+
 /** The targets table: one row per target. */
 export const TARGETS_TABLE_KEY = { partition: 'sourceArn', sort: 'id' } as const;
 

@@ -1,5 +1,5 @@
 import { CreateStreamCommand, PutRecordsCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
-import { awsClientConfig, startFaultProxy, uniqueName, type FaultPlan, type FaultProxy, type FaultRates } from '@fanout/testbed';
+import { awsClientConfig, startFakeAws, startFaultProxy, uniqueName, type FakeAws, type FaultPlan, type FaultProxy, type FaultRates } from '@fanout/testbed';
 import { appendFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log/logger.js';
@@ -16,10 +16,14 @@ import { createQueue, drainQueue } from '../support/sqs.js';
 /**
  * The figures of README's "Target isolation": records from a 4-shard stream through the local
  * poller to three targets whose calls are faulted in every way the fault proxy has, and a fourth
- * that is not. FANOUT_FIGURES_RECORDS sets how many: 200 in the suite. Larger runs are bound by
- * moto, whose queues slow down with every message they hold (2,000 records took over 10 minutes).
+ * that is not. FANOUT_FIGURES_RECORDS sets how many: 200 in the suite. The queues and the
+ * destination stream are moto's, unless FANOUT_FIGURES_TARGETS=fake: then the test bed's fake AWS
+ * endpoint takes their writes and keeps what arrived (moto's queues slow down with every message
+ * they hold: 2,000 records took over 10 minutes), and README's 10,000-record figures run so. The
+ * source stream, the tables and the failure store are moto's either way.
  */
 const RECORDS = Number(process.env.FANOUT_FIGURES_RECORDS ?? 200);
+const TARGETS: 'moto' | 'fake' = process.env.FANOUT_FIGURES_TARGETS === 'fake' ? 'fake' : 'moto';
 const KEYS = 50;
 const SHARDS = 4;
 /** A fifth of the target calls faulted, spread over every kind. */
@@ -38,9 +42,10 @@ const kinesis = new Http1KinesisClient(awsClientConfig(aws));
 const logFile = process.env.FANOUT_FIGURES_LOG;
 const figuresLog = () => (logFile ? createLogger({ level: 'warn', write: (line) => appendFileSync(logFile, `${line}\n`) }) : createLogger({ level: 'silent' }));
 const proxies: FaultProxy[] = [];
+const fakes: FakeAws[] = [];
 afterAll(async () => {
   delete process.env.AWS_ENDPOINT_URL_KINESIS;
-  await Promise.all(proxies.map((proxy) => proxy.stop()));
+  await Promise.all([...proxies.map((proxy) => proxy.stop()), ...fakes.map((fake) => fake.stop())]);
 });
 
 async function sourceStream(): Promise<string> {
@@ -64,6 +69,57 @@ interface Received {
 }
 const parse = (text: string) => JSON.parse(text) as Received;
 
+/** A queue or a stream the targets write to, and what it received so far, in order. */
+interface Destination {
+  /** A queue's URL, a stream's ARN. */
+  address: string;
+  received(): Promise<Received[]>;
+}
+
+/** Where the queues and the destination stream are, and where the proxy in front of them forwards. */
+interface Destinations {
+  upstream: string;
+  queue(): Promise<Destination>;
+  stream(): Promise<Destination>;
+}
+
+const motoDestinations: Destinations = {
+  upstream: aws.endpoint,
+  async queue() {
+    const url = await createQueue();
+    const received: Received[] = [];
+    return {
+      address: url,
+      received: async () => {
+        received.push(...(await drainQueue(url)).map((message) => parse(message.Body!)));
+        return received;
+      },
+    };
+  },
+  async stream() {
+    const { name, arn } = await createStream();
+    return { address: arn, received: async () => (await readStream(name)).map((record) => parse(record.data.toString())) };
+  },
+};
+
+async function fakeDestinations(): Promise<Destinations> {
+  const fake = await startFakeAws({ upstream: aws.endpoint, keep: true });
+  fakes.push(fake);
+  const kept = async (destination: string) => (await fake.kept(destination)).map((entry) => parse(Buffer.from(entry.data, 'base64').toString()));
+  return {
+    upstream: fake.endpoint,
+    async queue() {
+      const path = `/${aws.accounts[0]}/${uniqueName('queue')}`;
+      return { address: `${fake.endpoint}${path}`, received: () => kept(path) };
+    },
+    async stream() {
+      // in moto too, for the limits its sender reads
+      const { arn } = await createStream();
+      return { address: arn, received: () => kept(arn) };
+    },
+  };
+}
+
 /** Lost and duplicated records among what a target received, and whether each key's records came in order. */
 function tally(received: readonly Received[]) {
   const seen = new Map<number, number>();
@@ -84,8 +140,9 @@ function tally(received: readonly Received[]) {
 describe('figures: target isolation under injected faults', () => {
   it(`delivers ${RECORDS} records to every target, none lost, none twice to the healthy one, in order per key where parallel is false`, async () => {
     const source = await sourceStream();
-    const [faultedQueue, healthyQueue, destination, path] = [await createQueue(), await createQueue(), await createStream(), uniqueSinkPath()];
-    const awsProxy = await startFaultProxy({ upstream: aws.endpoint, seed: 10, faults: [] });
+    const destinations = TARGETS === 'fake' ? await fakeDestinations() : motoDestinations;
+    const [faultedQueue, healthyQueue, destination, path] = [await destinations.queue(), await destinations.queue(), await destinations.stream(), uniqueSinkPath()];
+    const awsProxy = await startFaultProxy({ upstream: destinations.upstream, seed: 10, faults: [] });
     const sinkProxy = await startFaultProxy({ upstream: sink.url(''), seed: 11, faults: [] });
     proxies.push(awsProxy, sinkProxy);
     const plan = (operations: FaultPlan['operations'], rates: FaultRates): FaultPlan => ({ operations, rates, slow: SLOW });
@@ -96,10 +153,10 @@ describe('figures: target isolation under injected faults', () => {
     // the faulted queue's calls go to the proxy: the SDK sends a queue's calls to the host of its URL
     const throughProxy = (queueUrl: string) => `${awsProxy.endpoint}${new URL(queueUrl).pathname}`;
     await putTargets(table, [
-      { sourceArn: source, id: 'sqs-faulted', type: 'sqs', destination: throughProxy(faultedQueue), active: true, collapse: 'none', parallel: false },
-      { sourceArn: source, id: 'kinesis-faulted', type: 'kinesis', destination: destination.arn, active: true },
+      { sourceArn: source, id: 'sqs-faulted', type: 'sqs', destination: throughProxy(faultedQueue.address), active: true, collapse: 'none', parallel: false },
+      { sourceArn: source, id: 'kinesis-faulted', type: 'kinesis', destination: destination.address, active: true },
       { sourceArn: source, id: 'http-faulted', type: 'http', destination: `${sinkProxy.endpoint}${path}`, active: true, collapse: 'none' },
-      { sourceArn: source, id: 'sqs-healthy', type: 'sqs', destination: healthyQueue, active: true, collapse: 'none' },
+      { sourceArn: source, id: 'sqs-healthy', type: 'sqs', destination: healthyQueue.address, active: true, collapse: 'none' },
     ]);
     // every Kinesis call of the function through the proxy: it faults PutRecords only, never the reads
     process.env.AWS_ENDPOINT_URL_KINESIS = awsProxy.endpoint;
@@ -123,15 +180,13 @@ describe('figures: target isolation under injected faults', () => {
 
     const started = Date.now();
     poller.start();
-    const queues = { 'sqs-faulted': [] as Received[], 'sqs-healthy': [] as Received[] };
-    const drain = async (id: keyof typeof queues, url: string) => queues[id].push(...(await drainQueue(url)).map((message) => parse(message.Body!)));
     const distinct = (received: readonly Received[]) => new Set(received.map(({ n }) => n)).size;
     try {
       await expect
         .poll(
           async () => {
-            await Promise.all([drain('sqs-faulted', faultedQueue), drain('sqs-healthy', healthyQueue)]);
-            return Math.min(distinct(queues['sqs-faulted']), distinct(queues['sqs-healthy']), (await sink.requests(path)).length, (await readStream(destination.name)).length);
+            const counts = await Promise.all([faultedQueue, healthyQueue, destination].map(async (target) => distinct(await target.received())));
+            return Math.min(...counts, (await sink.requests(path)).length);
           },
           { interval: 2_000, timeout: 15 * 60_000 },
         )
@@ -141,13 +196,12 @@ describe('figures: target isolation under injected faults', () => {
       await fanout.close();
     }
     const seconds = (Date.now() - started) / 1000;
-    await Promise.all([drain('sqs-faulted', faultedQueue), drain('sqs-healthy', healthyQueue)]);
     const http = (await sink.requests(path)).map((request) => parse(Buffer.from((JSON.parse(request.bytes.toString('utf8')) as { data: string }).data, 'base64').toString()));
     const figures = {
-      'sqs-faulted': tally(queues['sqs-faulted']),
-      'kinesis-faulted': tally((await readStream(destination.name)).map((record) => parse(record.data.toString()))),
+      'sqs-faulted': tally(await faultedQueue.received()),
+      'kinesis-faulted': tally(await destination.received()),
       'http-faulted': tally(http),
-      'sqs-healthy': tally(queues['sqs-healthy']),
+      'sqs-healthy': tally(await healthyQueue.received()),
     };
     const faults = (proxy: FaultProxy, operation: string) => proxy.counters(operation);
     const ambiguous = (operation: string, proxy: FaultProxy) => {
@@ -159,6 +213,7 @@ describe('figures: target isolation under injected faults', () => {
         {
           records: RECORDS,
           shards: SHARDS,
+          destinations: TARGETS,
           seconds,
           targets: figures,
           faults: {
