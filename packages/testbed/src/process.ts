@@ -121,7 +121,10 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
   const stop = async (): Promise<void> => {
     if (exitCode !== undefined) return;
     signalGroup(pid, 'SIGTERM');
-    const stopped = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
+    let grace: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([exited.then(() => true), new Promise<false>((resolve) => (grace = setTimeout(() => resolve(false), STOP_GRACE_MS)))]);
+    // a server that stopped in time leaves no timer to hold the caller's process open
+    clearTimeout(grace);
     if (!stopped) {
       signalGroup(pid, 'SIGKILL');
       await exited;
