@@ -14,15 +14,16 @@ import { TARGET_OPERATIONS, startFakeAws, startTestbed } from '@fanout/testbed';
 import { buildRuntime } from '../scripts/build.js';
 import { heapFlagsFor } from '../src/config/lambda-runtimes.js';
 import { BENCH_CASES, MEMORY_CASE_TYPES, benchDestinations, benchRow, caseSourceArn, type BenchCase } from './cases.js';
-import { buildWorkers, keepOffMeasuredCore, runWorker, type Workers } from './processes.js';
+import { buildWorkers, keepOffMeasuredCore, runWorker, useEveryCore, type Workers } from './processes.js';
 import { renderReadmeTable, writeResults, type Figure } from './report.js';
-import { PROGRESS_TABLE, prepareFunction } from './setup.js';
+import { PROGRESS_TABLE, TARGETS_TABLE, prepareFunction } from './setup.js';
+import { measureEndToEnd } from './end-to-end.js';
 import type { InvocationFigures } from './workers/invocation.js';
 import { EventFiles, TYPE_WORKLOAD, fullEventWorkload, type Workload } from './workload.js';
 
 /** Rounds of every case; each round runs both processes of a case, the order alternating. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-/** Only the cases whose name contains one of these (comma-separated; `memory` and `cold` are cases too), for working on a few. */
+/** Only the cases whose name contains one of these (comma-separated; `memory`, `cold` and `end-to-end` are cases too), for working on a few. */
 const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const selected = (name: string): boolean => !ONLY?.length || ONLY.some((part) => name.includes(part));
 /** Where each measured invocation writes its CPU profile, when set (for finding where the time goes: the function is built unminified then). */
@@ -114,12 +115,16 @@ async function main(): Promise<number> {
     }
 
     eventFiles.remove();
+    if (selected('end-to-end')) progress('end to end through the local poller, in moto…');
+    useEveryCore();
+    const endToEnd = selected('end-to-end') ? await measureEndToEnd(testbed.endpoints.aws, TARGETS_TABLE) : [];
     const coldStarts = selected('cold') ? await measureColdStarts(workers, runtime.handlerFile, env) : undefined;
 
     const figures = [
       ...caseFigures(cases, runs),
       ...(memoryRuns.length > 0 ? memoryFigures(memoryRuns, memoryWorkload) : []),
       ...(coldStarts ? coldStartFigures(coldStarts) : []),
+      ...endToEnd,
       ...bundleFigures(runtime.files.map((file) => join(runtime.handlerFile, '..', file)), runtime.zipFile),
     ];
     const results = figures.map((figure): Result => ({ what: `${figure.target}: ${figure.figure}`, measured: figure.measured, target: figure.goal, ok: figure.met }));

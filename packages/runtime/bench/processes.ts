@@ -61,6 +61,11 @@ export function keepOffMeasuredCore(): string {
   return `the workers on core ${MEASURED_CORE}, the servers on ${others.join(',')}`;
 }
 
+/** Gives this process every core again (for what it measures itself, after the workers). */
+export function useEveryCore(): void {
+  if (coreSplit) execFileSync('taskset', ['-a', '-pc', `0-${availableParallelism() - 1}`, String(process.pid)], { stdio: 'ignore' });
+}
+
 let results = 0;
 const resultDirectory = mkdtempSync(join(tmpdir(), 'fanout-bench-results-'));
 

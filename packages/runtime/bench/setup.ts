@@ -8,7 +8,7 @@ import type { TargetRowInput } from '../src/config/schema.js';
 import type { BenchDestinations } from './cases.js';
 
 export const BENCH_FUNCTION = 'fanoutBench';
-const TARGETS_TABLE = `${BENCH_FUNCTION}Targets`;
+export const TARGETS_TABLE = `${BENCH_FUNCTION}Targets`;
 /** In moto too, but its reads are the fake's: see startFakeAws's emptyTables. */
 export const PROGRESS_TABLE = `${BENCH_FUNCTION}Progress`;
 

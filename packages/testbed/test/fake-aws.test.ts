@@ -11,7 +11,7 @@ import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { operationOf } from '../src/servers/fault-proxy/operations.js';
-import { awsClientConfig, startFakeAws, uniqueName, type FakeAws } from '../src/index.js';
+import { TEST_CEILING_MS, awsClientConfig, startFakeAws, uniqueName, type FakeAws, type KeptEntry } from '../src/index.js';
 
 const { aws } = inject('testbed');
 const [ACCOUNT] = aws.accounts;
@@ -19,6 +19,13 @@ const [REGION] = aws.regions;
 
 /** In front of moto, keeping payloads; and alone, counting only. */
 let fake: FakeAws;
+
+/** What the fake kept for a destination, each entry's arrival time checked and left out. */
+async function keptOf(destination: string): Promise<Array<Omit<KeptEntry, 'receivedAt'>>> {
+  const entries = await fake.kept(destination);
+  for (const entry of entries) expect(Math.abs(Date.now() - entry.receivedAt)).toBeLessThan(TEST_CEILING_MS);
+  return entries.map(({ receivedAt: _receivedAt, ...entry }) => entry);
+}
 let alone: FakeAws;
 beforeAll(async () => {
   [fake, alone] = await Promise.all([startFakeAws({ upstream: aws.endpoint, keep: true }), startFakeAws()]);
@@ -76,8 +83,8 @@ describe('fake AWS endpoint', () => {
       'sqs.SendMessageBatch': { requests: 1, entries: Entries.length, bytes: batchBytes },
       'sqs.SendMessage': { requests: 1, entries: 1, bytes: requestHandler.bytes - batchBytes },
     });
-    expect(await fake.kept(`/${ACCOUNT}/${queue}`)).toEqual(TEXTS.map((text) => ({ destination: `/${ACCOUNT}/${queue}`, data: base64(text) })));
-    expect(await fake.kept(`/${ACCOUNT}/${queue}.fifo`)).toEqual([{ destination: `/${ACCOUNT}/${queue}.fifo`, data: base64('first'), key: 'g' }]);
+    expect(await keptOf(`/${ACCOUNT}/${queue}`)).toEqual(TEXTS.map((text) => ({ destination: `/${ACCOUNT}/${queue}`, data: base64(text) })));
+    expect(await keptOf(`/${ACCOUNT}/${queue}.fifo`)).toEqual([{ destination: `/${ACCOUNT}/${queue}.fifo`, data: base64('first'), key: 'g' }]);
   });
 
   it('answers SNS PublishBatch and Publish (AWS Query, XML): every Id; FIFO sequence numbers; form-encoded messages kept byte for byte', async () => {
@@ -98,8 +105,8 @@ describe('fake AWS endpoint', () => {
       'sns.PublishBatch': { requests: 1, entries: entries.length, bytes: batchBytes },
       'sns.Publish': { requests: 1, entries: 1, bytes: requestHandler.bytes - batchBytes },
     });
-    expect((await fake.kept(TopicArn)).map((entry) => entry.data)).toEqual(TEXTS.map((text) => base64(text)));
-    expect(await fake.kept(`${TopicArn}.fifo`)).toEqual([{ destination: `${TopicArn}.fifo`, data: base64('first'), key: 'g' }]);
+    expect((await keptOf(TopicArn)).map((entry) => entry.data)).toEqual(TEXTS.map((text) => base64(text)));
+    expect(await keptOf(`${TopicArn}.fifo`)).toEqual([{ destination: `${TopicArn}.fifo`, data: base64('first'), key: 'g' }]);
   });
 
   it('answers Kinesis PutRecords and PutRecord: a shard and an increasing sequence number per record, none failed', async () => {
@@ -123,8 +130,8 @@ describe('fake AWS endpoint', () => {
       'kinesis.PutRecords': { requests: 1, entries: records.length, bytes: batchBytes },
       'kinesis.PutRecord': { requests: 1, entries: 1, bytes: requestHandler.bytes - batchBytes },
     });
-    expect(await fake.kept(StreamName)).toEqual(records.map((record) => ({ destination: StreamName, data: base64(record.Data), key: record.PartitionKey })));
-    expect(await fake.kept(StreamARN)).toEqual([{ destination: StreamARN, data: base64(BINARY), key: 'one' }]);
+    expect(await keptOf(StreamName)).toEqual(records.map((record) => ({ destination: StreamName, data: base64(record.Data), key: record.PartitionKey })));
+    expect(await keptOf(StreamARN)).toEqual([{ destination: StreamARN, data: base64(BINARY), key: 'one' }]);
   });
 
   it('answers Firehose PutRecordBatch and PutRecord: a RecordId per record, none failed, not encrypted', async () => {
@@ -144,7 +151,7 @@ describe('fake AWS endpoint', () => {
       'firehose.PutRecordBatch': { requests: 1, entries: 2, bytes: batchBytes },
       'firehose.PutRecord': { requests: 1, entries: 1, bytes: requestHandler.bytes - batchBytes },
     });
-    expect((await fake.kept(DeliveryStreamName)).map((entry) => entry.data)).toEqual([base64('one\n'), base64(BINARY), base64('two')]);
+    expect((await keptOf(DeliveryStreamName)).map((entry) => entry.data)).toEqual([base64('one\n'), base64(BINARY), base64('two')]);
   });
 
   it('answers Lambda Invoke: 202 queued for an Event, 200 with the payload echoed for a RequestResponse', async () => {
@@ -160,7 +167,7 @@ describe('fake AWS endpoint', () => {
     expect(ran.FunctionError).toBeUndefined();
     expect(Buffer.from(ran.Payload!).toString()).toBe('{"echo":"é"}');
     expect(await fake.counters()).toEqual({ 'lambda.Invoke': { requests: 2, entries: 2, bytes: requestHandler.bytes } });
-    expect((await fake.kept(FunctionName)).map((entry) => entry.data)).toEqual([base64('{"Records":[]}'), base64('{"echo":"é"}')]);
+    expect((await keptOf(FunctionName)).map((entry) => entry.data)).toEqual([base64('{"Records":[]}'), base64('{"echo":"é"}')]);
   });
 
   it('answers IoT data Publish, and keeps the payload by topic', async () => {
@@ -170,7 +177,7 @@ describe('fake AWS endpoint', () => {
     await new iotData.IoTDataPlaneClient(config).send(new iotData.PublishCommand({ topic, qos: 1, payload: BINARY }));
 
     expect(await fake.counters()).toEqual({ 'iot.Publish': { requests: 1, entries: 1, bytes: requestHandler.bytes } });
-    expect(await fake.kept(topic)).toEqual([{ destination: topic, data: base64(BINARY) }]);
+    expect(await keptOf(topic)).toEqual([{ destination: topic, data: base64(BINARY) }]);
   });
 
   it('answers an OpenSearch _bulk, signed or not, with an item per action, and keeps each source line byte for byte', async () => {
@@ -208,12 +215,12 @@ describe('fake AWS endpoint', () => {
     expect(await fake.counters()).toEqual({
       'opensearch.Bulk': { requests: 2, entries: 4, bytes: bulk.length + Buffer.byteLength(unsignedBulk) },
     });
-    expect(await fake.kept(index)).toEqual([
+    expect(await keptOf(index)).toEqual([
       { destination: index, data: base64(sources[0]!), key: 'a' },
       { destination: index, data: '', key: 'b' },
       { destination: index, data: base64('{}'), key: 'c' },
     ]);
-    expect((await fake.kept(`${index}-other`)).map((entry) => entry.data)).toEqual([base64(sources[1]!)]);
+    expect((await keptOf(`${index}-other`)).map((entry) => entry.data)).toEqual([base64(sources[1]!)]);
   });
 
   it('answers any other unsigned request 200 with no body, counted as http and kept by path', async () => {
@@ -223,7 +230,7 @@ describe('fake AWS endpoint', () => {
 
     expect([response.status, await response.text()]).toEqual([200, '']);
     expect(await fake.counters()).toEqual({ http: { requests: 1, entries: 1, bytes: BINARY.length } });
-    expect(await fake.kept(path)).toEqual([{ destination: path, data: base64(BINARY) }]);
+    expect(await keptOf(path)).toEqual([{ destination: path, data: base64(BINARY) }]);
   });
 
   it('passes every other call to the upstream byte for byte, and counts it under its operation', async () => {
@@ -281,8 +288,8 @@ describe('fake AWS endpoint', () => {
     expect(operationOf('GET', '/__fake/counters', {}, Buffer.alloc(0))).toBe('fake.control');
 
     await new sqs.SQSClient(via().config).send(new sqs.SendMessageCommand({ QueueUrl: `${fake.endpoint}/${ACCOUNT}/kept`, MessageBody: 'x' }));
-    expect(await fake.kept()).toHaveLength(1);
+    expect(await keptOf()).toHaveLength(1);
     await Promise.all([alone.reset(), fake.reset()]);
-    expect([await alone.counters(), await fake.counters(), await fake.kept()]).toEqual([{}, {}, []]);
+    expect([await alone.counters(), await fake.counters(), await keptOf()]).toEqual([{}, {}, []]);
   });
 });

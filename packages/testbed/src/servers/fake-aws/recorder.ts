@@ -17,7 +17,8 @@ export class Recorder {
   }
 
   readonly keep = (destination: string, data: string, key?: string): void => {
-    this.entries.push(key === undefined ? { destination, data } : { destination, data, key });
+    const receivedAt = Date.now();
+    this.entries.push(key === undefined ? { destination, data, receivedAt } : { destination, data, key, receivedAt });
   };
 
   counters(): FakeAwsCounters {

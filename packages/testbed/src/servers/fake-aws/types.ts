@@ -27,4 +27,6 @@ export interface KeptEntry {
   data: string;
   /** Kinesis PartitionKey, SQS/SNS MessageGroupId, OpenSearch _id (as sent, or as the fake made it). */
   key?: string;
+  /** When the fake received it: milliseconds since the epoch. */
+  receivedAt: number;
 }
