@@ -21,7 +21,7 @@ const [REGION] = aws.regions;
 let fake: FakeAws;
 
 /** What the fake kept for a destination, each entry's arrival time checked and left out. */
-async function keptOf(destination: string): Promise<Array<Omit<KeptEntry, 'receivedAt'>>> {
+async function keptOf(destination?: string): Promise<Array<Omit<KeptEntry, 'receivedAt'>>> {
   const entries = await fake.kept(destination);
   for (const entry of entries) expect(Math.abs(Date.now() - entry.receivedAt)).toBeLessThan(TEST_CEILING_MS);
   return entries.map(({ receivedAt: _receivedAt, ...entry }) => entry);
