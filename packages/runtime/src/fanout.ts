@@ -6,7 +6,7 @@ import { streamArnOf, type TargetConfig } from './config/schema.js';
 import { deliverToTarget, failedDelivery, outcomeOf, type TargetDelivery } from './delivery/deliver.js';
 import { realClock, type RetryPolicy } from './delivery/retry.js';
 import type { MetricsOutput } from './config/contracts.js';
-import type { Logger } from './log/logger.js';
+import { writeStdoutLine, type Logger } from './log/logger.js';
 import { InvocationMetrics } from './metrics/metrics.js';
 import { EmbeddedMetricsPublisher, PutMetricDataPublisher, type MetricsPublisher } from './metrics/publishers.js';
 import { FailureStores } from './progress/failure-stores.js';
@@ -115,7 +115,7 @@ export class Fanout {
     this.loader = new TargetsLoader(dynamodb, settings.tableName, settings.configTtlMs, settings.log);
     this.metricsPublisher =
       settings.metricsOutput === 'emf'
-        ? new EmbeddedMetricsPublisher(settings.metricsNamespace, settings.writeLine ?? ((line) => process.stdout.write(`${line}\n`)))
+        ? new EmbeddedMetricsPublisher(settings.metricsNamespace, settings.writeLine ?? writeStdoutLine)
         : new PutMetricDataPublisher((constructor) => this.clients.get(constructor, home), settings.metricsNamespace);
     this.progress = settings.progressTableName ? new ProgressTable(dynamodb, settings.progressTableName) : undefined;
     this.states = this.progress ? new TargetStates(this.progress) : undefined;

@@ -1,7 +1,7 @@
 import { DEFAULT_METRICS_NAMESPACE, ENVIRONMENT, METRICS_OUTPUTS, targetsTableNameFor, type MetricsOutput } from './config/contracts.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY_POLICY } from './delivery/retry.js';
 import type { FanoutSettings } from './fanout.js';
-import { createLogger, parseLogLevel } from './log/logger.js';
+import { createLogger, parseLogLevel, writeStdoutLine } from './log/logger.js';
 
 export const DEFAULT_CONFIG_TTL_SECONDS = 60;
 export const DEFAULT_TARGET_CONCURRENCY = 8;
@@ -34,7 +34,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env, wr
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME ?? 'fanout';
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new Error('AWS_REGION: not set; set it to the region of the targets table (Lambda sets it)');
-  const write = writeLog ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const write = writeLog ?? writeStdoutLine;
   return {
     tableName: env[ENVIRONMENT.targetsTable] || targetsTableNameFor(functionName),
     progressTableName: env[ENVIRONMENT.progressTable] || undefined,

@@ -13,6 +13,11 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
+/** One line to stdout, where Lambda takes a function's log (and its embedded metrics). */
+export const writeStdoutLine = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
 export function parseLogLevel(value: string | undefined): LogLevel | 'silent' {
   const level = value?.toLowerCase();
   return level && level in SEVERITY ? (level as LogLevel | 'silent') : 'info';
@@ -22,7 +27,7 @@ export function createLogger(
   options: { level?: LogLevel | 'silent'; write?: (line: string) => void; fields?: LogFields } = {},
 ): Logger {
   const threshold = SEVERITY[options.level ?? 'info'];
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const write = options.write ?? writeStdoutLine;
   const base = options.fields ?? {};
   const at =
     (level: LogLevel) =>

@@ -69,8 +69,8 @@ export interface TargetSettlement {
 }
 
 /** Record order: event order, and sub-records of one event record by their sub-sequence number. */
-function byRecordOrder(a: { eventIndex: number; record?: FanoutRecord }, b: { eventIndex: number; record?: FanoutRecord }): number {
-  return a.eventIndex - b.eventIndex || (a.record?.subSequenceNumber ?? -1) - (b.record?.subSequenceNumber ?? -1);
+function byRecordOrder(a: Pick<FanoutRecord, 'eventIndex' | 'subSequenceNumber'>, b: Pick<FanoutRecord, 'eventIndex' | 'subSequenceNumber'>): number {
+  return a.eventIndex - b.eventIndex || (a.subSequenceNumber ?? -1) - (b.subSequenceNumber ?? -1);
 }
 
 function ageSeconds(record: FanoutRecord, nowMs: number): number | undefined {
@@ -105,8 +105,8 @@ export function settleTarget(target: TargetConfig, plan: TargetPlan, delivery: T
       else held.push({ record, reason: outcome.reason });
     }
   }
-  failover.sort(byRecordOrder);
-  held.sort((a, b) => byRecordOrder({ eventIndex: a.record.eventIndex, record: a.record }, { eventIndex: b.record.eventIndex, record: b.record }));
+  failover.sort((a, b) => byRecordOrder(a.record ?? a, b.record ?? b));
+  held.sort((a, b) => byRecordOrder(a.record, b.record));
   const firstFailureAt = failing ? (plan.previous?.firstFailureAt ?? new Date(nowMs).toISOString()) : undefined;
   return { plan, failures, failover, held, attempts, firstFailureAt };
 }
