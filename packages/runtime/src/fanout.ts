@@ -25,7 +25,6 @@ import { TargetStates } from './progress/target-state.js';
 import {
   decodeRecords,
   eventSequenceNumber,
-  isKinesisRecord,
   type DecodedRecords,
   type FanoutRecord,
   type IndexedEventRecord,
@@ -171,10 +170,9 @@ export class Fanout {
   ): Promise<number | undefined> {
     const log = this.settings.log.child({ sourceArn });
     metrics.add('RecordsReceived', records.length, { Source: sourceArn });
-    const firstSequenceNumber = eventSequenceNumber(records[0]!.record);
     const [{ active, invalidRows }, previous] = await Promise.all([
       this.loader.targetsOf(sourceArn),
-      this.progress?.readBatch(sourceArn, firstSequenceNumber) ?? Promise.resolve(undefined),
+      this.progress?.readBatch(sourceArn, records[0]!.record) ?? Promise.resolve(undefined),
     ]);
     if (invalidRows > 0) metrics.add('InvalidRows', invalidRows, { Source: sourceArn });
 
@@ -246,9 +244,8 @@ export class Fanout {
   /** Before a retry: what each target took of the batch from the record it will start at. */
   private async recordProgress(sourceArn: string, from: StreamEventRecord, progress: BatchProgress, log: Logger): Promise<void> {
     if (!this.progress) return;
-    const shardId = isKinesisRecord(from) ? from.eventID.split(':')[0] : undefined;
     try {
-      await this.progress.writeBatch(sourceArn, eventSequenceNumber(from), progress, shardId);
+      await this.progress.writeBatch(sourceArn, from, progress);
     } catch (error) {
       // the retry then goes to every target again: duplicates at the healthy ones, nothing lost
       log.error('per-target progress not written: the retry is sent to every target', { error });

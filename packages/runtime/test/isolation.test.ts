@@ -127,6 +127,32 @@ describe('target isolation', () => {
     expect((await targetStates(progressTable, sourceArn)).down).toMatchObject({ stored: 0 });
   });
 
+  it('keeps the progress and the stored failures of each shard apart where two shards number their records alike (as moto does)', async () => {
+    const queue = await createQueue();
+    const down = await closedPortUrl();
+    const { fanout, event, failureStore, sourceArn } = await deployment((source) => [
+      { sourceArn: source, id: 'healthy', type: 'sqs', destination: queue, active: true, collapse: 'none' },
+      { sourceArn: source, id: 'down', type: 'http', destination: down, active: true, collapse: 'none', maxAttempts: 2 },
+    ]);
+    // the second shard's records: the same sequence numbers, other data
+    const otherShard = {
+      Records: event.Records.map((record, index) => ({
+        ...record,
+        eventID: record.eventID.replace('shardId-000000000000', 'shardId-000000000001'),
+        kinesis: { ...record.kinesis, data: Buffer.from(`other shard ${index}`).toString('base64') },
+      })),
+    };
+
+    // each shard's first try fails at the down target (progress written), then each retry
+    for (const batch of [event, otherShard, event, otherShard]) await fanout.process(batch);
+
+    expect((await bodiesIn(queue)).sort()).toEqual([...records.map((record) => record.data), ...records.map((_, index) => `other shard ${index}`)].sort());
+    const stored = await storedFailures(failureStore, sourceArn, 'down');
+    expect(stored.map((failure) => Buffer.from(failure.record.data, 'base64').toString()).sort()).toEqual(
+      [...records.map((record) => record.data), ...records.map((_, index) => `other shard ${index}`)].sort(),
+    );
+  });
+
   it('costs one read of the progress table an invocation and no write while nothing fails', async () => {
     const queue = await createQueue();
     const { fanout, sourceArn, progressTable } = await deployment((source) => [

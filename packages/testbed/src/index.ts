@@ -28,5 +28,6 @@ export type { FakeAws, FakeAwsOptions, FakeAwsCounters, FakeApiCounters, KeptEnt
 export { startTcpFaultProxy, TCP_FAULT_KINDS } from './servers/tcp-fault-proxy.js';
 export type { TcpFaultProxy, TcpFaultProxyOptions, TcpFaultPlan, TcpFaultKind, TcpFaultCounters } from './servers/tcp-fault-proxy.js';
 export { uniqueName } from './names.js';
+export { seededRandom } from './servers/fault-proxy/random.js';
 export { freePort } from './net.js';
 export { WAIT_CEILING_MS, TEST_CEILING_MS } from './patience.js';

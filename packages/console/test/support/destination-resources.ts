@@ -44,10 +44,12 @@ export async function createQueue(placement: Placement = {}): Promise<{ name: st
   return { name, url: QueueUrl! };
 }
 
-export async function createStream(region: string = aws.regions[0]): Promise<{ name: string; arn: string }> {
+/** A Kinesis client over HTTP/1.1: the SDK's would use HTTP/2, which moto does not speak. */
+export const kinesisClient = (region: string = aws.regions[0]) => new KinesisClient({ ...config({ region }), requestHandler: new NodeHttpHandler() });
+
+export async function createStream(region: string = aws.regions[0], shardCount = 1): Promise<{ name: string; arn: string }> {
   const name = uniqueName('stream');
-  // over HTTP/1.1: the SDK's Kinesis client would use HTTP/2, which moto does not speak
-  await new KinesisClient({ ...config({ region }), requestHandler: new NodeHttpHandler() }).send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+  await kinesisClient(region).send(new CreateStreamCommand({ StreamName: name, ShardCount: shardCount }));
   return { name, arn: `arn:aws:kinesis:${region}:${aws.accounts[0]}:stream/${name}` };
 }
 

@@ -38,7 +38,7 @@ export function failureDocument(sourceArn: string, target: { id: string; type: s
 
 /** Puts the document where the function puts it: under the target's prefix, in record order. */
 export async function putFailureDocument(bucket: string, document: FailureDocument): Promise<string> {
-  const key = failureObjectKey(document.sourceArn, document.target.id, document.record.sequenceNumber, document.record.subSequenceNumber);
+  const key = failureObjectKey(document);
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(document), ContentType: 'application/json' }));
   return key;
 }

@@ -85,9 +85,13 @@ export const TARGETS_TABLE_KEY = { partition: 'sourceArn', sort: 'id' } as const
 export const PROGRESS_TABLE_KEY = { partition: 'pk', sort: 'sk' } as const;
 export const PROGRESS_TTL_ATTRIBUTE = 'expiresAt';
 
-/** What each target took of a batch that is retried from `sequenceNumber` on. */
-export function batchProgressKey(sourceArn: string, sequenceNumber: string) {
-  return { pk: `progress#${sourceArn}`, sk: sequenceNumber };
+/**
+ * What each target took of a batch that is retried from `sequenceNumber` on, in its shard (a
+ * sequence number is unique only within one: moto's count from 1 in each; `-` where the event
+ * does not say the shard, as a DynamoDB stream's does not, whose sequence numbers are the stream's).
+ */
+export function batchProgressKey(sourceArn: string, shardId: string | undefined, sequenceNumber: string) {
+  return { pk: `progress#${sourceArn}`, sk: `${shardId ?? '-'}#${sequenceNumber}` };
 }
 
 /** The state of every target of a source: one Query on this partition. */
@@ -142,10 +146,14 @@ export function failurePrefix(sourceArn: string, targetId: string): string {
   return `failures/${encodeURIComponent(sourceArn)}/${encodeURIComponent(targetId)}/`;
 }
 
-/** Sequence numbers padded to one length, so that S3 lists a target's failures in record order. */
-export function failureObjectKey(sourceArn: string, targetId: string, sequenceNumber: string, subSequenceNumber?: number): string {
-  const position = `${sequenceNumber.padStart(128, '0')}-${String(subSequenceNumber ?? 0).padStart(10, '0')}`;
-  return `${failurePrefix(sourceArn, targetId)}${position}.json`;
+/**
+ * A failure's object: under its shard (a sequence number is unique only within one: moto's count
+ * from 1 in each), its sequence number padded to one length, so that S3 lists each shard's
+ * failures of a target in record order.
+ */
+export function failureObjectKey({ sourceArn, shardId, target, record }: Pick<FailureDocument, 'sourceArn' | 'shardId' | 'target' | 'record'>): string {
+  const position = `${record.sequenceNumber.padStart(128, '0')}-${String(record.subSequenceNumber ?? 0).padStart(10, '0')}`;
+  return `${failurePrefix(sourceArn, target.id)}${encodeURIComponent(shardId ?? '-')}/${position}.json`;
 }
 
 export const FAILURE_DOCUMENT_VERSION = 1;

@@ -23,7 +23,7 @@ class FailureBucketClient extends S3Client {
 export const FAILURE_MESSAGE_MAX_BYTES = { sqs: 262_144, sns: 262_144 } as const;
 /** SendMessageBatch and PublishBatch take 10 entries. */
 const MESSAGES_PER_BATCH = 10;
-const S3_PUTS_AT_ONCE = 8;
+const S3_CALLS_AT_ONCE = 8;
 
 const json = (value: unknown) => JSON.stringify(value);
 
@@ -31,7 +31,7 @@ function pointerTo(bucket: string, document: FailureDocument): FailurePointer {
   return {
     fanoutFailurePointer: FAILURE_DOCUMENT_VERSION,
     bucket,
-    key: failureObjectKey(document.sourceArn, document.target.id, document.record.sequenceNumber, document.record.subSequenceNumber),
+    key: failureObjectKey(document),
     sourceArn: document.sourceArn,
     target: document.target,
     sequenceNumber: document.record.sequenceNumber,
@@ -48,12 +48,12 @@ export class S3FailureStore implements FailureStore {
   ) {}
 
   async put(documents: readonly FailureDocument[], signal?: AbortSignal): Promise<void> {
-    const limit = pLimit(S3_PUTS_AT_ONCE);
+    const limit = pLimit(S3_CALLS_AT_ONCE);
     await Promise.all(documents.map((document) => limit(() => this.putOne(document, signal))));
   }
 
   async putOne(document: FailureDocument, signal?: AbortSignal): Promise<string> {
-    const key = failureObjectKey(document.sourceArn, document.target.id, document.record.sequenceNumber, document.record.subSequenceNumber);
+    const key = failureObjectKey(document);
     await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: json(document), ContentType: 'application/json' }), { abortSignal: signal });
     return key;
   }
@@ -73,9 +73,10 @@ export class S3FailureStore implements FailureStore {
 
   async list(sourceArn: string, targetId: string, max: number): Promise<StoredFailure[]> {
     const keys = await this.keys(sourceArn, targetId, max);
+    const limit = pLimit(S3_CALLS_AT_ONCE);
     return Promise.all(
       keys.map(async (key) => ({
-        document: await this.read(key),
+        document: await limit(() => this.read(key)),
         remove: async () => void (await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))),
         replace: async (document: FailureDocument) => void (await this.putOne(document)),
       })),
@@ -168,7 +169,7 @@ class SqsFailureStore extends MessageFailureStore {
         found.push({ document, remove, replace: async (again) => { await this.put([again]); await remove(); } });
       }
     }
-    const order = ({ document }: StoredFailure) => failureObjectKey(sourceArn, targetId, document.record.sequenceNumber, document.record.subSequenceNumber);
+    const order = ({ document }: StoredFailure) => failureObjectKey(document);
     return found.sort((a, b) => order(a).localeCompare(order(b)));
   }
 }

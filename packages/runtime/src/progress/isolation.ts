@@ -1,7 +1,7 @@
 import { FAILURE_DOCUMENT_VERSION, type FailureDocument, type TargetStateName } from '../config/contracts.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Failure, TargetDelivery } from '../delivery/deliver.js';
-import { isKinesisRecord, type DecodedRecords, type FanoutRecord, type IndexedEventRecord } from '../records/index.js';
+import { eventShardId, isKinesisRecord, type DecodedRecords, type FanoutRecord, type IndexedEventRecord } from '../records/index.js';
 import { inRanges, positionOf, takenRanges, type Position } from './positions.js';
 import type { BatchProgress, TargetProgress } from './progress-table.js';
 
@@ -128,7 +128,7 @@ export function failureDocumentOf(
   return {
     fanoutFailure: FAILURE_DOCUMENT_VERSION,
     sourceArn: target.sourceArn,
-    ...(isKinesisRecord(eventRecord) ? { shardId: eventRecord.eventID.split(':')[0] } : {}),
+    ...(isKinesisRecord(eventRecord) ? { shardId: eventShardId(eventRecord) } : {}),
     target: { id: target.id, type: target.type },
     record: record
       ? {

@@ -6,6 +6,7 @@ import {
   targetStateKey,
   type TargetStateItem,
 } from '../config/contracts.js';
+import { eventSequenceNumber, eventShardId, type StreamEventRecord } from '../records/index.js';
 import type { TakenRanges } from './positions.js';
 
 /** What one target took of a batch, and how often it has failed there. */
@@ -44,16 +45,17 @@ export class ProgressTable {
     this.documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   }
 
-  /** What the targets took of the batch retried from `sequenceNumber`, if it is a retry. */
-  async readBatch(sourceArn: string, sequenceNumber: string, signal?: AbortSignal): Promise<BatchProgress | undefined> {
+  /** What the targets took of the batch retried from the record `from`, if it is a retry. */
+  async readBatch(sourceArn: string, from: StreamEventRecord, signal?: AbortSignal): Promise<BatchProgress | undefined> {
     const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: batchProgressKey(sourceArn, sequenceNumber), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: batchProgressKey(sourceArn, eventShardId(from), eventSequenceNumber(from)), ConsistentRead: true }),
       { abortSignal: signal },
     );
     return Item?.targets as BatchProgress | undefined;
   }
 
-  async writeBatch(sourceArn: string, sequenceNumber: string, progress: BatchProgress, shardId: string | undefined, signal?: AbortSignal): Promise<void> {
+  async writeBatch(sourceArn: string, from: StreamEventRecord, progress: BatchProgress, signal?: AbortSignal): Promise<void> {
+    const shardId = eventShardId(from);
     const targets = Object.fromEntries(
       Object.entries(progress).map(([id, target]) => [id, { ...target, taken: target.taken.slice(0, MAX_RANGES_PER_TARGET) }]),
     );
@@ -61,7 +63,7 @@ export class ProgressTable {
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          ...batchProgressKey(sourceArn, sequenceNumber),
+          ...batchProgressKey(sourceArn, shardId, eventSequenceNumber(from)),
           shardId,
           targets,
           writtenAt: new Date(this.now()).toISOString(),

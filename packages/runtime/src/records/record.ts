@@ -52,3 +52,8 @@ export function isKinesisRecord(record: StreamEventRecord): record is KinesisStr
 export function eventSequenceNumber(record: StreamEventRecord): string {
   return isKinesisRecord(record) ? record.kinesis.sequenceNumber : (record.dynamodb?.SequenceNumber ?? '');
 }
+
+/** The shard a Kinesis record came from (its eventID is `SHARD:SEQUENCE`); a DynamoDB stream's event does not say. */
+export function eventShardId(record: StreamEventRecord): string | undefined {
+  return isKinesisRecord(record) ? record.eventID.split(':')[0] : undefined;
+}

@@ -1,31 +1,25 @@
-import { CreateStreamCommand, PutRecordsCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
-import { awsClientConfig, startFakeAws, startFaultProxy, uniqueName, type FakeAws, type FaultPlan, type FaultProxy, type FaultRates } from '@fanout/testbed';
-import { appendFileSync } from 'node:fs';
+import { startFaultProxy, type FakeAws, type FaultPlan, type FaultProxy, type FaultRates } from '@fanout/testbed';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log/logger.js';
-import { kinesisReader } from '../../src/local/kinesis-reader.js';
-import { LocalPoller } from '../../src/local/poller.js';
-import { MemoryCheckpoints } from '../../src/local/checkpoints.js';
-import { Http1KinesisClient } from '../../src/targets/kinesis/client.js';
-import { aws, createTargetsTable, putTargets, testFanout } from '../support/harness.js';
+import { createTargetsTable, putTargets, testFanout } from '../support/harness.js';
 import { sink, uniqueSinkPath } from '../support/http.js';
 import { createFailureBucket, createProgressTable } from '../support/isolation.js';
-import { createStream, readStream } from '../support/kinesis.js';
-import { createQueue, drainQueue } from '../support/sqs.js';
+import {
+  RECORDS,
+  SHARDS,
+  distinctCount,
+  figuresDestinations,
+  figuresLog,
+  figuresPoller,
+  receivedByHttp,
+  sourceStream,
+  tally,
+} from '../support/figures.js';
 
 /**
  * The figures of README's "Target isolation": records from a 4-shard stream through the local
  * poller to three targets whose calls are faulted in every way the fault proxy has, and a fourth
- * that is not. FANOUT_FIGURES_RECORDS sets how many: 200 in the suite. The queues and the
- * destination stream are moto's, unless FANOUT_FIGURES_TARGETS=fake: then the test bed's fake AWS
- * endpoint takes their writes and keeps what arrived (moto's queues slow down with every message
- * they hold: 2,000 records took over 10 minutes), and README's 10,000-record figures run so. The
- * source stream, the tables and the failure store are moto's either way.
+ * that is not (how many, and whose queues: see support/figures.ts).
  */
-const RECORDS = Number(process.env.FANOUT_FIGURES_RECORDS ?? 200);
-const TARGETS: 'moto' | 'fake' = process.env.FANOUT_FIGURES_TARGETS === 'fake' ? 'fake' : 'moto';
-const KEYS = 50;
-const SHARDS = 4;
 /** A fifth of the target calls faulted, spread over every kind. */
 const RATES: FaultRates = { error500: 0.03, error503: 0.03, throttle: 0.04, partial: 0.04, slow: 0.02, dropBeforeForward: 0.02, dropAfterForward: 0.02 };
 const UNBATCHED_RATES: FaultRates = { error500: 0.04, error503: 0.04, throttle: 0.04, slow: 0.02, dropBeforeForward: 0.03, dropAfterForward: 0.03 };
@@ -37,10 +31,6 @@ const UNBATCHED_RATES: FaultRates = { error500: 0.04, error503: 0.04, throttle: 
 const REQUEST_TIMEOUT_MS = 5_000;
 const SLOW = { delayMs: REQUEST_TIMEOUT_MS + 1_000, then: 'answer' as const };
 
-const kinesis = new Http1KinesisClient(awsClientConfig(aws));
-/** FANOUT_FIGURES_LOG=FILE: the function's and the poller's log lines there (warnings and errors). */
-const logFile = process.env.FANOUT_FIGURES_LOG;
-const figuresLog = () => (logFile ? createLogger({ level: 'warn', write: (line) => appendFileSync(logFile, `${line}\n`) }) : createLogger({ level: 'silent' }));
 const proxies: FaultProxy[] = [];
 const fakes: FakeAws[] = [];
 afterAll(async () => {
@@ -48,99 +38,10 @@ afterAll(async () => {
   await Promise.all([...proxies.map((proxy) => proxy.stop()), ...fakes.map((fake) => fake.stop())]);
 });
 
-async function sourceStream(): Promise<string> {
-  const name = uniqueName('figures-source');
-  await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: SHARDS }));
-  await waitUntilStreamExists({ client: kinesis, maxWaitTime: 120 }, { StreamName: name });
-  for (let start = 0; start < RECORDS; start += 500) {
-    const Records = Array.from({ length: Math.min(500, RECORDS - start) }, (_, offset) => {
-      const n = start + offset;
-      return { PartitionKey: `key-${n % KEYS}`, Data: Buffer.from(JSON.stringify({ key: `key-${n % KEYS}`, n })) };
-    });
-    const { FailedRecordCount } = await kinesis.send(new PutRecordsCommand({ StreamName: name, Records }));
-    expect(FailedRecordCount).toBe(0);
-  }
-  return `arn:aws:kinesis:${aws.regions[0]}:${aws.accounts[0]}:stream/${name}`;
-}
-
-interface Received {
-  n: number;
-  key: string;
-}
-const parse = (text: string) => JSON.parse(text) as Received;
-
-/** A queue or a stream the targets write to, and what it received so far, in order. */
-interface Destination {
-  /** A queue's URL, a stream's ARN. */
-  address: string;
-  received(): Promise<Received[]>;
-}
-
-/** Where the queues and the destination stream are, and where the proxy in front of them forwards. */
-interface Destinations {
-  upstream: string;
-  queue(): Promise<Destination>;
-  stream(): Promise<Destination>;
-}
-
-const motoDestinations: Destinations = {
-  upstream: aws.endpoint,
-  async queue() {
-    const url = await createQueue();
-    const received: Received[] = [];
-    return {
-      address: url,
-      received: async () => {
-        received.push(...(await drainQueue(url)).map((message) => parse(message.Body!)));
-        return received;
-      },
-    };
-  },
-  async stream() {
-    const { name, arn } = await createStream();
-    return { address: arn, received: async () => (await readStream(name)).map((record) => parse(record.data.toString())) };
-  },
-};
-
-async function fakeDestinations(): Promise<Destinations> {
-  const fake = await startFakeAws({ upstream: aws.endpoint, keep: true });
-  fakes.push(fake);
-  const kept = async (destination: string) => (await fake.kept(destination)).map((entry) => parse(Buffer.from(entry.data, 'base64').toString()));
-  return {
-    upstream: fake.endpoint,
-    async queue() {
-      const path = `/${aws.accounts[0]}/${uniqueName('queue')}`;
-      return { address: `${fake.endpoint}${path}`, received: () => kept(path) };
-    },
-    async stream() {
-      // in moto too, for the limits its sender reads
-      const { arn } = await createStream();
-      return { address: arn, received: () => kept(arn) };
-    },
-  };
-}
-
-/** Lost and duplicated records among what a target received, and whether each key's records came in order. */
-function tally(received: readonly Received[]) {
-  const seen = new Map<number, number>();
-  for (const { n } of received) seen.set(n, (seen.get(n) ?? 0) + 1);
-  const lost = RECORDS - seen.size;
-  const duplicates = received.length - seen.size;
-  const lastPerKey = new Map<string, number>();
-  let outOfOrder = 0;
-  for (const { key, n } of received) {
-    const last = lastPerKey.get(key) ?? -1;
-    // a duplicate resends what came before: order means every first arrival after the ones before it
-    if (n > last) lastPerKey.set(key, n);
-    else if ((seen.get(n) ?? 0) < 2) outOfOrder++;
-  }
-  return { received: received.length, lost, duplicates, outOfOrder };
-}
-
 describe('figures: target isolation under injected faults', () => {
   it(`delivers ${RECORDS} records to every target, none lost, none twice to the healthy one, in order per key where parallel is false`, async () => {
     const source = await sourceStream();
-    const destinations = TARGETS === 'fake' ? await fakeDestinations() : motoDestinations;
+    const destinations = await figuresDestinations(fakes);
     const [faultedQueue, healthyQueue, destination, path] = [await destinations.queue(), await destinations.queue(), await destinations.stream(), uniqueSinkPath()];
     const awsProxy = await startFaultProxy({ upstream: destinations.upstream, seed: 10, faults: [] });
     const sinkProxy = await startFaultProxy({ upstream: sink.url(''), seed: 11, faults: [] });
@@ -166,26 +67,15 @@ describe('figures: target isolation under injected faults', () => {
       retry: { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 200, requestTimeoutMs: REQUEST_TIMEOUT_MS },
       log: figuresLog(),
     });
-    const poller = new LocalPoller({
-      process: (event, remainingTimeMs) => fanout.process(event, remainingTimeMs),
-      mappings: async () => [{ id: 'figures', sourceArn: source, batchSize: 500, startingPosition: { type: 'TRIM_HORIZON' }, reportsItemFailures: true, maximumRetryAttempts: -1 }],
-      readerFor: (sourceArn) => kinesisReader(kinesis, sourceArn, 'arn:aws:iam::123456789012:role/figures'),
-      checkpoints: new MemoryCheckpoints(),
-      timeoutMs: 60_000,
-      log: figuresLog(),
-      refreshMs: 60_000,
-      idleMs: 100,
-      retryDelayMs: 50,
-    });
+    const poller = figuresPoller(fanout, source);
 
     const started = Date.now();
     poller.start();
-    const distinct = (received: readonly Received[]) => new Set(received.map(({ n }) => n)).size;
     try {
       await expect
         .poll(
           async () => {
-            const counts = await Promise.all([faultedQueue, healthyQueue, destination].map(async (target) => distinct(await target.received())));
+            const counts = await Promise.all([faultedQueue, healthyQueue, destination].map(async (target) => distinctCount(await target.received())));
             return Math.min(...counts, (await sink.requests(path)).length);
           },
           { interval: 2_000, timeout: 15 * 60_000 },
@@ -196,7 +86,7 @@ describe('figures: target isolation under injected faults', () => {
       await fanout.close();
     }
     const seconds = (Date.now() - started) / 1000;
-    const http = (await sink.requests(path)).map((request) => parse(Buffer.from((JSON.parse(request.bytes.toString('utf8')) as { data: string }).data, 'base64').toString()));
+    const http = receivedByHttp(await sink.requests(path));
     const figures = {
       'sqs-faulted': tally(await faultedQueue.received()),
       'kinesis-faulted': tally(await destination.received()),
@@ -213,7 +103,7 @@ describe('figures: target isolation under injected faults', () => {
         {
           records: RECORDS,
           shards: SHARDS,
-          destinations: TARGETS,
+          destinations: process.env.FANOUT_FIGURES_TARGETS ?? 'moto',
           seconds,
           targets: figures,
           faults: {

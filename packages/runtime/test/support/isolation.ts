@@ -1,5 +1,5 @@
 import { DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig, uniqueName } from '@fanout/testbed';
 import {
@@ -28,6 +28,13 @@ const s3 = () => new S3Client({ ...awsClientConfig(aws), forcePathStyle: true })
 export async function createFailureBucket(name = uniqueName('failures').toLowerCase()): Promise<string> {
   await s3().send(new CreateBucketCommand({ Bucket: name }));
   return `arn:aws:s3:::${name}`;
+}
+
+/** How many failures a bucket holds for a target. */
+export async function storedCount(bucketArn: string, sourceArn: string, targetId: string): Promise<number> {
+  let count = 0;
+  for await (const page of paginateListObjectsV2({ client: s3() }, { Bucket: bucketArn.split(':::')[1]!, Prefix: failurePrefix(sourceArn, targetId) })) count += page.KeyCount ?? 0;
+  return count;
 }
 
 /** The failure documents a bucket holds for a target, in record order. */
