@@ -96,6 +96,8 @@ describe('deploy', () => {
           PROGRESS_TABLE: `${name}Progress`,
           FAILURE_STORE: `arn:aws:s3:::${bucketOf(name)}`,
           NODE_OPTIONS: '--max-semi-space-size=3 --max-old-space-size=58',
+          MALLOC_ARENA_MAX: '2',
+          MALLOC_MMAP_THRESHOLD_: '131072',
         },
       },
       CodeSha256: createHash('sha256').update(readFileSync(zipFile())).digest('base64'),
@@ -136,7 +138,7 @@ describe('deploy', () => {
     await lambda.send(
       new UpdateFunctionConfigurationCommand({
         FunctionName: name,
-        Environment: { Variables: { TARGETS_TABLE: 'elsewhere', HTTP_TOKEN: 'secret', NODE_OPTIONS: '--enable-source-maps --max-old-space-size=100' } },
+        Environment: { Variables: { TARGETS_TABLE: 'elsewhere', HTTP_TOKEN: 'secret', NODE_OPTIONS: '--enable-source-maps --max-old-space-size=100', MALLOC_ARENA_MAX: '4' } },
       }),
     );
     expect(outcomes(await deploy(['--function', name, '--timeout', '60']))).toMatchObject({ function: 'updated' });
@@ -148,6 +150,9 @@ describe('deploy', () => {
           PROGRESS_TABLE: `${name}Progress`,
           HTTP_TOKEN: 'secret',
           NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=3 --max-old-space-size=58',
+          // the function's own allocator setting kept, the other one added
+          MALLOC_ARENA_MAX: '4',
+          MALLOC_MMAP_THRESHOLD_: '131072',
         },
       },
     });

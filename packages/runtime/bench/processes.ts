@@ -70,11 +70,19 @@ let results = 0;
 const resultDirectory = mkdtempSync(join(tmpdir(), 'fanout-bench-results-'));
 
 /** Runs a worker in a Node process of its own; returns what it wrote to its result file. */
-export function runWorker<Figures>(options: { file: string; args: (resultFile: string) => string[]; env: NodeJS.ProcessEnv; nodeOptions?: string[] }): Promise<Figures> {
+export function runWorker<Figures>(options: {
+  file: string;
+  args: (resultFile: string) => string[];
+  env: NodeJS.ProcessEnv;
+  nodeOptions?: string[];
+  /** Runs the command otherwise, e.g. in a memory cgroup. */
+  wrap?: (command: readonly string[]) => string[];
+}): Promise<Figures> {
   const resultFile = join(resultDirectory, `${++results}.json`);
   return new Promise((resolve, reject) => {
     const node = [process.execPath, '--expose-gc', ...(options.nodeOptions ?? []), ...EXTRA_NODE_OPTIONS, options.file, ...options.args(resultFile)];
-    const [command, ...args] = coreSplit ? ['taskset', '-c', String(MEASURED_CORE), ...node] : node;
+    const wrapped = options.wrap?.(node) ?? node;
+    const [command, ...args] = coreSplit ? ['taskset', '-c', String(MEASURED_CORE), ...wrapped] : wrapped;
     execFile(
       command!,
       args,

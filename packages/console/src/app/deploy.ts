@@ -1,4 +1,4 @@
-import { ENVIRONMENT, defaultFailureBucketFor, heapFlagsFor, parseFailureStore, type FailureStoreRef } from '@fanout/runtime/config';
+import { ENVIRONMENT, MALLOC_ENVIRONMENT, defaultFailureBucketFor, heapFlagsFor, parseFailureStore, type FailureStoreRef } from '@fanout/runtime/config';
 import {
   deleteFunction,
   deleteRole,
@@ -96,11 +96,14 @@ export async function deployFanout(context: AwsContext, deployment: Deployment, 
     plan.bucket ? ensureFailureBucket(context, plan.bucket.name, plan.bucket.region) : existingFailureStore(context, plan.store, plan.given),
   );
   const memory = settings.memory ?? configuration?.MemorySize ?? FUNCTION_DEFAULTS.memory;
+  const existing = configuration?.Environment?.Variables ?? {};
   const variables = {
+    // the allocator's settings, where the function has none of its own
+    ...Object.fromEntries(Object.entries(MALLOC_ENVIRONMENT).map(([name, value]) => [name, existing[name] ?? value])),
     [ENVIRONMENT.targetsTable]: deployment.tableName,
     [ENVIRONMENT.progressTable]: progressTableName,
     [ENVIRONMENT.failureStore]: store.arn!,
-    NODE_OPTIONS: nodeOptionsFor(memory, configuration?.Environment?.Variables?.NODE_OPTIONS),
+    NODE_OPTIONS: nodeOptionsFor(memory, existing.NODE_OPTIONS),
   };
   const deployed = await reported(onStep, 'function', deployment.functionName, () =>
     ensureFunction(context, { ...functionSettings, functionName: deployment.functionName, roleArn: role.arn!, tableName: deployment.tableName, variables, code }),

@@ -31,9 +31,11 @@ export function workerArguments(): WorkerArguments {
 /** With BENCH_TRACE_MEMORY set (and --expose-gc, which the bench gives every worker) the process's memory after the warm-up, before and after a full collection, and a heap snapshot. */
 function traceMemory(): void {
   const mebibytes = (usage: NodeJS.MemoryUsage) => Object.entries(usage).map(([name, bytes]) => `${name} ${(bytes / 2 ** 20).toFixed(1)}`).join(', ');
-  process.stderr.write(`after the warm-up: ${mebibytes(process.memoryUsage())}\n`);
+  // the resident set by kind: anonymous (heaps, malloc), file-backed (the node binary's pages touched)
+  const resident = () => readFileSync('/proc/self/status', 'utf8').split('\n').filter((line) => /^(VmHWM|RssAnon|RssFile|RssShmem)/.test(line)).join(', ').replace(/\s+/g, ' ');
+  process.stderr.write(`after the warm-up: ${mebibytes(process.memoryUsage())}; ${resident()}\n`);
   globalThis.gc?.();
-  process.stderr.write(`after a full collection: ${mebibytes(process.memoryUsage())}\n`);
+  process.stderr.write(`after a full collection: ${mebibytes(process.memoryUsage())}; ${resident()}\n`);
   if (process.env.BENCH_TRACE_MEMORY === 'snapshot') process.stderr.write(`heap snapshot: ${writeHeapSnapshot()}\n`);
 }
 

@@ -5,5 +5,5 @@ export { COLLAPSE_MODES } from '../targets/types.js';
 export { TARGET_TYPE_NAMES, TARGET_TYPES } from '../targets/registry.js';
 export type { CollapseMode } from '../targets/types.js';
 export type { TargetTypeName } from '../targets/registry.js';
-export { LAMBDA_NODE_RUNTIMES, DEFAULT_LAMBDA_NODE_RUNTIME, heapFlagsFor } from './lambda-runtimes.js';
+export { LAMBDA_NODE_RUNTIMES, DEFAULT_LAMBDA_NODE_RUNTIME, MALLOC_ENVIRONMENT, heapFlagsFor } from './lambda-runtimes.js';
 export type { LambdaNodeRuntime } from './lambda-runtimes.js';

@@ -16,6 +16,14 @@ export const BUNDLE_TARGET = 'node22';
 export const NODE_OUTSIDE_HEAP_MB = 64;
 
 /**
+ * glibc's allocator, set in the function's environment (glibc reads it as the process starts). Its
+ * defaults keep what was freed: an arena per thread, and a threshold for returning large blocks
+ * that rises with each one freed. With two arenas, and blocks of 128 KiB or more mapped and
+ * unmapped on their own, the 10-target bench case peaks 28 MiB lower (166 → 137 MiB RSS).
+ */
+export const MALLOC_ENVIRONMENT = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' } as const;
+
+/**
  * V8's heap limits for a function of `memoryMb`, as NODE_OPTIONS flags. Lambda's own (5 % young
  * generation, the rest old) give V8 the whole memory, as if Node.js needed none: a 128 MB function
  * then grows past 128 MB of resident memory, and is stopped, before V8 even collects. These leave

@@ -61,7 +61,7 @@ describe('figures: a target down for the whole run', () => {
       await poller.stop();
     }
     const storedAt = seconds();
-    const sample = (await storedFailures(bucket, source, 'http-down').then((documents) => documents.slice(0, 1)))[0]!;
+    const [sample] = await storedFailures(bucket, source, 'http-down', 1);
 
     // the endpoint is back: redrive, a page at a time, as `fanout-console redrive --max` would
     down.setFaults([]);
@@ -89,8 +89,8 @@ describe('figures: a target down for the whole run', () => {
       ),
     );
 
-    expect(sample.reason).toMatch(/older than maxRecordAgeSeconds 30/);
-    expect(sample.target).toMatchObject({ id: 'http-down', type: 'http' });
+    expect(sample!.reason).toMatch(/older than maxRecordAgeSeconds 30/);
+    expect(sample!.target).toMatchObject({ id: 'http-down', type: 'http' });
     for (const id of ['http-healthy', 'sqs-healthy'] as const) expect(figures[id]).toMatchObject({ lost: 0, duplicates: 0 });
     // nothing reached the endpoint while it was down; redrive sent each record once
     expect(figures['http-down']).toMatchObject({ lost: 0, duplicates: 0, remainingInStore: 0 });

@@ -37,11 +37,11 @@ export async function storedCount(bucketArn: string, sourceArn: string, targetId
   return count;
 }
 
-/** The failure documents a bucket holds for a target, in record order. */
-export async function storedFailures(bucketArn: string, sourceArn: string, targetId: string): Promise<FailureDocument[]> {
+/** The failure documents a bucket holds for a target (the first `max`, 1,000 at most), in record order. */
+export async function storedFailures(bucketArn: string, sourceArn: string, targetId: string, max = 1_000): Promise<FailureDocument[]> {
   const Bucket = bucketArn.split(':::')[1]!;
   const client = s3();
-  const { Contents = [] } = await client.send(new ListObjectsV2Command({ Bucket, Prefix: failurePrefix(sourceArn, targetId) }));
+  const { Contents = [] } = await client.send(new ListObjectsV2Command({ Bucket, Prefix: failurePrefix(sourceArn, targetId), MaxKeys: max }));
   return Promise.all(
     Contents.map(async ({ Key }) => JSON.parse(await (await client.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToString()) as FailureDocument),
   );
