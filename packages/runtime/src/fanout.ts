@@ -13,6 +13,7 @@ import { FailureStores } from './progress/failure-stores.js';
 import {
   batchProgressOf,
   failureDocumentOf,
+  holdFailover,
   planTarget,
   recordOfFailure,
   settleTarget,
@@ -234,7 +235,7 @@ export class Fanout {
       }
     }
 
-    const held = [...settlements.values()].flatMap((settlement) => settlement.held.map(({ record }) => record.eventIndex));
+    const held = [...settlements.values()].flatMap((settlement) => settlement.held.map(({ eventIndex }) => eventIndex));
     if (held.length === 0) return undefined;
     const earliest = Math.min(...held);
     await this.recordProgress(sourceArn, byIndex().get(earliest)!.record, batchProgressOf(settlements, earliest), log);
@@ -254,29 +255,30 @@ export class Fanout {
 
   /**
    * Puts what the target gave up (refused, undecodable for it, past its limits) in its failure
-   * store; what cannot be stored there stays held, so nothing is lost. Returns how many were stored.
+   * store; what cannot be stored there, or where there is no store, stays held, so nothing is
+   * lost. Returns how many were stored.
    */
   private async failOver(target: TargetConfig, settlement: TargetSettlement, byIndex: () => ReadonlyMap<number, IndexedEventRecord>, log: Logger): Promise<number> {
     const { failover } = settlement;
     if (failover.length === 0) return 0;
+    const count = `${failover.length} record${failover.length === 1 ? '' : 's'}`;
+    const hold = (reason: string) => {
+      holdFailover(settlement, reason, byIndex());
+      return 0;
+    };
     const storeArn = this.stores.arnFor(target.onFailure);
     if (!storeArn) {
-      log.error(`${failover.length} record${failover.length === 1 ? '' : 's'} dropped: no failure store (set onFailure on the target, or FAILURE_STORE on the function)`, {
-        reason: failover[0]!.reason,
-      });
-      return 0;
+      const reason = 'held: no failure store to put it in (set onFailure on the target, or FAILURE_STORE on the function)';
+      log.error(`${count} ${reason}`, { reason: failover[0]!.reason });
+      return hold(reason);
     }
     const now = Date.now();
     try {
       const store = await this.stores.storeFor(storeArn);
       await store.put(failover.map((item) => failureDocumentOf(target, item, byIndex(), settlement, now)));
     } catch (error) {
-      log.error(`${failover.length} record${failover.length === 1 ? '' : 's'} not stored in ${storeArn}: held for a retry`, { error });
-      for (const item of failover) {
-        if (item.record) settlement.held.push({ record: item.record, reason: `failure store ${storeArn}: ${error instanceof Error ? error.message : String(error)}` });
-      }
-      settlement.failover = [];
-      return 0;
+      log.error(`${count} not stored in ${storeArn}: held for a retry`, { error });
+      return hold(`failure store ${storeArn}: ${error instanceof Error ? error.message : String(error)}`);
     }
     await this.progress?.addStored(target.sourceArn, target.id, failover.length).catch((error: unknown) => log.warn('stored count not written', { error }));
     return failover.length;

@@ -127,6 +127,29 @@ describe('target isolation', () => {
     expect((await targetStates(progressTable, sourceArn)).down).toMatchObject({ stored: 0 });
   });
 
+  it('holds a refused record, not drops it, where there is no failure store, and says why in the target\'s state', async () => {
+    const path = uniqueSinkPath();
+    await sink.respondWith({ path, status: 400, count: 1, body: 'no such order' });
+    const [table, progressTable] = await Promise.all([createTargetsTable(), createProgressTable()]);
+    const sourceArn = kinesisSourceArn();
+    await putTargets(table, [{ sourceArn, id: 'http', type: 'http', destination: sink.url(path), active: true, collapse: 'none', parallel: false }]);
+    const fanout = testFanout(table, { progressTableName: progressTable, retry: { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 10 } });
+    const event = kinesisEvent(sourceArn, records.slice(0, 3));
+
+    const response = await fanout.process(event);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
+    expect((await targetStates(progressTable, sourceArn)).http).toMatchObject({
+      state: 'retrying',
+      lastError: expect.stringContaining('held: no failure store to put it in (set onFailure on the target, or FAILURE_STORE on the function)'),
+    });
+    // the retry sends it alone again (the others were taken), and the endpoint takes it now
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [] });
+    expect((await sink.requests(path)).map((request) => JSON.parse(request.bytes.toString('utf8')).sequenceNumber as string)).toEqual(
+      [...event.Records, event.Records[0]!].map((record) => record.kinesis.sequenceNumber),
+    );
+  });
+
   it('keeps the progress and the stored failures of each shard apart where two shards number their records alike (as moto does)', async () => {
     const queue = await createQueue();
     const down = await closedPortUrl();

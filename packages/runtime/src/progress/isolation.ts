@@ -56,13 +56,21 @@ export interface Failover {
   reason: string;
 }
 
+/** A record the target still holds its shard for: sent again on the retry. */
+export interface HeldRecord {
+  eventIndex: number;
+  subSequenceNumber?: number;
+  approximateArrivalTimestamp?: number;
+  reason: string;
+}
+
 /** How a target's delivery ends: what it did not take, what it gives up to its store, what it still holds. */
 export interface TargetSettlement {
   plan: TargetPlan;
   /** The records of `plan.toSend` not taken (every other one was). */
   failures: ReadonlyMap<FanoutRecord, Failure>;
   failover: Failover[];
-  held: Array<{ record: FanoutRecord; reason: string }>;
+  held: HeldRecord[];
   /** Invocations in a row with records held or failed over after failing (this one counted). */
   attempts: number;
   firstFailureAt: string | undefined;
@@ -71,6 +79,15 @@ export interface TargetSettlement {
 /** Record order: event order, and sub-records of one event record by their sub-sequence number. */
 function byRecordOrder(a: Pick<FanoutRecord, 'eventIndex' | 'subSequenceNumber'>, b: Pick<FanoutRecord, 'eventIndex' | 'subSequenceNumber'>): number {
   return a.eventIndex - b.eventIndex || (a.subSequenceNumber ?? -1) - (b.subSequenceNumber ?? -1);
+}
+
+function heldRecord(record: { eventIndex: number; subSequenceNumber?: number | undefined; approximateArrivalTimestamp?: number | undefined }, reason: string): HeldRecord {
+  return {
+    eventIndex: record.eventIndex,
+    ...(record.subSequenceNumber !== undefined ? { subSequenceNumber: record.subSequenceNumber } : {}),
+    ...(record.approximateArrivalTimestamp !== undefined ? { approximateArrivalTimestamp: record.approximateArrivalTimestamp } : {}),
+    reason,
+  };
 }
 
 function ageSeconds(record: FanoutRecord, nowMs: number): number | undefined {
@@ -102,13 +119,28 @@ export function settleTarget(target: TargetConfig, plan: TargetPlan, delivery: T
     else {
       const given = pastLimits(target, record, attempts, nowMs);
       if (given) failover.push({ eventIndex: record.eventIndex, position, record, reason: `${outcome.reason}; ${given}` });
-      else held.push({ record, reason: outcome.reason });
+      else held.push(heldRecord(record, outcome.reason));
     }
   }
   failover.sort((a, b) => byRecordOrder(a.record ?? a, b.record ?? b));
-  held.sort((a, b) => byRecordOrder(a.record, b.record));
+  held.sort(byRecordOrder);
   const firstFailureAt = failing ? (plan.previous?.firstFailureAt ?? new Date(nowMs).toISOString()) : undefined;
   return { plan, failures, failover, held, attempts, firstFailureAt };
+}
+
+/** Keeps what the settlement was to fail over held instead (it could not be stored), with why. */
+export function holdFailover(settlement: TargetSettlement, reason: string, eventRecords: ReadonlyMap<number, IndexedEventRecord>): void {
+  for (const item of settlement.failover) {
+    const arrival = item.record?.approximateArrivalTimestamp ?? arrivalOf(eventRecords.get(item.eventIndex)!.record);
+    const at = { eventIndex: item.eventIndex, subSequenceNumber: item.record?.subSequenceNumber, approximateArrivalTimestamp: arrival };
+    settlement.held.push(heldRecord(at, `${item.reason}; ${reason}`));
+  }
+  settlement.held.sort(byRecordOrder);
+  settlement.failover = [];
+}
+
+function arrivalOf(eventRecord: IndexedEventRecord['record']): number | undefined {
+  return isKinesisRecord(eventRecord) ? eventRecord.kinesis.approximateArrivalTimestamp : eventRecord.dynamodb?.ApproximateCreationDateTime;
 }
 
 /** The failure document of a record given up: whole, as the event had it, to be delivered later. */
@@ -123,8 +155,8 @@ export function failureDocumentOf(
   const now = new Date(nowMs).toISOString();
   const { record } = failover;
   const raw = isKinesisRecord(eventRecord)
-    ? { key: eventRecord.kinesis.partitionKey, data: eventRecord.kinesis.data, arrival: eventRecord.kinesis.approximateArrivalTimestamp }
-    : { key: '', data: Buffer.from(JSON.stringify(eventRecord.dynamodb ?? {})).toString('base64'), arrival: eventRecord.dynamodb?.ApproximateCreationDateTime };
+    ? { key: eventRecord.kinesis.partitionKey, data: eventRecord.kinesis.data, arrival: arrivalOf(eventRecord) }
+    : { key: '', data: Buffer.from(JSON.stringify(eventRecord.dynamodb ?? {})).toString('base64'), arrival: arrivalOf(eventRecord) };
   return {
     fanoutFailure: FAILURE_DOCUMENT_VERSION,
     sourceArn: target.sourceArn,
@@ -197,7 +229,7 @@ export function batchProgressOf(settlements: ReadonlyMap<string, TargetSettlemen
 export function stateOf(settlement: TargetSettlement): { state: TargetStateName; since?: string; lastError?: string; heldSince?: string } {
   const lastError = settlement.held[0]?.reason ?? settlement.failover[0]?.reason;
   if (settlement.held.length === 0) return { state: 'ok', ...(lastError ? { lastError } : {}) };
-  const arrivals = settlement.held.map(({ record }) => record.approximateArrivalTimestamp).filter((at): at is number => at !== undefined);
+  const arrivals = settlement.held.map((held) => held.approximateArrivalTimestamp).filter((at): at is number => at !== undefined);
   return {
     state: settlement.attempts >= STUCK_AFTER_ATTEMPTS ? 'stuck' : 'retrying',
     ...(settlement.firstFailureAt ? { since: settlement.firstFailureAt } : {}),
