@@ -133,7 +133,7 @@ describe('target isolation', () => {
     const [table, progressTable] = await Promise.all([createTargetsTable(), createProgressTable()]);
     const sourceArn = kinesisSourceArn();
     await putTargets(table, [{ sourceArn, id: 'http', type: 'http', destination: sink.url(path), active: true, collapse: 'none', parallel: false }]);
-    const fanout = testFanout(table, { progressTableName: progressTable, retry: { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 10 } });
+    const fanout = testFanout(table, { progressTableName: progressTable, failureStore: undefined, retry: { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 10 } });
     const event = kinesisEvent(sourceArn, records.slice(0, 3));
 
     const response = await fanout.process(event);

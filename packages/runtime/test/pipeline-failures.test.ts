@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TargetRowInput } from '../src/config/schema.js';
 import { kinesisEvent } from './support/events.js';
 import { aws, createTargetsTable, kinesisSourceArn, putTargets, testFanout, type TestFanout } from './support/harness.js';
-import { createFailureBucket } from './support/isolation.js';
 import { kplAggregate, withCorruptedChecksum } from './support/kpl.js';
 import { recordOutcomeLines } from './support/logs.js';
 import { metricSum } from './support/metrics.js';
@@ -13,11 +12,10 @@ import { createQueue, drainQueue } from './support/sqs.js';
 const bodiesOf = async (queueUrl: string) => (await drainQueue(queueUrl)).map((message) => message.Body);
 
 /** A fanout on a new targets table holding `rows`. */
-/** A Fanout on these rows, with a failure store as deploy gives every function. */
 async function fanoutWith(rows: readonly TargetRowInput[], namespace?: string): Promise<TestFanout> {
   const table = await createTargetsTable();
   await putTargets(table, rows);
-  return testFanout(table, { failureStore: await createFailureBucket(), ...(namespace === undefined ? {} : { metricsNamespace: namespace }) });
+  return testFanout(table, namespace === undefined ? {} : { metricsNamespace: namespace });
 }
 
 /** The failed records each target logged, as [target, sequence number], sorted. */

@@ -85,8 +85,9 @@ async function sendOnce(sender: Sender, entries: readonly Entry[], timeLeftMs: n
   const controller = new AbortController();
   let giveUp: (error: Error) => void = () => undefined;
   const givenUp = new Promise<never>((_resolve, reject) => (giveUp = reject));
-  const timeout = Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' });
   let timer = setTimeout(() => {
+    // made only when it happens: an error captures a stack, which thousands of sends a batch would pay for
+    const timeout = Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' });
     controller.abort(timeout);
     timer = setTimeout(() => giveUp(timeout), ABORT_GRACE_MS);
   }, timeoutMs);

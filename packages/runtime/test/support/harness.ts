@@ -1,8 +1,9 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig, credentialsForAccount, uniqueName, type AwsCredentials } from '@fanout/testbed';
-import { inject } from 'vitest';
+import { beforeAll, inject } from 'vitest';
 import { Fanout, type BatchResponse, type FanoutSettings, type StreamEvent } from '../../src/fanout.js';
 import { createLogger } from '../../src/log/logger.js';
 import type { AwsClients } from '../../src/aws/clients.js';
@@ -69,6 +70,20 @@ export async function secondAccountRole(): Promise<{ role: string; credentials: 
   return { role: Role!.Arn!, credentials };
 }
 
+export const s3 = () => new S3Client({ ...awsClientConfig(aws), forcePathStyle: true });
+
+/** An S3 bucket for failures; its ARN, as FAILURE_STORE or onFailure name it. */
+export async function createFailureBucket(name = uniqueName('failures').toLowerCase()): Promise<string> {
+  await s3().send(new CreateBucketCommand({ Bucket: name }));
+  return `arn:aws:s3:::${name}`;
+}
+
+// a function deployed has a failure store: each test file's Fanouts share one bucket, unless a test says otherwise
+let filesFailureBucket: string | undefined;
+beforeAll(async () => {
+  filesFailureBucket = await createFailureBucket();
+});
+
 export interface TestFanout {
   fanout: Fanout;
   /** Every log line, parsed. */
@@ -76,7 +91,7 @@ export interface TestFanout {
   process(event: StreamEvent, timeLeftMs?: number): Promise<BatchResponse>;
 }
 
-/** A Fanout on the given table, logging into `logs`, with fast retries. */
+/** A Fanout on the given table, logging into `logs`, with fast retries and the test file's failure bucket. */
 export function testFanout(tableName: string, overrides: Partial<FanoutSettings> = {}, clients?: AwsClients): TestFanout {
   const logs: Array<Record<string, unknown>> = [];
   const fanout = new Fanout({
@@ -90,6 +105,7 @@ export function testFanout(tableName: string, overrides: Partial<FanoutSettings>
     retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50 },
     reserveMs: 0,
     log: createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) }),
+    failureStore: filesFailureBucket,
     ...overrides,
   }, clients);
   return {

@@ -1,5 +1,5 @@
 import { DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig, uniqueName } from '@fanout/testbed';
 import {
@@ -11,7 +11,9 @@ import {
 } from '../../src/config/contracts.js';
 import type { BatchResponse, StreamEvent } from '../../src/fanout.js';
 import { eventSequenceNumber, type StreamEventRecord } from '../../src/records/index.js';
-import { aws, createKeyedTable } from './harness.js';
+import { aws, createKeyedTable, s3 } from './harness.js';
+
+export { createFailureBucket } from './harness.js';
 
 /** A progress table as deploy makes it: string keys pk and sk, a TTL attribute. */
 export async function createProgressTable(name = uniqueName('fanoutProgress')): Promise<string> {
@@ -20,14 +22,6 @@ export async function createProgressTable(name = uniqueName('fanoutProgress')): 
     new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: PROGRESS_TTL_ATTRIBUTE, Enabled: true } }),
   );
   return name;
-}
-
-const s3 = () => new S3Client({ ...awsClientConfig(aws), forcePathStyle: true });
-
-/** An S3 bucket for failures; its ARN, as FAILURE_STORE or onFailure name it. */
-export async function createFailureBucket(name = uniqueName('failures').toLowerCase()): Promise<string> {
-  await s3().send(new CreateBucketCommand({ Bucket: name }));
-  return `arn:aws:s3:::${name}`;
 }
 
 /** How many failures a bucket holds for a target. */

@@ -1,6 +1,7 @@
+import { Agent as HttpAgent, request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { delivered, rejected, retryable, type CollapseMode, type CreateSender, type Entry, type EntryOutcome } from '../types.js';
 import type { HttpDestination } from './index.js';
-
 
 const CONTENT_TYPES: Record<CollapseMode, string> = {
   none: 'application/json',
@@ -18,30 +19,32 @@ function outcomeOf(status: number, statusText: string): EntryOutcome {
 
 /**
  * POSTs each entry to the URL. 2xx is delivered; 429, 5xx, network errors and timeouts are
- * retried; any other answer is rejected. The Authorization header's value is read from the
- * environment at each send, so that a rotated secret is picked up, and is never logged.
+ * retried; any other answer is rejected (a redirect too: following it would turn the POST into a
+ * GET without the body). The Authorization header's value is read from the environment at each
+ * send, so that a rotated secret is picked up, and is never logged. Node's own HTTP client, with
+ * connections kept alive: fetch costs about half as much CPU again per request, and more with a signal.
  */
 export const createHttpSender: CreateSender<HttpDestination> = ({ destination, target }) => {
   const contentType = CONTENT_TYPES[target.collapse ?? 'JSON'];
   const authorizationEnv = target.authorizationEnv;
+  const url = new URL(destination.url);
+  const secure = url.protocol === 'https:';
+  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const request = secure ? httpsRequest : httpRequest;
 
-  const post = async (entry: Entry, authorization: string | undefined, signal: AbortSignal): Promise<EntryOutcome> => {
-    try {
-      const response = await fetch(destination.url, {
-        method: 'POST',
-        body: entry.body,
-        headers: { 'content-type': contentType, ...(authorization === undefined ? {} : { authorization }) },
-        // following a 301/302/303 would turn the POST into a GET without the body, and report its answer
-        redirect: 'manual',
-        // the delivery's: the invocation's time, and its request timeout (REQUEST_TIMEOUT_MS)
-        signal,
+  const post = (entry: Entry, authorization: string | undefined, signal: AbortSignal): Promise<EntryOutcome> =>
+    new Promise((resolve) => {
+      const headers: OutgoingHttpHeaders = { 'content-type': contentType, 'content-length': Buffer.byteLength(entry.body) };
+      if (authorization !== undefined) headers.authorization = authorization;
+      // the delivery's signal: the invocation's time, and its request timeout (REQUEST_TIMEOUT_MS)
+      const posted = request(url, { method: 'POST', headers, agent, signal }, (response) => {
+        // the answer's body is not read, only drained, so that the connection serves the next request
+        response.resume();
+        resolve(outcomeOf(response.statusCode ?? 0, response.statusMessage ?? ''));
       });
-      await response.body?.cancel();
-      return outcomeOf(response.status, response.statusText);
-    } catch (error) {
-      return retryable(`POST failed: ${describeFetchError(error)}`);
-    }
-  };
+      posted.once('error', (error) => resolve(retryable(`POST failed: ${describeRequestError(error)}`)));
+      posted.end(entry.body);
+    });
 
   return {
     async send(batch, signal) {
@@ -52,12 +55,12 @@ export const createHttpSender: CreateSender<HttpDestination> = ({ destination, t
       }
       return Promise.all(batch.map((entry) => post(entry, authorization, signal)));
     },
+    close: async () => agent.destroy(),
   };
 };
 
-/** fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a timeout...). */
-function describeFetchError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.name}: ${error.message}${cause}`;
+/** An aborted request says only that it was aborted: its cause says why (the timeout). */
+function describeRequestError(error: Error): string {
+  const said = error.name === 'AbortError' && error.cause instanceof Error ? error.cause : error;
+  return `${said.name}: ${said.message}`;
 }
