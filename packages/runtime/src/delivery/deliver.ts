@@ -96,10 +96,12 @@ export async function deliverToTarget(
   const batches = packBatches(entries, limits);
   for (const rejection of rejected) mergeOutcome(delivery.failures, rejection.records, { status: 'rejected', reason: rejection.reason });
 
+  const sendOptions = { ...options, ordered: !target.parallel };
+  const onRetry = (count: number) => {
+    delivery.retries += count;
+  };
   const sendBatch = async (batch: Entry[]): Promise<boolean> => {
-    const outcomes = await sendWithRetry(sender, batch, { ...options, ordered: !target.parallel }, (count) => {
-      delivery.retries += count;
-    });
+    const outcomes = await sendWithRetry(sender, batch, sendOptions, onRetry);
     outcomes.forEach((outcome, index) => mergeOutcome(delivery.failures, batch[index]!.records, outcome));
     return outcomes.every((outcome) => outcome.status !== 'failed');
   };

@@ -47,10 +47,14 @@ export async function sendWithRetry(
   onRetry: (entries: number) => void,
 ): Promise<FinalOutcome[]> {
   const { policy, clock, ordered } = options;
+  const requestTimeoutMs = policy.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const first = await sendOnce(sender, batch, clock.timeLeftMs(), requestTimeoutMs);
+  // the healthy state: everything settled at the first send, nothing to keep track of
+  if (!first.some((result) => result.status === 'retryable')) return first as FinalOutcome[];
   const outcomes: Array<FinalOutcome | undefined> = batch.map(() => undefined);
   let pending = batch.map((_entry, index) => index);
   for (let attempt = 1; ; attempt++) {
-    const results = await sendOnce(sender, pending.map((index) => batch[index]!), clock.timeLeftMs(), policy.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+    const results = attempt === 1 ? first : await sendOnce(sender, pending.map((index) => batch[index]!), clock.timeLeftMs(), requestTimeoutMs);
     const firstRetryable = results.findIndex((result) => result.status === 'retryable');
     const lastReason = results.findLast((result): result is RetryableOutcome => result.status === 'retryable')?.reason ?? '';
     const stillPending = pending.filter((index, position) => {

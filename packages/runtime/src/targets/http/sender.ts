@@ -53,6 +53,8 @@ export const createHttpSender: CreateSender<HttpDestination> = ({ destination, t
         authorization = process.env[authorizationEnv];
         if (!authorization) return batch.map(() => retryable(`environment variable ${authorizationEnv} (authorizationEnv) is not set`));
       }
+      // one entry a batch (a request a batch): no array of promises to wait for
+      if (batch.length === 1) return [await post(batch[0]!, authorization, signal)];
       return Promise.all(batch.map((entry) => post(entry, authorization, signal)));
     },
     close: async () => agent.destroy(),
