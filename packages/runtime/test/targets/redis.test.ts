@@ -1,4 +1,4 @@
-import { uniqueName } from '@fanout/testbed';
+import { startTcpFaultProxy, uniqueName } from '@fanout/testbed';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createTargetsTable, kinesisSourceArn, putTargets, testFanout } from '../support/harness.js';
@@ -54,6 +54,31 @@ describe('redis target', () => {
       ]);
     } finally {
       await reader.acl('DELUSER', user);
+    }
+  });
+
+  it('gives up a connection that stops answering with the send, and connects again for the next one', async () => {
+    const proxy = await startTcpFaultProxy({ upstream: server, seed: 3 });
+    try {
+      const table = await createTargetsTable();
+      const sourceArn = kinesisSourceArn();
+      await putTargets(table, [{ sourceArn, id: 'through-proxy', type: 'redis', destination: proxy.url, active: true }]);
+      const fanout = testFanout(table, { retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10, requestTimeoutMs: 1_000 } });
+      const [first, hung, after] = [uniqueName('first'), uniqueName('hung'), uniqueName('after')];
+      expect(await fanout.process(kinesisEvent(sourceArn, [{ partitionKey: first, data: 'one' }]))).toEqual({ batchItemFailures: [] });
+
+      // every command from now on is neither forwarded nor answered, on the connection it came on
+      proxy.setFaults({ rates: { slow: 1 }, slow: { delayMs: 60_000, then: 'hang' } });
+      const hungEvent = kinesisEvent(sourceArn, [{ partitionKey: hung, data: 'two' }]);
+      expect(await fanout.process(hungEvent)).toEqual({ batchItemFailures: [{ itemIdentifier: hungEvent.Records[0]!.kinesis.sequenceNumber }] });
+      expect(String(recordOutcomeLines(fanout, 'failed')[0]!.message)).toMatch(/no answer within 1000 ms/);
+
+      proxy.setFaults({ rates: {} });
+      expect(await fanout.process(kinesisEvent(sourceArn, [{ partitionKey: after, data: 'three' }]))).toEqual({ batchItemFailures: [] });
+      expect(await reader.mget(first, after)).toEqual(['one', 'three']);
+      expect(proxy.counters().connections).toBeGreaterThan(1);
+    } finally {
+      await proxy.stop();
     }
   });
 });

@@ -3,9 +3,8 @@ import { delivered, retryable, type CreateSender } from '../types.js';
 import type { RedisDestination } from './index.js';
 import { lastWrite } from '../../delivery/encode.js';
 
-/** Bounds on a connection attempt and on a command's reply, so that an unreachable Redis fails the batch quickly. */
+/** A bound on a connection attempt, so that an unreachable Redis fails the batch quickly. */
 export const REDIS_CONNECT_TIMEOUT_MS = 5_000;
-export const REDIS_COMMAND_TIMEOUT_MS = 10_000;
 
 /** A pipeline per batch: SET key data for PUT, INSERT and MODIFY; DEL key for REMOVE. */
 export const createRedisSender: CreateSender<RedisDestination> = ({ destination }) => {
@@ -16,7 +15,7 @@ export const createRedisSender: CreateSender<RedisDestination> = ({ destination 
     enableOfflineQueue: false,
     retryStrategy: null,
     connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
-    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    // no commandTimeout: a timer a command; a send that outlives its time drops the connection instead (below)
   });
   // the reason a connection failed comes as an event; the promise of `connect` only says the connection closed
   let connectionError: Error | undefined;
@@ -41,17 +40,30 @@ export const createRedisSender: CreateSender<RedisDestination> = ({ destination 
   };
 
   return {
-    async send(batch) {
-      await connected();
-      const pipeline = redis.pipeline();
-      for (const entry of batch) {
-        const record = lastWrite(entry);
-        if (record.action === 'REMOVE') pipeline.del(record.key);
-        else pipeline.set(record.key, entry.body);
+    async send(batch, signal) {
+      // a hung connection (or connection attempt) is given up as the send is: its commands fail, and the next send connects again
+      const giveUp = () => {
+        connecting = undefined;
+        redis.disconnect();
+      };
+      signal.addEventListener('abort', giveUp, { once: true });
+      try {
+        await connected();
+        const pipeline = redis.pipeline();
+        for (const entry of batch) {
+          const record = lastWrite(entry);
+          if (record.action === 'REMOVE') pipeline.del(record.key);
+          else pipeline.set(record.key, entry.body);
+        }
+        const results = await pipeline.exec();
+        if (!results) throw new Error('the pipeline was discarded');
+        return results.map(([error]) => (error ? retryable(error.message) : delivered()));
+      } catch (error) {
+        // the connection closed because the send was given up: say why it was
+        throw signal.aborted ? signal.reason : error;
+      } finally {
+        signal.removeEventListener('abort', giveUp);
       }
-      const results = await pipeline.exec();
-      if (!results) throw new Error('the pipeline was discarded');
-      return results.map(([error]) => (error ? retryable(error.message) : delivered()));
     },
     close: async () => redis.disconnect(),
   };
