@@ -6,13 +6,10 @@ import { lastWrite } from '../../delivery/encode.js';
 /** How long memjs waits for a connection, and for a reply (measured from when the command is written). */
 export const MEMCACHED_TIMEOUT_SECONDS = 2;
 
-async function outcomeOf(command: Promise<boolean>): Promise<EntryOutcome> {
-  try {
-    await command;
-    return delivered();
-  } catch (error) {
-    return retryable(error instanceof Error ? error.message : String(error));
-  }
+const failed = (error: unknown): EntryOutcome => retryable(error instanceof Error ? error.message : String(error));
+
+function outcomeOf(command: Promise<boolean>): Promise<EntryOutcome> {
+  return command.then(delivered, failed);
 }
 
 /** SET key data for PUT, INSERT and MODIFY; DELETE key for REMOVE; the commands of a batch all at once. */
