@@ -7,6 +7,7 @@ import { DEFAULT_LOCAL_ENDPOINT } from './aws/moto.js';
 import { createContext, processTerminal, type GlobalOptions, type Terminal } from './context.js';
 import { EXIT_AWS_ERROR, EXIT_OK, EXIT_USAGE, UsageError, describeAwsError } from './errors.js';
 import { print, type Io } from './output.js';
+import { oneLineParserError } from './parser-errors.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -15,6 +16,12 @@ const DESCRIPTION =
   '(SNS, SQS, OpenSearch, Kinesis, Firehose, IoT, Lambda, Redis, Memcached, HTTP), and the targets it delivers to.';
 
 function program(io: Io, terminal: Terminal, setExitCode: (code: number) => void): Command {
+  // every command's: its errors in one line too
+  const output = {
+    writeOut: (text: string) => io.out(text.trimEnd()),
+    writeErr: (text: string) => io.err(text.trimEnd()),
+    outputError: (text: string) => io.err(oneLineParserError(text)),
+  };
   const root = new Command('fanout-console')
     .description(DESCRIPTION)
     .version(version, '-v, --version')
@@ -26,14 +33,13 @@ function program(io: Io, terminal: Terminal, setExitCode: (code: number) => void
     .option('--yes', 'never ask: confirm every question (for scripts)', false)
     .option('--local', `use a local AWS: --endpoint-url, else AWS_ENDPOINT_URL, else moto at ${DEFAULT_LOCAL_ENDPOINT}, in us-east-1 with made-up keys unless told; with no command: start moto if none answers, prepare a demo, run the function here and open the app`, false)
     .addOption(new Option('--output <format>', 'how to print results').choices(['table', 'json']).default('table'))
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+    .configureOutput(output);
 
   for (const definition of COMMANDS) {
     const command = root.command(definition.name).description(definition.description);
     definition.configure(command);
-    command.exitOverride().action(async () => {
+    command.exitOverride().configureOutput(output).action(async () => {
       const globals = localGlobals(root.opts<GlobalOptions>());
       const context = createContext(globals, io, terminal);
       const result = await definition.run(context, command.opts(), command.args);

@@ -9,15 +9,16 @@ describe('fanout-console', () => {
     for (const flag of ['--region', '--profile', '--endpoint-url', '--no-verify-ssl', '--debug', '--yes', '--output']) expect(out).toContain(flag);
   });
 
-  it('rejects an unknown option with exit code 2', async () => {
-    const { code, err } = await fanoutConsole(['--bogus']);
-    expect(code).toBe(2);
-    expect(err).toContain("unknown option '--bogus'");
-  });
-
-  it('rejects an unknown --output format naming the choices', async () => {
-    const { code, err } = await fanoutConsole(['--output', 'yaml', 'list']);
-    expect(code).toBe(2);
-    expect(err).toContain("option '--output <format>' argument 'yaml' is invalid. Allowed choices are table, json.");
+  it.each([
+    [['--bogus'], 'fanout-console: --bogus: unknown option (--help lists what it takes)'],
+    [['register', 'sqs', '--id', 'x', '--colapse', 'none'], 'fanout-console: --colapse: unknown option; did you mean --collapse? (--help lists what it takes)'],
+    [['--output', 'yaml', 'list'], "fanout-console: --output: 'yaml' is invalid: allowed choices are table, json (--help lists what it takes)"],
+    [['register', 'sqs'], 'fanout-console: --id: required; pass --id (--help lists what it takes)'],
+    [['hook', '--batch-size'], 'fanout-console: --batch-size: expected a value after it (--help lists what it takes)'],
+    [['lst'], 'fanout-console: lst: unknown command (--help lists what it takes)'],
+    [['list', 'extra'], 'fanout-console: list: takes no arguments, not extra (--help lists what it takes)'],
+  ])('refuses %j in one line naming what is wrong, exit 2', async (args, message) => {
+    const { code, err, out } = await fanoutConsole(args);
+    expect({ code, err, out }).toEqual({ code: 2, err: message, out: '' });
   });
 });
