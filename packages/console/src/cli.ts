@@ -34,6 +34,8 @@ function program(io: Io, terminal: Terminal, setExitCode: (code: number) => void
     .option('--local', `use a local AWS: --endpoint-url, else AWS_ENDPOINT_URL, else moto at ${DEFAULT_LOCAL_ENDPOINT}, in us-east-1 with made-up keys unless told; with no command: start moto if none answers, prepare a demo, run the function here and open the app`, false)
     .addOption(new Option('--output <format>', 'how to print results').choices(['table', 'json']).default('table'))
     .exitOverride()
+    // each command's help lists these too, as the AWS CLI's does
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput(output);
 
   for (const definition of COMMANDS) {

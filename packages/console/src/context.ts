@@ -57,7 +57,12 @@ export interface GlobalOptions extends AwsOptions {
   output: OutputFormat;
 }
 
+/** Said once a command, on stderr, whenever TLS certificates go unchecked. */
+export const NO_VERIFY_SSL_WARNING =
+  'fanout-console: warning: --no-verify-ssl: TLS certificates are not verified; anyone between here and the endpoint can read and change the requests';
+
 export function createContext(options: GlobalOptions, io: Io, terminal: Terminal): CommandContext {
+  if (options.verifySsl === false) io.err(NO_VERIFY_SSL_WARNING);
   return {
     aws: new AwsSession(options),
     format: options.output,

@@ -9,6 +9,15 @@ describe('fanout-console', () => {
     for (const flag of ['--region', '--profile', '--endpoint-url', '--no-verify-ssl', '--debug', '--yes', '--output']) expect(out).toContain(flag);
   });
 
+  it('lists the global flags in each command\'s help too, as the AWS CLI does', async () => {
+    for (const command of ['deploy', 'register', 'list', 'hook', 'redrive', 'local']) {
+      const { code, out } = await fanoutConsole([command, '--help']);
+      expect(code).toBe(0);
+      expect(out).toContain('Global Options:');
+      for (const flag of ['--region', '--profile', '--endpoint-url', '--no-verify-ssl', '--debug', '--yes', '--output']) expect(out).toContain(flag);
+    }
+  });
+
   it.each([
     [['--bogus'], 'fanout-console: --bogus: unknown option (--help lists what it takes)'],
     [['register', 'sqs', '--id', 'x', '--colapse', 'none'], 'fanout-console: --colapse: unknown option; did you mean --collapse? (--help lists what it takes)'],

@@ -396,6 +396,16 @@ describe('destroy', () => {
     // the failure store only with --delete-store
     expect(await bucketExists(bucketOf(name))).toBe(true);
   });
+  it('deletes with --delete-table the targets table the function uses, one deploy --table named, without --table again', async () => {
+    const name = uniqueName('destroy');
+    const tableName = uniqueName('ownTargets');
+    await deploy(['--function', name, '--table', tableName]);
+    const result = await fanoutConsole(['--yes', '--output', 'json', 'destroy', '--function', name, '--delete-table']);
+    expect(result.code).toBe(0);
+    expect(result.json<Deployed>().steps).toContainEqual({ resource: 'table', name: tableName, outcome: 'deleted' });
+    expect(await table(tableName)).toBeUndefined();
+  });
+
   it('deletes the failure store with --delete-store only when it is empty; else refuses in one line, deleting nothing', async () => {
     const name = await deployedAndHooked();
     await putFailure(bucketOf(name), 'failures/one.json');

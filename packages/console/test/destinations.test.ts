@@ -148,9 +148,16 @@ describe('sqs destinations', () => {
     );
   });
 
+  it('resolves a queue ARN (as the original CLI took) to its URL, in the region it names, and refuses a missing one', async () => {
+    const queue = await createQueue({ region: otherRegion });
+    expect(await resolve({ type: 'sqs', destination: `arn:aws:sqs:${otherRegion}:${account}:${queue.name}` })).toBe(queue.url);
+    const absent = `arn:aws:sqs:${home}:${account}:${uniqueName('absent')}`;
+    expect(await refusal({ type: 'sqs', destination: absent })).toBe(`--destination: no SQS queue ${absent} in ${home} (account ${account}); create it or check the ARN`);
+  });
+
   it('says the expected forms of a value that is neither a name nor a URL', async () => {
     expect(await refusal({ type: 'sqs', destination: 'orders queue' })).toBe(
-      '--destination: "orders queue" is not a URL (an SQS queue URL); expected a queue name, or a queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/QUEUE)',
+      '--destination: "orders queue" is not a URL (an SQS queue URL); expected a queue name, a queue ARN, or a queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/QUEUE)',
     );
   });
 });

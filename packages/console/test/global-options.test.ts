@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { motoRequests, uniqueName } from '@fanout/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
+import { NO_VERIFY_SSL_WARNING } from '../src/context.js';
 import { aws, fanoutConsole, testTerminal } from './support/console.js';
 import { useFreshRuntimeZip } from './support/deployment.js';
 import { createQueue, createStream, secondAccount } from './support/destination-resources.js';
@@ -106,7 +107,10 @@ describe('AWS CLI conventions', () => {
       const verified = await withEnvironment({}, ['--endpoint-url', endpoint, '--region', aws.regions[0], ...reachesAws(table)]);
       expect(verified.code).toBe(1);
       expect(verified.err).toMatch(/self[- ]signed certificate/i);
-      reachedAws(await withEnvironment({}, ['--endpoint-url', endpoint, '--region', aws.regions[0], '--no-verify-ssl', ...reachesAws(table)]), table);
+      const unverified = await withEnvironment({}, ['--endpoint-url', endpoint, '--region', aws.regions[0], '--no-verify-ssl', ...reachesAws(table)]);
+      // reached, and warned about, first
+      expect(unverified.err.split('\n')).toEqual([NO_VERIFY_SSL_WARNING, `fanout-console: --table: no table ${table}; run fanout-console deploy first, or pass --table`]);
+      expect(unverified.code).toBe(2);
     });
   });
 });

@@ -67,7 +67,7 @@ describe('target rows', () => {
 
   it.each([
     [['register', 'ftp', '--id', 'x', '--destination', 'q'], '<type>: "ftp" is not a target type; expected one of sns, sqs, es, kinesis, firehose, iot, lambda, redis, memcached, http'],
-    [['register', 'sqs', '--id', 'x'], '--destination: required; pass a queue name or URL'],
+    [['register', 'sqs', '--id', 'x'], '--destination: required; pass a queue name, ARN or URL'],
     [['register', 'sqs', '--id', 'copy', '--destination', 'QUEUE'], '--id: target "copy" already exists for SOURCE; change it with update'],
     [['register', 'redis', '--id', 'x', '--destination', 'cache.example.com:6379', '--destination-role-arn', 'arn:aws:iam::123456789012:role/r'], '--destination-role-arn: not available for redis targets (it applies to AWS services only); remove it'],
     [['register', 'memcached', '--id', 'x', '--destination', 'cache.example.com:11211', '--destination-region', 'eu-west-1'], '--destination-region: not available for memcached targets (it applies to AWS services only); remove it'],
@@ -102,7 +102,7 @@ describe('target rows', () => {
     expect(missing.err).toMatch(/^fanout-console: --source: /);
     const notBoolean = await fanoutConsole(['register', 'sqs', ...deployment, ...source(), '--id', 'x', '--destination', queueName, '--active', 'maybe']);
     expect(notBoolean.code).toBe(2);
-    expect(notBoolean.err).toContain("option '--active [bool]' argument 'maybe' is invalid. expected true or false.");
+    expect(notBoolean.err).toBe("fanout-console: --active: 'maybe' is invalid: expected true or false (--help lists what it takes)");
   });
 
   it('shows a stored row that is broken as INVALID in the list, with what is wrong', async () => {

@@ -47,6 +47,7 @@ import {
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { retryWhileIamPropagates } from './iam-propagation.js';
+import type { Deployment } from './names.js';
 
 export type Outcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent';
 
@@ -176,9 +177,20 @@ export function fanoutVariables(configuration: FunctionConfiguration | undefined
   const variables = configuration?.Environment?.Variables ?? {};
   const named = (name: string) => variables[name] || undefined;
   return {
+    targetsTable: named(ENVIRONMENT.targetsTable),
     progressTable: named(ENVIRONMENT.progressTable),
     failureStore: named(ENVIRONMENT.failureStore),
   };
+}
+
+/**
+ * The deployment with the targets table its function reads (its TARGETS_TABLE), unless one was
+ * named: a deployment made with `deploy --table NAME` is found without --table again.
+ */
+export async function withFunctionsTable(context: AwsContext, deployment: Deployment): Promise<Deployment> {
+  if (deployment.tableNamed) return deployment;
+  const { targetsTable } = fanoutVariables(await functionConfiguration(context, deployment.functionName));
+  return targetsTable ? { ...deployment, tableName: targetsTable } : deployment;
 }
 
 export interface FunctionSettings {

@@ -129,8 +129,22 @@ const snsTopic: Resolver = async (lookup) => {
   return lookup.notFound({ resource: `SNS topic ${named(form.name)}`, scope, fix: fixFor(form.name) });
 };
 
+const QUEUE_ARN = /^arn:[^:]+:sqs:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,80}(?:\.fifo)?)$/;
+
 const sqsQueue: Resolver = async (lookup) => {
-  const form = nameOrStored<{ region?: string }>('sqs', lookup.destination, { pattern: QUEUE_NAME, description: 'a queue name' });
+  // a queue's ARN, as the original fanout CLI took: the row holds its URL, which the SDK sends to
+  const arn = QUEUE_ARN.exec(lookup.destination);
+  if (arn) {
+    const [, region, account, name] = arn;
+    const scope = lookup.scope(region);
+    const { QueueUrl } = await lookup.require(
+      lookup.aws.client(SQSClient, scope).send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account })),
+      QueueDoesNotExist,
+      { resource: `SQS queue ${lookup.destination}`, scope, fix: 'create it or check the ARN' },
+    );
+    return QueueUrl!;
+  }
+  const form = nameOrStored<{ region?: string }>('sqs', lookup.destination, { pattern: QUEUE_NAME, description: 'a queue name, a queue ARN' });
   const scope = lookup.scope('stored' in form ? form.stored.region : undefined);
   const sqs = lookup.aws.client(SQSClient, scope);
   if ('stored' in form) {

@@ -26,6 +26,8 @@ function nameOf(flag: string, value: string, name: RegExp, arn: RegExp, expected
 export interface Deployment {
   functionName: string;
   tableName: string;
+  /** Whether the targets table was named (--table, --table-arn) rather than taken by default. */
+  tableNamed?: boolean;
   roleName: string;
   /** The progress table when named (--progress-table); else the function's PROGRESS_TABLE, else `<function>Progress`. */
   progressTableName?: string | undefined;
@@ -62,6 +64,7 @@ export function deploymentOf(flags: DeploymentFlags): Deployment {
     tableName: tableValue
       ? nameOf(flags.tableArn ? '--table-arn' : '--table', tableValue, TABLE_NAME, TABLE_ARN, 'a DynamoDB table name or ARN')
       : targetsTableNameFor(functionName),
+    tableNamed: tableValue !== undefined,
     roleName: roleValue
       ? nameOf(flags.execRoleArn ? '--exec-role-arn' : '--exec-role', roleValue, ROLE_NAME, ROLE_ARN, 'an IAM role name or ARN')
       : roleNameFor(functionName),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { destroyFanout, failureBucketToDelete } from '../app/deploy.js';
+import { withFunctionsTable } from '../aws/deployment.js';
 import { progressTableOf } from '../aws/progress-table.js';
 import { formatTable } from '../output.js';
 import type { CommandDefinition } from './command.js';
@@ -18,7 +19,8 @@ export const destroyCommand: CommandDefinition = {
       .option('--delete-role', 'delete the execution role too, with its policies');
   },
   async run(context, options) {
-    const deployment = deploymentWithRoleOf(options);
+    // the tables the function really uses, when none is named
+    const deployment = await withFunctionsTable(context, deploymentWithRoleOf(options));
     const flags = parseOptions(destroyOptionsSchema, options);
     // a store that holds failures is refused before anything is asked or deleted
     const bucket = flags.deleteStore ? await failureBucketToDelete(context, deployment.functionName) : undefined;

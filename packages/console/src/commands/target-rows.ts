@@ -172,7 +172,7 @@ export async function updatedTargetRow(context: AwsContext, stored: TargetConfig
 function destinationHelp(type: TargetTypeName): string {
   const forms: Record<TargetTypeName, string> = {
     sns: 'a topic name or ARN',
-    sqs: 'a queue name or URL',
+    sqs: 'a queue name, ARN or URL',
     es: 'an OpenSearch domain name or https:// endpoint, with --index',
     kinesis: 'a stream name or ARN',
     firehose: 'a delivery stream name or ARN',

@@ -56,7 +56,7 @@ describe('registerTarget, listTargets, updateTarget, setActive, unregisterTarget
       new UsageError('--convert-ddb: applies to DynamoDB sources only; remove it'),
     );
     await expect(registerTarget(context, deployment, { sourceArn, id: 'nowhere', type: 'sqs' })).rejects.toThrow(
-      new UsageError('--destination: required; pass a queue name or URL'),
+      new UsageError('--destination: required; pass a queue name, ARN or URL'),
     );
   });
 
