@@ -18,7 +18,7 @@ import { buildWorkers, keepOffMeasuredCore, runWorker, useEveryCore, type Worker
 import { renderReadmeTable, writeResults, type Figure } from './report.js';
 import { PROGRESS_TABLE, TARGETS_TABLE, prepareFunction } from './setup.js';
 import { measureEndToEnd } from './end-to-end.js';
-import { memoryLimit } from './memory-limit.js';
+import { memoryLimit, type CgroupOutcome } from './memory-limit.js';
 import type { InvocationFigures } from './workers/invocation.js';
 import { EventFiles, TYPE_WORKLOAD, fullEventWorkload, type Workload } from './workload.js';
 
@@ -171,13 +171,16 @@ function caseFigures(cases: readonly BenchCase[], runs: ReadonlyMap<string, Case
 interface MemoryRun {
   figures?: InvocationFigures;
   failed?: string;
-  cgroup: { peakBytes: number; oomKilled: boolean } | { unavailable: string };
+  cgroup?: CgroupOutcome | undefined;
+  /** Why there was no cgroup to run in. */
+  unavailable?: string | undefined;
 }
 
 /** The 10-target case in a memory cgroup of the function's memory, under the heap flags deploy sets. */
 async function runLimited(env: NodeJS.ProcessEnv, eventFile: string, fakeEndpoint: string, handlerFile: string, workers: Workers): Promise<MemoryRun> {
   const limit = memoryLimit(FUNCTION_MEMORY_BYTES);
-  const limited = 'wrap' in limit ? limit : undefined;
+  const limited = typeof limit === 'string' ? undefined : limit;
+  const seen = () => ({ cgroup: limited?.outcome(), unavailable: typeof limit === 'string' ? limit : undefined });
   try {
     const figures = await runWorker<InvocationFigures>({
       file: workers.fanout,
@@ -186,9 +189,9 @@ async function runLimited(env: NodeJS.ProcessEnv, eventFile: string, fakeEndpoin
       args: (resultFile) => [eventFile, fakeEndpoint, resultFile, handlerFile],
       ...(limited ? { wrap: limited.wrap } : {}),
     });
-    return { figures, cgroup: limited?.outcome() ?? (limit as { unavailable: string }) };
+    return { figures, ...seen() };
   } catch (error) {
-    return { failed: (error as Error).message.split('\n')[0]!, cgroup: limited?.outcome() ?? (limit as { unavailable: string }) };
+    return { failed: (error as Error).message.split('\n')[0]!, ...seen() };
   } finally {
     limited?.remove();
   }
@@ -198,17 +201,16 @@ function memoryFigures(runs: readonly MemoryRun[], workload: Workload): Figure[]
   const what = `${MEMORY_CASE_TYPES.length} targets, ${count(workload.records)} records of ${workload.dataBytes} bytes (a 6 MB event), under deploy's settings for 128 MB (${FUNCTION_HEAP_FLAGS.join(' ')}, ${Object.entries(MALLOC_ENVIRONMENT).map(([name, value]) => `${name}=${value}`).join(' ')})`;
   const finished = runs.flatMap((run) => (run.figures ? [run.figures] : []));
   const peak = Math.max(...finished.map((run) => run.peakRssBytes));
-  const cgroups = runs.map((run) => run.cgroup);
-  const unavailable = cgroups.find((cgroup) => 'unavailable' in cgroup);
-  const oomKilled = cgroups.some((cgroup) => 'oomKilled' in cgroup && cgroup.oomKilled);
-  const cgroupPeak = Math.max(...cgroups.map((cgroup) => ('peakBytes' in cgroup ? cgroup.peakBytes : 0)));
+  const unavailable = runs.find((run) => run.unavailable)?.unavailable;
+  const oomKilled = runs.some((run) => run.cgroup?.oomKilled);
+  const cgroupPeak = Math.max(0, ...runs.map((run) => run.cgroup?.peakBytes ?? 0));
   const failure = runs.find((run) => run.failed)?.failed;
   return [
     {
       figure: `runs in a memory cgroup of 128 MiB (no swap), as Lambda holds a 128 MB function: ${what}`,
       target: MEMORY_CASE_TYPES.join(' '),
       measured: unavailable
-        ? `not measured: ${'unavailable' in unavailable ? unavailable.unavailable : ''}`
+        ? `not measured: ${unavailable}`
         : `${finished.length} of ${runs.length} runs finished${oomKilled ? ', killed for memory' : ''}${failure ? ` (${failure})` : ''}; the cgroup's peak ${mebibytes(cgroupPeak)}, page cache included`,
       goal: 'every run finishes, none killed for memory',
       met: !unavailable && !oomKilled && finished.length === runs.length,

@@ -7,11 +7,17 @@ import { join } from 'node:path';
  * when what it cannot take back (heaps, buffers) goes over it. Needs root and a memory controller
  * (cgroup v2's, or v1's at /sys/fs/cgroup/memory); no swap is counted in either.
  */
+/** Its peak usage (page cache included), and whether the kernel killed it for memory. */
+export interface CgroupOutcome {
+  peakBytes: number;
+  oomKilled: boolean;
+}
+
 export interface MemoryLimit {
   /** The command, run in the cgroup. */
   wrap(command: readonly string[]): string[];
-  /** What the cgroup saw of the process: its peak usage (page cache included) and whether the kernel killed it for memory. */
-  outcome(): { peakBytes: number; oomKilled: boolean };
+  /** What the cgroup saw of the process. */
+  outcome(): CgroupOutcome;
   remove(): void;
 }
 
@@ -39,9 +45,9 @@ function layout(): Layout | undefined {
 let made = 0;
 
 /** A new cgroup limited to `bytes`; or why there can be none here. */
-export function memoryLimit(bytes: number): MemoryLimit | { unavailable: string } {
+export function memoryLimit(bytes: number): MemoryLimit | string {
   const found = layout();
-  if (!found) return { unavailable: 'no memory cgroup controller here' };
+  if (!found) return 'no memory cgroup controller here';
   const directory = join(found.root, `fanout-bench-${process.pid}-${++made}`);
   try {
     mkdirSync(directory);
@@ -53,7 +59,7 @@ export function memoryLimit(bytes: number): MemoryLimit | { unavailable: string 
       writeFileSync(path, file === 'memory.swap.max' ? '0' : String(bytes));
     }
   } catch (error) {
-    return { unavailable: `cannot make a memory cgroup (${(error as Error).message}); run the bench as root` };
+    return `cannot make a memory cgroup (${(error as Error).message}); run the bench as root`;
   }
   const procs = join(directory, 'cgroup.procs');
   return {

@@ -10,6 +10,7 @@ import {
   ensureProgressTable,
   ensureRole,
   ensureTable,
+  targetsTableNameOf,
   FUNCTION_DEFAULTS,
   type FunctionSettings,
   type Step,
@@ -161,6 +162,7 @@ export async function destroyFanout(context: AwsContext, deployment: Deployment,
   // the role and the progress table the function has, which deploy may have been told (--exec-role, --progress-table)
   const roleName = configuration?.Role?.split('/').pop() ?? deployment.roleName;
   const progressTableName = progressTableNameOf(deployment, configuration);
+  const tableName = targetsTableNameOf(deployment, configuration);
   const bucket = options.deleteStore ? await failureBucketToDelete(context, deployment.functionName) : undefined;
   for (const mapping of await functionMappings(context, deployment.functionName)) {
     const sourceArn = mapping.EventSourceArn!;
@@ -181,7 +183,7 @@ export async function destroyFanout(context: AwsContext, deployment: Deployment,
   }
   steps.push(await reported(onStep, 'function', deployment.functionName, () => deleteFunction(context, deployment.functionName)));
   if (options.deleteTable) {
-    steps.push(await reported(onStep, 'table', deployment.tableName, () => deleteTable(context, deployment.tableName)));
+    steps.push(await reported(onStep, 'table', tableName, () => deleteTable(context, tableName)));
     steps.push(await reported(onStep, 'progress-table', progressTableName, () => deleteTable(context, progressTableName, 'progress-table')));
   }
   if (bucket) steps.push(await reported(onStep, 'failure-store', bucket, () => deleteBucket(context, bucket)));

@@ -184,13 +184,12 @@ export function fanoutVariables(configuration: FunctionConfiguration | undefined
 }
 
 /**
- * The deployment with the targets table its function reads (its TARGETS_TABLE), unless one was
- * named: a deployment made with `deploy --table NAME` is found without --table again.
+ * The targets table a deployment's function reads: the one named (--table), else the function's
+ * TARGETS_TABLE (so that a deployment made with `deploy --table NAME` is found without it), else
+ * `<function>Targets`.
  */
-export async function withFunctionsTable(context: AwsContext, deployment: Deployment): Promise<Deployment> {
-  if (deployment.tableNamed) return deployment;
-  const { targetsTable } = fanoutVariables(await functionConfiguration(context, deployment.functionName));
-  return targetsTable ? { ...deployment, tableName: targetsTable } : deployment;
+export function targetsTableNameOf(deployment: Deployment, configuration: FunctionConfiguration | undefined): string {
+  return deployment.tableNamed ? deployment.tableName : (fanoutVariables(configuration).targetsTable ?? deployment.tableName);
 }
 
 export interface FunctionSettings {

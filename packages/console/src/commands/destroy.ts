@@ -1,13 +1,21 @@
 import { z } from 'zod';
 import { destroyFanout, failureBucketToDelete } from '../app/deploy.js';
-import { withFunctionsTable } from '../aws/deployment.js';
-import { progressTableOf } from '../aws/progress-table.js';
+import { functionConfiguration, targetsTableNameOf } from '../aws/deployment.js';
+import type { Deployment } from '../aws/names.js';
+import { progressTableNameOf } from '../aws/progress-table.js';
+import type { AwsContext } from '../context.js';
 import { formatTable } from '../output.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentWithRoleOptions, deploymentWithRoleOf } from './deployment-options.js';
 import { parseOptions } from './options.js';
 
 const destroyOptionsSchema = z.object({ deleteTable: z.boolean().default(false), deleteStore: z.boolean().default(false), deleteRole: z.boolean().default(false) });
+
+/** The tables the function uses, as the question names them: one read of its configuration. */
+async function tablesToDelete(context: AwsContext, deployment: Deployment): Promise<string> {
+  const configuration = await functionConfiguration(context, deployment.functionName);
+  return `the table ${targetsTableNameOf(deployment, configuration)} with its targets, the table ${progressTableNameOf(deployment, configuration)}`;
+}
 
 export const destroyCommand: CommandDefinition = {
   name: 'destroy',
@@ -19,13 +27,12 @@ export const destroyCommand: CommandDefinition = {
       .option('--delete-role', 'delete the execution role too, with its policies');
   },
   async run(context, options) {
-    // the tables the function really uses, when none is named
-    const deployment = await withFunctionsTable(context, deploymentWithRoleOf(options));
+    const deployment = deploymentWithRoleOf(options);
     const flags = parseOptions(destroyOptionsSchema, options);
     // a store that holds failures is refused before anything is asked or deleted
     const bucket = flags.deleteStore ? await failureBucketToDelete(context, deployment.functionName) : undefined;
     const also = [
-      flags.deleteTable ? `the table ${deployment.tableName} with its targets, the table ${await progressTableOf(context, deployment)}` : '',
+      flags.deleteTable ? await tablesToDelete(context, deployment) : '',
       bucket ? `the bucket ${bucket}` : '',
       flags.deleteRole ? `the role ${deployment.roleName}` : '',
     ];

@@ -169,8 +169,9 @@ class SqsFailureStore extends MessageFailureStore {
         found.push({ document, remove, replace: async (again) => { await this.put([again]); await remove(); } });
       }
     }
-    const order = ({ document }: StoredFailure) => failureObjectKey(document);
-    return found.sort((a, b) => order(a).localeCompare(order(b)));
+    // in the order a bucket would list them: each key made once, not at every comparison
+    const keys = new Map(found.map((failure) => [failure, failureObjectKey(failure.document)]));
+    return found.sort((a, b) => keys.get(a)!.localeCompare(keys.get(b)!));
   }
 }
 
