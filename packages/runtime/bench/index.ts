@@ -7,7 +7,7 @@
  * requests; the targets and progress tables are in moto. Writes bench/results.json and the
  * README's runtime table; exits 1 when a target is missed. Never an AWS account.
  */
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { count, median, mebibytes, ms, printTable, progress, seconds, since, runBench, type Result } from '@fanout/testbed/bench';
 import { TARGET_OPERATIONS, startFakeAws, startTestbed } from '@fanout/testbed';
@@ -61,6 +61,7 @@ function otherRequests(figures: InvocationFigures): string {
 
 async function main(): Promise<number> {
   const started = performance.now();
+  if (PROFILE_DIRECTORY) mkdirSync(PROFILE_DIRECTORY, { recursive: true });
   progress('building the function and the workers…');
   const [runtime, workers] = await Promise.all([buildRuntime(undefined, { minify: !PROFILE_DIRECTORY }), buildWorkers()]);
   progress(`starting moto, redis-server, memcached and the fake AWS endpoint; ${keepOffMeasuredCore()}…`);

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { FanoutRecord } from '../records/index.js';
+import { isJsonText } from './json-text.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { BatchLimits, CollapseMode, Encoded, Entry, Rejection } from '../targets/types.js';
 
@@ -69,27 +70,13 @@ export interface CollapseEncoding {
 }
 
 /**
- * Whether the bytes are one JSON text. Parsed as Latin-1, which copies the bytes instead of
- * decoding them as UTF-8: the verdict is the same (every byte of a multi-byte character is 0x80 or
- * above, which JSON allows inside a string and nowhere else, in either reading).
- */
-export function isJson(bytes: Buffer): boolean {
-  try {
-    JSON.parse(bytes.toString('latin1'));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
  * The record's own bytes, which must be JSON text for `JSON` mode: how SNS, SQS and IoT collapse
  * records. The text is checked, not rewritten, so that numbers and spacing arrive as they were.
  */
 export const dataAsJson: CollapseEncoding = {
   single: (record) => record.data,
   element: (record) => {
-    if (!isJson(record.data)) throw new Error('its data is not JSON, which collapse JSON needs; use collapse none, concat or concat-b64');
+    if (!isJsonText(record.data)) throw new Error('its data is not JSON, which collapse JSON needs; use collapse none, concat or concat-b64');
     return record.data;
   },
   joinable: (record) => record.data,

@@ -1,0 +1,110 @@
+import { seededRandom } from '@fanout/testbed';
+import { describe, expect, it } from 'vitest';
+import { isJsonText } from '../../src/delivery/json-text.js';
+
+/** The reference: what JSON.parse says of the same bytes, read one byte a character. */
+function parses(bytes: Buffer): boolean {
+  try {
+    JSON.parse(bytes.toString('latin1'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const VALID = [
+  '{}',
+  '[]',
+  ' \t\r\n{ "a" : [ 1 , -0 , 0.5 , -12.5e+3 , 1E-2 , 2e9 ] , "b" : { } , "c" : [ ] }\n',
+  '"text"',
+  '"\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\uD83D\\uDE00"',
+  'true',
+  'false',
+  'null',
+  '0',
+  '-0.0e0',
+  '[[[[[[{"deep":[null]}]]]]]]',
+  '{"a":{"b":{"c":[true,false,null,"x",1]}}}',
+  '"caf\u00c3\u00a9"',
+];
+
+const INVALID = [
+  '',
+  ' ',
+  '{',
+  '}',
+  '[1,]',
+  '[,1]',
+  '{"a":1,}',
+  '{"a" 1}',
+  '{a:1}',
+  "{'a':1}",
+  '{"a":1}}',
+  '[1]]',
+  '[1 2]',
+  '01',
+  '1.',
+  '.5',
+  '-',
+  '+1',
+  '1e',
+  '1e+',
+  '0x10',
+  'NaN',
+  'Infinity',
+  'tru',
+  'nul',
+  'truex',
+  '"unterminated',
+  '"bad \\x escape"',
+  '"\\u12G4"',
+  '"\\u12"',
+  '"tab\there"',
+  '"new\nline"',
+  '{"a":1} {"b":2}',
+  '\u00ef\u00bb\u00bf{}',
+  '[1,2',
+  '{"a":[1,2}',
+];
+
+describe('isJsonText', () => {
+  it.each(VALID)('takes %j, as JSON.parse does', (text) => {
+    const bytes = Buffer.from(text, 'latin1');
+    expect(parses(bytes)).toBe(true);
+    expect(isJsonText(bytes)).toBe(true);
+  });
+
+  it.each(INVALID)('refuses %j, as JSON.parse does', (text) => {
+    const bytes = Buffer.from(text, 'latin1');
+    expect(parses(bytes)).toBe(false);
+    expect(isJsonText(bytes)).toBe(false);
+  });
+
+  it('agrees with JSON.parse on 20,000 mutations of JSON texts', () => {
+    const random = seededRandom(20261201);
+    const alphabet = Buffer.from('{}[]":,.-+0123456789eEtruefalsn \t\n\\/bu"aF\u00e9\u0001', 'latin1');
+    const disagreements: string[] = [];
+    for (let round = 0; round < 20_000; round++) {
+      const bytes = Buffer.from(VALID[Math.floor(random() * VALID.length)]!, 'latin1');
+      const edits = 1 + Math.floor(random() * 3);
+      let mutated = bytes;
+      for (let edit = 0; edit < edits; edit++) {
+        const at = Math.floor(random() * (mutated.length + 1));
+        const byte = alphabet[Math.floor(random() * alphabet.length)]!;
+        const kind = random();
+        if (kind < 0.4) mutated = Buffer.concat([mutated.subarray(0, at), Buffer.of(byte), mutated.subarray(at)]);
+        else if (kind < 0.7) mutated = Buffer.concat([mutated.subarray(0, at), mutated.subarray(at + 1)]);
+        else if (at < mutated.length) mutated = Buffer.concat([mutated.subarray(0, at), Buffer.of(byte), mutated.subarray(at + 1)]);
+      }
+      if (isJsonText(mutated) !== parses(mutated)) disagreements.push(mutated.toString('latin1'));
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('takes nesting deeper than a call stack would allow', () => {
+    const depth = 200_000;
+    const bytes = Buffer.from('['.repeat(depth) + ']'.repeat(depth));
+    expect(isJsonText(bytes)).toBe(true);
+    expect(isJsonText(bytes.subarray(1))).toBe(false);
+  });
+});
