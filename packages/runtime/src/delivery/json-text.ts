@@ -95,6 +95,11 @@ export function isJsonText(bytes: Uint8Array): boolean {
   }
 }
 
+/** Whether bytes are one JSON text that is an object. */
+export function isJsonObjectText(bytes: Uint8Array): boolean {
+  return bytes[skipSpace(bytes, 0)] === OPEN_BRACE && isJsonText(bytes);
+}
+
 function skipSpace(bytes: Uint8Array, at: number): number {
   let byte = bytes[at];
   while (byte === SPACE || byte === LINE_FEED || byte === CARRIAGE_RETURN || byte === TAB) byte = bytes[++at];

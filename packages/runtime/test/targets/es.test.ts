@@ -129,6 +129,30 @@ describe('es target', () => {
     expect(Object.keys(await documents(index)).sort()).toEqual(sequenceNumbers(event).sort());
   });
 
+  it('refuses data that is not a UTF-8 JSON object, and indexes a document written over several lines', async () => {
+    const index = uniqueIndex();
+    const { table, sourceArn } = await kinesisTarget(`${OPENSEARCH_ENDPOINT}#${index}`);
+    const event = kinesisEvent(sourceArn, [
+      { partitionKey: 'k', data: '{"n":1}' },
+      { partitionKey: 'k', data: 'not json' },
+      { partitionKey: 'k', data: '[{"n":2}]' },
+      { partitionKey: 'k', data: Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]) },
+      { partitionKey: 'k', data: '{\n  "n": 5,\r\n  "text": "two\\nlines"\n}\n' },
+    ]);
+    const [first, notJson, array, notUtf8, multiLine] = sequenceNumbers(event);
+    const fanout = testFanout(table);
+
+    expect(await fanout.process(event)).toEqual({ batchItemFailures: [] });
+
+    expect(await documents(index)).toEqual({ [first!]: { n: 1 }, [multiLine!]: { n: 5, text: 'two\nlines' } });
+    const rejections = recordOutcomeLines(fanout, 'rejected');
+    expect(Object.fromEntries(rejections.map((line) => [line.sequenceNumber, line.message]))).toEqual({
+      [notJson!]: 'record rejected: its data is not JSON; OpenSearch takes JSON documents',
+      [array!]: 'record rejected: its data is not a JSON object; OpenSearch takes JSON objects as documents',
+      [notUtf8!]: 'record rejected: its data is not JSON; OpenSearch takes JSON documents',
+    });
+  });
+
   it('takes the legacy destination ENDPOINT#DOCTYPE/INDEX', async () => {
     const index = uniqueIndex();
     const { table, sourceArn } = await kinesisTarget(`${OPENSEARCH_ENDPOINT}#_doc/${index}`);

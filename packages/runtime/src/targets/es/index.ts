@@ -1,5 +1,7 @@
 import type { FanoutRecord } from '../../records/index.js';
+import { isUtf8 } from 'node:buffer';
 import { encodeEach } from '../../delivery/encode.js';
+import { isJsonObjectText, isJsonText } from '../../delivery/json-text.js';
 import { parseHttpUrl, withScheme } from '../destinations.js';
 import type { TargetType } from '../types.js';
 
@@ -16,6 +18,9 @@ export interface EsDestination {
   signingService: 'es' | 'aoss';
 }
 
+const LINE_FEED = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
 const INDEX = /^[a-z0-9][a-z0-9_.+-]{0,254}$/;
 const AWS_DOMAIN_HOST = /\.([a-z0-9-]+)\.(es|aoss)\.amazonaws\.com(?:\.cn)?$/;
 
@@ -25,22 +30,17 @@ export function documentId(record: FanoutRecord): string {
   return record.subSequenceNumber === undefined ? record.sequenceNumber : `${record.sequenceNumber}-${record.subSequenceNumber}`;
 }
 
+const NEWLINE = Buffer.from('\n');
+
 function bulkLines(record: FanoutRecord): Buffer {
   const action = { _id: documentId(record) };
   if (record.action === 'REMOVE') return Buffer.from(`${JSON.stringify({ delete: action })}\n`);
-  const text = record.data.toString('utf8');
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch {
-    throw new Error('its data is not JSON; OpenSearch takes JSON documents');
-  }
-  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-    throw new Error('its data is not a JSON object; OpenSearch takes JSON objects as documents');
-  }
-  // the record's own text when it fits on one line, so that numbers keep every digit
-  const source = /[\r\n]/.test(text) ? JSON.stringify(document) : text;
-  return Buffer.from(`${JSON.stringify({ index: action })}\n${source}\n`);
+  const { data } = record;
+  if (!isUtf8(data) || !isJsonText(data)) throw new Error('its data is not JSON; OpenSearch takes JSON documents');
+  if (!isJsonObjectText(data)) throw new Error('its data is not a JSON object; OpenSearch takes JSON objects as documents');
+  // the record's own bytes when they fit on one line, so that numbers keep every digit
+  const source = data.includes(LINE_FEED) || data.includes(CARRIAGE_RETURN) ? Buffer.from(JSON.stringify(JSON.parse(data.toString('utf8')))) : data;
+  return Buffer.concat([Buffer.from(`${JSON.stringify({ index: action })}\n`), source, NEWLINE]);
 }
 
 export const esTarget: TargetType<EsDestination> = {

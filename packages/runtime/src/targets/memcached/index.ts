@@ -15,9 +15,8 @@ export interface MemcachedDestination {
   servers: string;
 }
 
-function hasSpaceOrControl(key: string): boolean {
-  return [...key].some((character) => /\s/.test(character) || character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
-}
+/** What memcached's text protocol cannot carry in a key: white space and control characters. */
+const NOT_IN_A_KEY = /[\s\p{Cc}]/u;
 
 export const memcachedTarget: TargetType<MemcachedDestination> = {
   name: 'memcached',
@@ -31,7 +30,7 @@ export const memcachedTarget: TargetType<MemcachedDestination> = {
   aws: false,
   encode: (records) =>
     encodeLastWritePerKey(records, (key) => {
-      if (Buffer.byteLength(key) > MEMCACHED_MAX_KEY_BYTES || hasSpaceOrControl(key)) {
+      if (Buffer.byteLength(key) > MEMCACHED_MAX_KEY_BYTES || NOT_IN_A_KEY.test(key)) {
         throw new Error(`its key is not a memcached key (at most ${MEMCACHED_MAX_KEY_BYTES} bytes, no spaces or control characters)`);
       }
     }),
