@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
-import { AwsClients } from './aws/clients.js';
+import { AwsClients, type AwsScope, type OwnEndpoint } from './aws/clients.js';
 import { TargetsLoader } from './config/loader.js';
 import { streamArnOf, type TargetConfig } from './config/schema.js';
 import { deliverToTarget, failedDelivery, outcomeOf, type TargetDelivery } from './delivery/deliver.js';
@@ -347,20 +347,25 @@ export class Fanout {
 
     const type = TARGET_TYPES[target.type];
     const destination: unknown = type.parseDestination(target.destination);
-    const scope = (destinationRegion?: string) => ({
+    const scope = (destinationRegion?: string, ownEndpoint?: OwnEndpoint): AwsScope => ({
       region: target.region ?? destinationRegion ?? this.settings.region,
       role: target.role,
       externalId: target.externalId,
+      endpoint: ownEndpoint && this.clients.endpointFor(ownEndpoint),
     });
     const sender = type.loadSender().then((create) =>
       create({
         destination,
         target,
         log,
-        awsClient: (constructor, destinationRegion) => this.clients.get(constructor, scope(destinationRegion)),
-        awsScope: (destinationRegion) => {
-          const targetScope = scope(destinationRegion);
-          return { region: targetScope.region, credentials: this.clients.credentials(targetScope) };
+        awsClient: (constructor, destinationRegion, ownEndpoint) => this.clients.get(constructor, scope(destinationRegion, ownEndpoint)),
+        awsScope: (destinationRegion, ownEndpoint) => {
+          const targetScope = scope(destinationRegion, ownEndpoint);
+          return {
+            region: targetScope.region,
+            credentials: this.clients.credentials(targetScope),
+            ...(targetScope.endpoint ? { endpoint: targetScope.endpoint } : {}),
+          };
         },
       }),
     );

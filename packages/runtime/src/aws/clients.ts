@@ -40,8 +40,21 @@ export interface AwsClientDefaults {
   logger?: Logger | undefined;
 }
 
+/**
+ * The endpoint a target's row names for its service (an IoT data endpoint, an OpenSearch domain),
+ * and the service's name in the SDK's endpoint variables (`AWS_ENDPOINT_URL_<service>`).
+ */
+export interface OwnEndpoint {
+  url: string;
+  service: string;
+}
+
+const AWS_HOST = /\.amazonaws\.com(?:\.cn)?$/;
+
 export interface AwsScope {
   region: string;
+  /** Where the client sends, instead of where the SDK's configuration says. */
+  endpoint?: string | undefined;
   /** A role to assume (another account, or narrower rights). */
   role?: string | undefined;
   externalId?: string | undefined;
@@ -63,18 +76,32 @@ export class AwsClients {
   ) {}
 
   get<Client>(constructor: AwsClientConstructor<Client>, scope: AwsScope): Client {
-    const key = JSON.stringify([constructor.name, scope.region, scope.role ?? '', scope.externalId ?? '']);
+    const key = JSON.stringify([constructor.name, scope.region, scope.role ?? '', scope.externalId ?? '', scope.endpoint ?? '']);
     let client = this.clients.get(key) as Client | undefined;
     if (!client) {
       const { profile, credentials } = this.defaults;
       client = new constructor({
         region: scope.region,
         ...this.connection(),
+        ...(scope.endpoint ? { endpoint: scope.endpoint } : {}),
         ...(scope.role ? { credentials: this.credentialsFor(scope.role, scope.externalId, scope.region) } : credentials ? { credentials } : profile ? { profile } : {}),
       });
       this.clients.set(key, client);
     }
     return client;
+  }
+
+  /**
+   * Where a target that names its own endpoint sends: an AWS host in its row goes where every
+   * client goes when an endpoint is configured (--endpoint-url in local mode, the SDK's
+   * `AWS_ENDPOINT_URL[_<service>]`), so that a row written for AWS works against an emulator;
+   * any other host (a local OpenSearch) is where the row says.
+   */
+  endpointFor({ url, service }: OwnEndpoint): string {
+    if (!AWS_HOST.test(new URL(url).hostname)) return url;
+    const { env } = process;
+    const configured = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true' ? undefined : (env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL);
+    return this.defaults.endpoint ?? configured ?? url;
   }
 
   /** Credentials for code that signs its own requests (e.g. the OpenSearch client): the role's, else the default chain's. */

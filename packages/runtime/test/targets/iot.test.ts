@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AwsClients } from '../../src/aws/clients.js';
 import { IOT_MAX_PAYLOAD_BYTES, iotTarget } from '../../src/targets/iot/index.js';
 import { kinesisEvent } from '../support/events.js';
 import { OTHER_REGION, createTargetsTable, kinesisSourceArn, putTargets, secondAccountRole, testFanout } from '../support/harness.js';
@@ -124,5 +125,52 @@ describe('iot target', () => {
     expect(publish!.body.toString('utf8')).toBe(records[0]!.data);
     expect(signedWithAssumedRole(publish!)).toBe(true);
     expect(signatureScope(publish!)).toMatchObject({ region: OTHER_REGION, service: 'iotdata' });
+  });
+
+  it('sends a row that names the account\'s own data endpoint to the configured endpoint, as every AWS client is', async () => {
+    const table = await createTargetsTable();
+    const sourceArn = kinesisSourceArn();
+    const topic = uniqueTopic();
+    // what `register iot --destination TOPIC` writes in AWS: the account's data endpoint; the test's AWS_ENDPOINT_URL is moto
+    await putTargets(table, [{ sourceArn, id: 'real-endpoint', type: 'iot', destination: `abc123-ats.iot.us-east-1.amazonaws.com#${topic}`, active: true, collapse: 'none' }]);
+
+    expect(await testFanout(table).process(kinesisEvent(sourceArn, records.slice(0, 1)))).toEqual({ batchItemFailures: [] });
+
+    expect(payloads(topic)).toEqual([records[0]!.data]);
+  });
+});
+
+describe('the endpoint of a sender that names its own', () => {
+  const iotEndpoint = (url: string) => ({ url, service: 'IOT_DATA_PLANE' });
+  const awsHost = 'https://abc123-ats.iot.us-east-1.amazonaws.com';
+
+  /** The endpoint chosen with these SDK variables set (and the test's own put back after). */
+  function chosen(clients: AwsClients, url: string, variables: Record<string, string | undefined>): string {
+    const saved = Object.fromEntries(ENDPOINT_VARIABLES.map((name) => [name, process.env[name]]));
+    try {
+      for (const name of ENDPOINT_VARIABLES) delete process.env[name];
+      Object.assign(process.env, variables);
+      return clients.endpointFor(iotEndpoint(url));
+    } finally {
+      for (const name of ENDPOINT_VARIABLES) delete process.env[name];
+      for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+    }
+  }
+  const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_IOT_DATA_PLANE', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'];
+
+  it('is --endpoint-url first, then AWS_ENDPOINT_URL_<service>, then AWS_ENDPOINT_URL, then the row\'s', () => {
+    const local = new AwsClients('fanout-test', { endpoint: 'http://127.0.0.1:5000' });
+    const plain = new AwsClients('fanout-test');
+    const both = { AWS_ENDPOINT_URL: 'http://all:1', AWS_ENDPOINT_URL_IOT_DATA_PLANE: 'http://iot:2' };
+    expect(chosen(local, awsHost, both)).toBe('http://127.0.0.1:5000');
+    expect(chosen(plain, awsHost, both)).toBe('http://iot:2');
+    expect(chosen(plain, awsHost, { AWS_ENDPOINT_URL: 'http://all:1' })).toBe('http://all:1');
+    expect(chosen(plain, awsHost, {})).toBe(awsHost);
+    expect(chosen(plain, awsHost, { ...both, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })).toBe(awsHost);
+  });
+
+  it('stays the row\'s when the row names a host that is not AWS\'s', () => {
+    const local = new AwsClients('fanout-test', { endpoint: 'http://127.0.0.1:5000' });
+    expect(chosen(local, 'http://127.0.0.1:9200', { AWS_ENDPOINT_URL: 'http://all:1' })).toBe('http://127.0.0.1:9200');
   });
 });

@@ -25,12 +25,15 @@ function itemOutcome(item: BulkItem): EntryOutcome {
   return isTransient(status, error?.type) ? retryable(reason) : rejected(reason);
 }
 
+/** OpenSearch's name in the SDK's endpoint variables (AWS_ENDPOINT_URL_OPENSEARCH). */
+const OPENSEARCH_ENDPOINT_SERVICE = 'OPENSEARCH';
+
 /** One _bulk request per batch, SigV4-signed; the outcome of each entry comes from its item in the response. */
 export const createEsSender: CreateSender<EsDestination> = ({ destination, awsScope }) => {
-  const { region, credentials } = awsScope(destination.region);
+  const { region, credentials, endpoint } = awsScope(destination.region, { url: destination.node, service: OPENSEARCH_ENDPOINT_SERVICE });
   const client = new Client({
     ...AwsSigv4Signer({ region, service: destination.signingService, getCredentials: () => credentials() }),
-    node: destination.node,
+    node: endpoint ?? destination.node,
     requestTimeout: ES_REQUEST_TIMEOUT_MS,
     // the delivery layer retries, with backoff and within the invocation's time
     maxRetries: 0,
