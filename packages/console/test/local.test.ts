@@ -4,11 +4,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { GetFunctionCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig, cacheDirectory, freePort, uniqueName } from '@fanout/testbed';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { describe, expect, it } from 'vitest';
 import { ensureMoto } from '../src/aws/moto.js';
+import { AwsSession } from '../src/aws/session.js';
 import { run } from '../src/cli.js';
 import type { Terminal } from '../src/context.js';
 import { aws, fanoutConsole, testTerminal } from './support/console.js';
@@ -72,6 +75,26 @@ async function hookedFunction(records: readonly string[]) {
 }
 
 const checkpointsFile = () => join(mkdtempSync(join(tmpdir(), 'fanout-local-')), 'checkpoints.json');
+
+/** A session of the console's against another endpoint than the test bed's moto. */
+const sessionAt = (endpointUrl: string, verifySsl = true) =>
+  new AwsSession({ endpointUrl, region: aws.regions[0], credentials: () => Promise.resolve(aws.credentials), verifySsl, debug: false });
+
+/** A moto_server of this test's own, as just installed: its settings are moto's defaults. */
+async function freshMoto(): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn(join(cacheDirectory(), 'venv', 'bin', 'moto_server'), ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await expect.poll(() => fetch(`${endpoint}/moto-api/config`).then((response) => response.ok, () => false), { timeout: 60_000, interval: 200 }).toBe(true);
+  return {
+    endpoint,
+    stop: async () => {
+      child.kill();
+      await exited;
+    },
+  };
+}
 
 describe('fanout-console local', () => {
   it('runs the function\'s code here: records put in a hooked stream reach the target until Ctrl-C, and the checkpoints are kept', async () => {
@@ -183,22 +206,23 @@ describe('--local and moto', () => {
     }
   });
 
-  it('switches moto\'s Lambda off Docker, on a moto it starts and on one already running', async () => {
+  it('switches moto\'s Lambda off Docker, on a moto it starts and on one already running, while it holds no function', async () => {
     const endpoint = `http://127.0.0.1:${await freePort()}`;
     const lambdaConfig = async () => ((await (await fetch(`${endpoint}/moto-api/config`)).json()) as { lambda: unknown }).lambda;
+    const session = sessionAt(endpoint);
     const path = process.env.PATH;
     process.env.PATH = `${join(cacheDirectory(), 'venv', 'bin')}${delimiter}${path}`;
-    const started = await ensureMoto(new URL(endpoint)).finally(() => (process.env.PATH = path));
+    const started = await ensureMoto(new URL(endpoint), { session }).finally(() => (process.env.PATH = path));
     try {
       expect(started).toBeDefined();
       expect(await lambdaConfig()).toEqual({ use_docker: false });
       // moto's default, as on a moto someone else started
       await fetch(`${endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: true } }) });
-      expect(await ensureMoto(new URL(endpoint))).toBeUndefined();
+      expect(await ensureMoto(new URL(endpoint), { session })).toBeUndefined();
       expect(await lambdaConfig()).toEqual({ use_docker: false });
       // and `local` on a moto, which runs the function's code itself, keeps moto from running it too
       await fetch(`${endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: true } }) });
-      const missing = await fanoutConsole(['--endpoint-url', endpoint, 'local', '--function', uniqueName('nothing')]);
+      const missing = await fanoutConsole(['local', '--function', uniqueName('nothing')], { endpoint });
       expect(missing.code).toBe(2);
       expect(await lambdaConfig()).toEqual({ use_docker: false });
     } finally {
@@ -207,14 +231,49 @@ describe('--local and moto', () => {
     await expect(fetch(endpoint)).rejects.toThrow();
   });
 
+  it('keeps a deployment on a fresh moto in README\'s order: deploy, register, hook, then local delivers and the function and its mapping stay', async () => {
+    // a fresh moto, with its default: functions run in Docker
+    const moto = await freshMoto();
+    try {
+      const session = sessionAt(moto.endpoint);
+      const cli = (args: string[], terminal?: Terminal) => fanoutConsole(args, { endpoint: moto.endpoint, ...(terminal ? { terminal } : {}) });
+      const functionName = uniqueName('readme');
+      const streamName = uniqueName('stream');
+      const kinesis = session.client(KinesisClient);
+      await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
+      const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+      const streamArn = StreamDescriptionSummary!.StreamARN!;
+      const { QueueUrl: queueUrl } = await session.client(SQSClient).send(new CreateQueueCommand({ QueueName: uniqueName('queue') }));
+      const scope = ['--function', functionName, '--source-arn', streamArn];
+      expect((await cli(['--yes', 'deploy', '--function', functionName])).code).toBe(0);
+      expect((await cli(['--yes', 'register', 'sqs', ...scope, '--id', 'copy', '--destination', queueUrl!, '--collapse', 'none', '--active'])).code).toBe(0);
+      expect((await cli(['--yes', 'hook', ...scope, '--starting-position', 'TRIM_HORIZON'])).code).toBe(0);
+      await kinesis.send(new PutRecordCommand({ StreamName: streamName, PartitionKey: 'k', Data: Buffer.from('{"order":1}') }));
+
+      const { terminal, pressCtrlC } = terminalWithCtrlC();
+      const running = cli(['local', '--function', functionName, '--checkpoints', checkpointsFile(), '--refresh', '1'], terminal);
+      const bodies: string[] = [];
+      await expect.poll(async () => bodies.push(...(await receiveBodies(queueUrl!, moto.endpoint))) && bodies, { interval: 500 }).toEqual(['{"order":1}']);
+      pressCtrlC();
+      expect((await running).code).toBe(0);
+
+      const lambda = session.client(LambdaClient);
+      expect((await lambda.send(new GetFunctionCommand({ FunctionName: functionName }))).Configuration?.FunctionName).toBe(functionName);
+      const { EventSourceMappings } = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: functionName }));
+      expect(EventSourceMappings?.map((mapping) => mapping.EventSourceArn)).toEqual([streamArn]);
+    } finally {
+      await moto.stop();
+    }
+  });
+
   it('reaches a moto behind a self-signed certificate with --no-verify-ssl only', async () => {
     const proxy = await selfSignedProxy(aws.endpoint);
     try {
       const endpoint = new URL(proxy.endpoint);
-      await expect(ensureMoto(endpoint)).rejects.toThrow(
+      await expect(ensureMoto(endpoint, { session: sessionAt(proxy.endpoint) })).rejects.toThrow(
         new RegExp(`^--no-verify-ssl: the TLS certificate at ${proxy.endpoint} cannot be verified \\(self[- ]signed certificate\\); pass --no-verify-ssl if it is your local AWS$`),
       );
-      expect(await ensureMoto(endpoint, { verifySsl: false })).toBeUndefined();
+      expect(await ensureMoto(endpoint, { session: sessionAt(proxy.endpoint, false), verifySsl: false })).toBeUndefined();
     } finally {
       await proxy.close();
     }

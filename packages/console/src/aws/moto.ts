@@ -3,7 +3,9 @@ import { accessSync, constants } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { delimiter, join } from 'node:path';
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { UsageError } from '../errors.js';
+import type { AwsSession } from './session.js';
 
 /** Where `--local` looks for AWS unless --endpoint-url or AWS_ENDPOINT_URL says: moto_server's own default. */
 export const DEFAULT_LOCAL_ENDPOINT = 'http://127.0.0.1:5000';
@@ -15,6 +17,8 @@ export interface StartedMoto {
 }
 
 export interface MotoOptions {
+  /** The session whose region's functions must stay where they are. */
+  session: AwsSession;
   /** Where the endpoint was named: messages about it name the same. */
   from?: EndpointSource | undefined;
   /** false (--no-verify-ssl): an HTTPS endpoint's certificate is not verified. */
@@ -50,17 +54,20 @@ function motoApi(endpoint: URL, path: string, verifySsl: boolean, body?: unknown
   });
 }
 
+/** What answers at the endpoint: moto (with whether its Lambda runs functions in Docker), something else, or nothing. */
+type Found = { moto: true; lambdaUsesDocker: boolean } | 'other' | 'nothing';
+
 /**
- * What answers at the endpoint: moto, something else, or nothing. moto is told by its own API:
- * GET /moto-api/config gives its settings as JSON (`{"batch": …, "lambda": …}`), cheaply, where
- * /moto-api/data.json would serialise every resource it holds. Anything may answer HTTP on a port
- * (on macOS, AirPlay listens on moto's default 5000).
+ * moto is told by its own API: GET /moto-api/config gives its settings as JSON (`{"batch": …,
+ * "lambda": …}`), cheaply. Anything may answer HTTP on a port (on macOS, AirPlay listens on
+ * moto's default 5000).
  */
-async function probe(endpoint: URL, verifySsl: boolean): Promise<'moto' | 'other' | 'nothing'> {
+async function probe(endpoint: URL, verifySsl: boolean): Promise<Found> {
   try {
     const { status, text } = await motoApi(endpoint, '/moto-api/config', verifySsl);
-    const settings = JSON.parse(text) as unknown;
-    return status >= 200 && status < 300 && typeof settings === 'object' && settings !== null && 'lambda' in settings ? 'moto' : 'other';
+    const settings = JSON.parse(text) as { lambda?: { use_docker?: unknown } } | null;
+    if (status < 200 || status >= 300 || typeof settings !== 'object' || settings === null || !('lambda' in settings)) return 'other';
+    return { moto: true, lambdaUsesDocker: settings.lambda?.use_docker !== false };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (NOTHING_THERE.has(code)) return 'nothing';
@@ -73,17 +80,23 @@ async function probe(endpoint: URL, verifySsl: boolean): Promise<'moto' | 'other
 
 /**
  * moto runs a function in Docker when it can (Lambda's `use_docker`, on by default), and may then
- * invoke it for records of a stream hooked to it: the demo runs the function's code here, so moto
- * must not deliver them a second time. The setting is moto's own, for as long as it runs.
+ * invoke it for records of a stream hooked to it: local mode runs the function's code here, so
+ * moto must not deliver them a second time. But moto keeps the functions of each setting in a
+ * backend of their own, and switching shows the other, empty one: a deployment made before would
+ * vanish (with its mappings). So it is switched only while no function exists in the region.
+ * The setting is moto's own, for as long as it runs.
  */
-async function withoutDocker(endpoint: URL, verifySsl: boolean): Promise<void> {
+async function withoutDocker(endpoint: URL, found: Found, { session, verifySsl = true }: MotoOptions): Promise<void> {
+  if (typeof found !== 'object' || !found.lambdaUsesDocker) return;
+  const { Functions } = await session.client(LambdaClient).send(new ListFunctionsCommand({ MaxItems: 1 }));
+  if (Functions?.length) return;
   const { status } = await motoApi(endpoint, '/moto-api/config', verifySsl, { lambda: { use_docker: false } });
   if (status < 200 || status >= 300) throw new UsageError(`--local: the moto at ${endpoint.origin} refused to run functions without Docker (HTTP ${status}); update moto`);
 }
 
-/** When the endpoint is a moto, keeps it from running the function too: for `local`, which runs it here. */
-export async function keepMotoFromRunningFunctions(endpoint: URL, verifySsl = true): Promise<void> {
-  if ((await probe(endpoint, verifySsl)) === 'moto') await withoutDocker(endpoint, verifySsl);
+/** When the endpoint is a moto, keeps it from running the function too where that loses nothing: for `local`, which runs it here. */
+export async function keepMotoFromRunningFunctions(endpoint: URL, options: MotoOptions): Promise<void> {
+  await withoutDocker(endpoint, await probe(endpoint, options.verifySsl ?? true), options);
 }
 
 function onPath(command: string): string | undefined {
@@ -106,14 +119,15 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * there, else one started now from `moto_server` on the PATH (on a loopback endpoint only),
  * stopped by the caller when done. Something else answering there is refused.
  */
-export async function ensureMoto(endpoint: URL, { from = '--endpoint-url', verifySsl = true }: MotoOptions = {}): Promise<StartedMoto | undefined> {
+export async function ensureMoto(endpoint: URL, options: MotoOptions): Promise<StartedMoto | undefined> {
+  const { from = '--endpoint-url', verifySsl = true } = options;
   const viaEnvironment = from === 'AWS_ENDPOINT_URL';
   const found = await probe(endpoint, verifySsl);
   if (found === 'other') {
     throw new UsageError(`--local: something other than moto answers at ${endpoint.origin}; stop it, or ${viaEnvironment ? 'point AWS_ENDPOINT_URL at a moto' : 'pass --endpoint-url'}`);
   }
-  if (found === 'moto') {
-    await withoutDocker(endpoint, verifySsl);
+  if (typeof found === 'object') {
+    await withoutDocker(endpoint, found, options);
     return undefined;
   }
   if (!LOOPBACK.has(endpoint.hostname)) {
@@ -131,7 +145,8 @@ export async function ensureMoto(endpoint: URL, { from = '--endpoint-url', verif
   const child = spawn(server, ['-H', endpoint.hostname.replace(/^\[|\]$/g, ''), '-p', endpoint.port || '80'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + MOTO_START_TIMEOUT_MS;
-  while ((await probe(endpoint, verifySsl)) !== 'moto') {
+  let started: Found;
+  while (typeof (started = await probe(endpoint, verifySsl)) !== 'object') {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill();
       throw new UsageError(`--local: moto_server did not start at ${endpoint.origin}; is the port taken? ${viaEnvironment ? 'Point AWS_ENDPOINT_URL at another' : 'Pass another with --endpoint-url'}`);
@@ -150,7 +165,7 @@ export async function ensureMoto(endpoint: URL, { from = '--endpoint-url', verif
     killMoto();
     await exited;
   };
-  await withoutDocker(endpoint, verifySsl).catch(async (error: unknown) => {
+  await withoutDocker(endpoint, started, options).catch(async (error: unknown) => {
     await stop();
     throw error;
   });

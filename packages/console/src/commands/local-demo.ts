@@ -46,7 +46,7 @@ export async function runLocalDemo(context: CommandContext): Promise<void> {
   if (!context.canDraw) throw new UsageError('--local: the demo opens the interactive app, which needs a terminal (stdin and stdout); in scripts use --local with a command');
   const endpoint = new URL(context.aws.options.endpointUrl ?? DEFAULT_LOCAL_ENDPOINT);
   const { endpointFrom, verifySsl } = context.aws.options;
-  const moto = await ensureMoto(endpoint, { from: endpointFrom, verifySsl });
+  const moto = await ensureMoto(endpoint, { session: context.aws, from: endpointFrom, verifySsl });
   if (moto) context.io.err(`started moto at ${endpoint.origin}; it stops when you quit`);
   try {
     const deployment = deploymentOf({});

@@ -39,7 +39,7 @@ export const localCommand: CommandDefinition = {
     const checkpointsFile = flags.checkpoints ?? checkpointsFileFor(region, functionName);
     const endpoint = context.aws.endpoint();
     // a moto with Docker would run the function too, and deliver every record a second time
-    if (endpoint) await keepMotoFromRunningFunctions(new URL(endpoint), context.aws.options.verifySsl);
+    if (endpoint) await keepMotoFromRunningFunctions(new URL(endpoint), { session: context.aws, verifySsl: context.aws.options.verifySsl });
     // the runtime's code, bundled in the console; loaded only for this command
     const { startLocalMode } = await import('@fanout/runtime/local');
     const local = await startLocalMode({

@@ -27,13 +27,13 @@ export function testTerminal(overrides: Partial<Terminal> = {}): Terminal {
 const noTerminal = testTerminal();
 
 /**
- * Runs `fanout-console ARGS` in-process against the test bed's moto, as a script would
+ * Runs `fanout-console ARGS` in-process against the test bed's moto (or `endpoint`), as a script would
  * (no terminal), and captures what it prints and its exit code.
  */
-export async function fanoutConsole(args: readonly string[], options: { region?: string; terminal?: Terminal } = {}): Promise<ConsoleRun> {
+export async function fanoutConsole(args: readonly string[], options: { region?: string; terminal?: Terminal; endpoint?: string } = {}): Promise<ConsoleRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await run(['--endpoint-url', aws.endpoint, '--region', options.region ?? aws.regions[0], ...args], {
+  const code = await run(['--endpoint-url', options.endpoint ?? aws.endpoint, '--region', options.region ?? aws.regions[0], ...args], {
     out: (text) => out.push(text),
     err: (text) => err.push(text),
   }, options.terminal ?? noTerminal);
