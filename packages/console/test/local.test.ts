@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { GetFunctionCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -15,10 +15,10 @@ import { AwsSession } from '../src/aws/session.js';
 import { run } from '../src/cli.js';
 import type { Terminal } from '../src/context.js';
 import { aws, fanoutConsole, testTerminal } from './support/console.js';
+import { consoleProcess } from './support/console-process.js';
 import { createQueue, createStream, receiveBodies } from './support/destination-resources.js';
 import { selfSignedProxy } from './support/tls-proxy.js';
 
-const packageDir = resolve(import.meta.dirname, '..');
 
 /** A terminal whose Ctrl-C the test presses. */
 function terminalWithCtrlC(): { terminal: Terminal; pressCtrlC: () => void } {
@@ -33,17 +33,6 @@ async function runCli(args: string[], terminal: Terminal): Promise<{ code: numbe
   const err: string[] = [];
   const code = await run(args, { out: (text) => out.push(text), err: (text) => err.push(text) }, terminal);
   return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-/** The console as a process of its own, with its real stderr (where --debug logs) and this environment. */
-function consoleProcess(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: packageDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { stdout: () => stdout, stderr: () => stderr, exited, child };
 }
 
 /** Waits until the queue has received `count` messages; their bodies, sorted. */

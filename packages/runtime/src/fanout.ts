@@ -1,14 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
 import { AwsClients, type AwsScope, type OwnEndpoint } from './aws/clients.js';
-import { TargetsLoader } from './config/loader.js';
+import { TargetsLoader, type TargetsSource } from './config/loader.js';
 import { streamArnOf, type TargetConfig } from './config/schema.js';
 import { deliverToTarget, failedDelivery, outcomeOf, type TargetDelivery } from './delivery/deliver.js';
 import { realClock, type RetryPolicy } from './delivery/retry.js';
 import type { MetricsOutput } from './config/contracts.js';
 import { writeStdoutLine, type Logger } from './log/logger.js';
 import { InvocationMetrics } from './metrics/metrics.js';
-import { EmbeddedMetricsPublisher, PutMetricDataPublisher, type MetricsPublisher } from './metrics/publishers.js';
+import { EmbeddedMetricsPublisher, NO_METRICS, PutMetricDataPublisher, type MetricsPublisher } from './metrics/publishers.js';
 import { FailureStores } from './progress/failure-stores.js';
 import {
   batchProgressOf,
@@ -36,6 +36,8 @@ import type { Sender } from './targets/types.js';
 
 export interface FanoutSettings {
   tableName: string;
+  /** Where the targets come from instead of the table (a run without one: a file, or flags). */
+  targets?: TargetsSource | undefined;
   /** The progress table (per-target progress and state); without it a retry is sent to every target again. */
   progressTableName?: string | undefined;
   /** The function's failure store (FAILURE_STORE), for targets that name none. */
@@ -95,7 +97,7 @@ function logOutcomes(log: Logger, delivery: TargetDelivery): void {
 
 /** Delivers the records of stream events to the active targets of their sources. */
 export class Fanout {
-  private readonly loader: TargetsLoader;
+  private readonly loader: TargetsSource;
   private readonly metricsPublisher: MetricsPublisher;
   /**
    * Senders keep connections (Redis, memcached, OpenSearch) across invocations: one per target,
@@ -112,11 +114,13 @@ export class Fanout {
   ) {
     const home = { region: settings.region };
     const dynamodb = this.clients.get(DynamoDBClient, home);
-    this.loader = new TargetsLoader(dynamodb, settings.tableName, settings.configTtlMs, settings.log);
-    this.metricsPublisher =
-      settings.metricsOutput === 'emf'
-        ? new EmbeddedMetricsPublisher(settings.metricsNamespace, settings.writeLine ?? writeStdoutLine)
-        : new PutMetricDataPublisher((constructor) => this.clients.get(constructor, home), settings.metricsNamespace);
+    this.loader = settings.targets ?? new TargetsLoader(dynamodb, settings.tableName, settings.configTtlMs, settings.log);
+    const publishers: { readonly [Output in MetricsOutput]: () => MetricsPublisher } = {
+      emf: () => new EmbeddedMetricsPublisher(settings.metricsNamespace, settings.writeLine ?? writeStdoutLine),
+      api: () => new PutMetricDataPublisher((constructor) => this.clients.get(constructor, home), settings.metricsNamespace),
+      none: () => NO_METRICS,
+    };
+    this.metricsPublisher = publishers[settings.metricsOutput]();
     this.progress = settings.progressTableName ? new ProgressTable(dynamodb, settings.progressTableName) : undefined;
     this.states = this.progress ? new TargetStates(this.progress) : undefined;
     this.stores = new FailureStores((constructor, region) => this.clients.get(constructor, { region: region ?? settings.region }), settings.failureStore);
@@ -290,7 +294,7 @@ export class Fanout {
    */
   async redrive(sourceArn: string, targetId: string, options: { max?: number; remainingTimeMs: () => number }): Promise<RedriveReport> {
     const target = (await this.loader.targetsOf(sourceArn)).all.find((row) => row.id === targetId);
-    if (!target) throw new Error(`no valid target ${targetId} of ${sourceArn} in ${this.settings.tableName}`);
+    if (!target) throw new Error(`no valid target ${targetId} of ${sourceArn} in ${this.loader.description}`);
     const storeArn = this.stores.arnFor(target.onFailure);
     if (!storeArn) throw new Error(`target ${targetId} has no failure store (no onFailure, and the function has no FAILURE_STORE)`);
     const store = await this.stores.storeFor(storeArn);

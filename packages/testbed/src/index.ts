@@ -24,6 +24,8 @@ export type {
 export { TARGET_OPERATIONS } from './servers/fault-proxy/apis.js';
 export type { TargetOperation } from './servers/fault-proxy/apis.js';
 export { startFakeAws } from './servers/fake-aws.js';
+export { startKinesalite } from './servers/kinesalite.js';
+export type { Kinesalite } from './servers/kinesalite.js';
 export type { FakeAws, FakeAwsOptions, FakeAwsCounters, FakeApiCounters, KeptEntry } from './servers/fake-aws.js';
 export { startTcpFaultProxy, TCP_FAULT_KINDS } from './servers/tcp-fault-proxy.js';
 export type { TcpFaultProxy, TcpFaultProxyOptions, TcpFaultPlan, TcpFaultKind, TcpFaultCounters } from './servers/tcp-fault-proxy.js';

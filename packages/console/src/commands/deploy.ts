@@ -6,12 +6,7 @@ import { FUNCTION_DEFAULTS } from '../aws/deployment.js';
 import { formatTable } from '../output.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentWithRoleOptions, deploymentWithRoleOf, integerOption } from './deployment-options.js';
-import { parseOptions } from './options.js';
-
-/** `--subnet a --subnet b` and `--subnet a,b` alike. */
-function collectIds(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((id) => id.trim()).filter((id) => id !== '')];
-}
+import { collectRepeated, parseOptions } from './options.js';
 
 const deployOptionsSchema = z
   .object({
@@ -40,8 +35,8 @@ export const deployCommand: CommandDefinition = {
   description: 'create or update the function, its targets and progress tables, its failure store and its execution role (least privilege)',
   configure(command: Command) {
     addDeploymentWithRoleOptions(command)
-      .option('--subnet <ids>', 'run the function in these VPC subnets (repeat, or separate with commas); needs --security-group', collectIds)
-      .option('--security-group <ids>', 'the function\'s VPC security groups (repeat, or separate with commas); needs --subnet', collectIds)
+      .option('--subnet <ids>', 'run the function in these VPC subnets (repeat, or separate with commas); needs --security-group', collectRepeated)
+      .option('--security-group <ids>', 'the function\'s VPC security groups (repeat, or separate with commas); needs --subnet', collectRepeated)
       .option('--memory <MiB>', `the function's memory (on creation: ${FUNCTION_DEFAULTS.memory})`)
       .option('--timeout <seconds>', `the function's timeout (on creation: ${FUNCTION_DEFAULTS.timeout})`)
       .option('--runtime <runtime>', `the function's runtime, one of ${LAMBDA_NODE_RUNTIMES.join(', ')} (on creation: ${FUNCTION_DEFAULTS.runtime})`)

@@ -10,7 +10,12 @@ import { checkpointsFileFor, stateFile } from '../state-files.js';
 /** The region and account moto gives when nothing says otherwise. */
 const LOCAL_REGION = 'us-east-1';
 /** Any keys do for moto; these say where they come from. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'fanout-local', secretAccessKey: 'fanout-local' };
+export const LOCAL_CREDENTIALS = { accessKeyId: 'fanout-local', secretAccessKey: 'fanout-local' };
+
+/** Whether the user named credentials, as the AWS CLI takes them: a profile, or keys for this shell. */
+export function credentialsNamed(profile: string | undefined): boolean {
+  return Boolean(profile || process.env.AWS_PROFILE || process.env.AWS_ACCESS_KEY_ID);
+}
 
 /**
  * The global options under --local: every request to the local endpoint (--endpoint-url, else
@@ -26,7 +31,7 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'fanout-local', secretAccessKey: 'fanou
  */
 export function localGlobals(globals: GlobalOptions & { local?: boolean }): GlobalOptions {
   if (!globals.local) return globals;
-  const namedCredentials = Boolean(globals.profile || process.env.AWS_PROFILE || process.env.AWS_ACCESS_KEY_ID);
+  const namedCredentials = credentialsNamed(globals.profile);
   const environmentEndpoint = globals.endpointUrl ? undefined : process.env.AWS_ENDPOINT_URL;
   return {
     ...globals,

@@ -142,3 +142,8 @@ export function flagOf(field: string): string {
   const name = renamed[field] ?? field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
   return field === 'type' ? '<type>' : `--${name}`;
 }
+
+/** A repeatable flag: `--flag a --flag b` and `--flag a,b` alike. */
+export function collectRepeated(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((part) => part.trim()).filter((part) => part !== '')];
+}

@@ -22,9 +22,10 @@ export const DEFAULT_METRICS_NAMESPACE = 'Custom/FanOut';
 
 /**
  * How the function publishes its metrics: `emf`, log lines in CloudWatch's embedded metric format
- * (the default in Lambda); `api`, PutMetricData (the default elsewhere, as in the local poller).
+ * (the default in Lambda); `api`, PutMetricData (the default elsewhere, as in the local poller);
+ * `none`, not at all (the default of a standalone run, which may have no CloudWatch to send to).
  */
-export const METRICS_OUTPUTS = ['emf', 'api'] as const;
+export const METRICS_OUTPUTS = ['emf', 'api', 'none'] as const;
 export type MetricsOutput = (typeof METRICS_OUTPUTS)[number];
 
 export const METRIC_NAMES = [

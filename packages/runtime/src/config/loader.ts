@@ -12,11 +12,18 @@ export interface SourceTargets {
   invalidRows: number;
 }
 
+/** Where a source's targets come from: the targets table, or a file for a run without one. */
+export interface TargetsSource {
+  /** Where they are, for messages: `the table NAME`, `the file PATH`. */
+  readonly description: string;
+  targetsOf(sourceArn: string): Promise<SourceTargets>;
+}
+
 /**
  * Reads the targets of a source from the table (every page) and keeps them for `ttlMs`.
  * A row that fails validation is skipped with one log line; a table that cannot be read throws.
  */
-export class TargetsLoader {
+export class TargetsLoader implements TargetsSource {
   private readonly documents: DynamoDBDocumentClient;
   private readonly cache = new Map<string, { loadedAt: number; targets: SourceTargets }>();
 
@@ -28,6 +35,10 @@ export class TargetsLoader {
     private readonly now: () => number = Date.now,
   ) {
     this.documents = DynamoDBDocumentClient.from(dynamodb);
+  }
+
+  get description(): string {
+    return `the table ${this.tableName}`;
   }
 
   async targetsOf(sourceArn: string): Promise<SourceTargets> {

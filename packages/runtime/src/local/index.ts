@@ -1,18 +1,23 @@
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AwsClients, type AwsClientDefaults } from '../aws/clients.js';
-import { sourceKind } from '../config/schema.js';
 import { Fanout } from '../fanout.js';
 import { settingsFromEnvironment } from '../settings.js';
 import { Http1KinesisClient } from '../targets/kinesis/client.js';
-import { FileCheckpoints, MemoryCheckpoints } from './checkpoints.js';
-import { dynamodbStreamsReader } from './dynamodb-streams-reader.js';
-import { kinesisReader } from './kinesis-reader.js';
 import { enabledStreamMappings } from './mappings.js';
-import { LocalPoller } from './poller.js';
+import { startPolling, type LocalMode } from './polling.js';
 
 export { FileCheckpoints, MemoryCheckpoints, type Checkpoints } from './checkpoints.js';
 export { LocalPoller, type LocalPollerOptions } from './poller.js';
+export type { LocalMode } from './polling.js';
+export { InvalidTargetsError, TARGETS_FILE_CHECK_MS } from '../config/targets-file.js';
+export {
+  startStandaloneRun,
+  StreamNotFoundError,
+  STANDALONE_DEFAULT_BATCH_SIZE,
+  type StandaloneOptions,
+  type StandaloneStartingPosition,
+  type SourcelessTargetRow,
+} from './standalone.js';
 
 export interface LocalModeOptions {
   functionName: string;
@@ -30,12 +35,6 @@ export interface LocalModeOptions {
   writeLog?: ((line: string) => void) | undefined;
 }
 
-export interface LocalMode {
-  poller: LocalPoller;
-  /** Stops polling and closes the targets' connections. */
-  stop(): Promise<void>;
-}
-
 /**
  * Runs a deployed fanout function's code outside Lambda: its configuration (environment, timeout,
  * role) is read from Lambda, its enabled event source mappings are polled as Lambda polls them, and
@@ -43,8 +42,8 @@ export interface LocalMode {
  */
 export type DeployedFanoutOptions = Pick<LocalModeOptions, 'functionName' | 'region' | 'env' | 'aws' | 'writeLog'>;
 
-/** The deployed function's code here, set up from its configuration in Lambda (its environment, timeout, role). */
-export async function openDeployedFanout({ functionName, region, env = process.env, aws, writeLog }: DeployedFanoutOptions) {
+/** The deployed function's settings, from its configuration in Lambda (its environment, timeout, role). */
+async function deployedFanoutSettings({ functionName, region, env = process.env, aws, writeLog }: DeployedFanoutOptions) {
   const clients = new AwsClients(functionName, aws);
   const lambda = clients.get(LambdaClient, { region });
   const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
@@ -52,31 +51,26 @@ export async function openDeployedFanout({ functionName, region, env = process.e
     { ...env, ...configuration.Environment?.Variables, AWS_LAMBDA_FUNCTION_NAME: functionName, AWS_REGION: region },
     writeLog,
   );
-  return { fanout: new Fanout(settings, clients), settings, clients, lambda, configuration };
+  return { settings, clients, lambda, configuration };
+}
+
+/** The deployed function's code here, set up from its configuration in Lambda. */
+export async function openDeployedFanout(options: DeployedFanoutOptions) {
+  const deployed = await deployedFanoutSettings(options);
+  return { ...deployed, fanout: new Fanout(deployed.settings, deployed.clients) };
 }
 
 export async function startLocalMode({ functionName, region, checkpointsFile, refreshMs, env = process.env, aws, writeLog }: LocalModeOptions): Promise<LocalMode> {
-  const { fanout, settings, clients, lambda, configuration } = await openDeployedFanout({ functionName, region, env, aws, writeLog });
-  const regionOf = (arn: string) => ({ region: arn.split(':')[3]! });
-  const poller = new LocalPoller({
-    process: (event, remainingTimeMs) => fanout.process(event, remainingTimeMs),
+  const { settings, clients, lambda, configuration } = await deployedFanoutSettings({ functionName, region, env, aws, writeLog });
+  return startPolling({
+    settings,
+    clients,
     mappings: () => enabledStreamMappings(lambda, functionName),
-    readerFor: (sourceArn) =>
-      sourceKind(sourceArn) === 'kinesis'
-        ? kinesisReader(clients.get(Http1KinesisClient, regionOf(sourceArn)), sourceArn, configuration.Role ?? '')
-        : dynamodbStreamsReader(clients.get(DynamoDBStreamsClient, regionOf(sourceArn)), sourceArn),
-    checkpoints: checkpointsFile ? await FileCheckpoints.open(checkpointsFile) : new MemoryCheckpoints(),
+    kinesisReaderClient: (sourceArn) => clients.get(Http1KinesisClient, { region: sourceArn.split(':')[3]! }),
+    invokeIdentityArn: configuration.Role ?? '',
+    checkpointsFile,
     // Lambda's default timeout when the configuration has none
     timeoutMs: (configuration.Timeout ?? 3) * 1000,
-    log: settings.log,
-    ...(refreshMs !== undefined ? { refreshMs } : {}),
+    refreshMs,
   });
-  poller.start();
-  return {
-    poller,
-    stop: async () => {
-      await poller.stop();
-      await fanout.close();
-    },
-  };
 }

@@ -42,14 +42,21 @@ export function kinesisEventRecord(record: KinesisRecord, { sourceArn, shardId, 
 /** GetRecords' largest Limit; Lambda's batch size can be as large. */
 const KINESIS_MAX_RECORDS_PER_READ = 10_000;
 
-export function kinesisReader(kinesis: KinesisClient, streamArn: string, invokeIdentityArn: string): StreamReader {
+/**
+ * How requests name the stream: by ARN (any account's stream), or by name, as endpoints that
+ * predate StreamARN (kinesalite) need: a standalone run given `--stream NAME` reads so.
+ */
+export type StreamAddressing = 'arn' | 'name';
+
+export function kinesisReader(kinesis: KinesisClient, streamArn: string, invokeIdentityArn: string, addressing: StreamAddressing = 'arn'): StreamReader {
+  const stream = addressing === 'arn' ? { StreamARN: streamArn } : { StreamName: streamArn.slice(streamArn.indexOf('/') + 1) };
   return {
     async shards() {
       const shards: Shard[] = [];
       let nextToken: string | undefined;
       do {
         // with a token, ListShards refuses the stream's name or ARN
-        const page = await kinesis.send(new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamARN: streamArn }));
+        const page = await kinesis.send(new ListShardsCommand(nextToken ? { NextToken: nextToken } : stream));
         shards.push(...(page.Shards ?? []));
         nextToken = page.NextToken;
       } while (nextToken);
@@ -61,7 +68,7 @@ export function kinesisReader(kinesis: KinesisClient, streamArn: string, invokeI
     async iterator(shardId, position) {
       const { ShardIterator } = await kinesis.send(
         new GetShardIteratorCommand({
-          StreamARN: streamArn,
+          ...stream,
           ShardId: shardId,
           ShardIteratorType: position.type,
           ...(position.type === 'AT_TIMESTAMP' ? { Timestamp: position.timestamp } : {}),
@@ -72,7 +79,7 @@ export function kinesisReader(kinesis: KinesisClient, streamArn: string, invokeI
     },
     async read(shardId, iterator, limit) {
       const { Records = [], NextShardIterator } = await kinesis.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, KINESIS_MAX_RECORDS_PER_READ), StreamARN: streamArn }),
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, KINESIS_MAX_RECORDS_PER_READ), ...(addressing === 'arn' ? stream : {}) }),
       );
       return {
         records: Records.map((record) => kinesisEventRecord(record, { sourceArn: streamArn, shardId, invokeIdentityArn })),

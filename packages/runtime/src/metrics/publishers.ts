@@ -67,3 +67,6 @@ export class EmbeddedMetricsPublisher implements MetricsPublisher {
     };
   }
 }
+
+/** Metrics kept to the invocation: for a run with nowhere to send them. */
+export const NO_METRICS: MetricsPublisher = { publish: () => Promise.resolve() };

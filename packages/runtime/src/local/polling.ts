@@ -1,0 +1,58 @@
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { AwsClients } from '../aws/clients.js';
+import { sourceKind } from '../config/schema.js';
+import { Fanout, type FanoutSettings } from '../fanout.js';
+import type { Http1KinesisClient } from '../targets/kinesis/client.js';
+import { FileCheckpoints, MemoryCheckpoints } from './checkpoints.js';
+import { dynamodbStreamsReader } from './dynamodb-streams-reader.js';
+import { kinesisReader, type StreamAddressing } from './kinesis-reader.js';
+import type { PolledMapping } from './mappings.js';
+import { LocalPoller } from './poller.js';
+
+export interface LocalMode {
+  poller: LocalPoller;
+  /** Stops polling and closes the targets' connections. */
+  stop(): Promise<void>;
+}
+
+export interface PollingOptions {
+  settings: FanoutSettings;
+  clients: AwsClients;
+  mappings(): Promise<PolledMapping[]>;
+  /** The client a Kinesis stream is read with. */
+  kinesisReaderClient(sourceArn: string): Http1KinesisClient;
+  addressingOf?(sourceArn: string): StreamAddressing;
+  /** The role Lambda's event records name (the function's). */
+  invokeIdentityArn: string;
+  /** Where checkpoints are kept across restarts; in memory only when unset. */
+  checkpointsFile?: string | undefined;
+  /** The deadline of each batch: the function's timeout. */
+  timeoutMs: number;
+  refreshMs?: number | undefined;
+}
+
+/** The handler's code path fed by a poller of the mappings' streams, started. */
+export async function startPolling(options: PollingOptions): Promise<LocalMode> {
+  const { settings, clients } = options;
+  const fanout = new Fanout(settings, clients);
+  const poller = new LocalPoller({
+    process: (event, remainingTimeMs) => fanout.process(event, remainingTimeMs),
+    mappings: options.mappings,
+    readerFor: (sourceArn) =>
+      sourceKind(sourceArn) === 'kinesis'
+        ? kinesisReader(options.kinesisReaderClient(sourceArn), sourceArn, options.invokeIdentityArn, options.addressingOf?.(sourceArn))
+        : dynamodbStreamsReader(clients.get(DynamoDBStreamsClient, { region: sourceArn.split(':')[3]! }), sourceArn),
+    checkpoints: options.checkpointsFile ? await FileCheckpoints.open(options.checkpointsFile) : new MemoryCheckpoints(),
+    timeoutMs: options.timeoutMs,
+    log: settings.log,
+    ...(options.refreshMs !== undefined ? { refreshMs: options.refreshMs } : {}),
+  });
+  poller.start();
+  return {
+    poller,
+    stop: async () => {
+      await poller.stop();
+      await fanout.close();
+    },
+  };
+}
