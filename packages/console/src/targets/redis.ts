@@ -1,6 +1,6 @@
-import { CacheClusterNotFoundFault, ElastiCacheClient, ReplicationGroupNotFoundFault, paginateDescribeReplicationGroups, type ReplicationGroup } from '@aws-sdk/client-elasticache';
+import { ElastiCacheClient, ReplicationGroupNotFoundFault, paginateDescribeReplicationGroups, type ReplicationGroup } from '@aws-sdk/client-elasticache';
 import { UsageError } from '../errors.js';
-import { CACHE_ID, cacheCluster, cacheClusters, checkEngine, hostPort, nodeEndpointsOf, replicationGroup } from './elasticache.js';
+import { cacheClusters, cacheIdOf, hostPort, nodeEndpointsOf, replicationGroup, requireCluster } from './elasticache.js';
 import { fromPages, ifExists } from './lookup.js';
 import type { ConsoleTargetType } from './types.js';
 
@@ -27,22 +27,21 @@ export const redisTarget: ConsoleTargetType<false> = {
   title: 'Redis',
   destinationHelp: 'an ElastiCache cluster id, host:port or a redis:// URL',
   async resolve(lookup) {
-    const form = lookup.nameOrStored({ pattern: CACHE_ID, description: 'an ElastiCache replication group or cluster id' });
-    if ('stored' in form) return lookup.destination;
-    const scope = lookup.scope();
-    const elasticache = lookup.aws.client(ElastiCacheClient, scope);
-    const group = await ifExists(replicationGroup(elasticache, form.name), ReplicationGroupNotFoundFault);
+    const named = cacheIdOf(lookup, 'an ElastiCache replication group or cluster id');
+    if (!named) return lookup.destination;
+    const { id, scope, elasticache } = named;
+    const group = await ifExists(replicationGroup(elasticache, id), ReplicationGroupNotFoundFault);
     if (group) return primaryEndpointOf(group);
-    const cluster = await lookup.require(cacheCluster(elasticache, form.name), CacheClusterNotFoundFault, {
-      resource: `ElastiCache replication group or cluster "${form.name}"`,
-      scope,
-      fix: 'create it or pass host:port',
+    const cluster = await requireCluster(lookup, named, {
+      resource: `ElastiCache replication group or cluster "${id}"`,
+      engines: REDIS_ENGINES,
+      type: 'redis',
+      otherEngineFix: 'pass a redis cluster or replication group',
     });
-    checkEngine(cluster, REDIS_ENGINES, 'redis', 'pass a redis cluster or replication group');
     if (!cluster.ReplicationGroupId) return withTls(cluster.TransitEncryptionEnabled, hostPort(nodeEndpointsOf(cluster)[0]!));
     // a member of a group may be a replica, which refuses writes: use the group's primary, wherever failover has put it
     const owner = await lookup.require(replicationGroup(elasticache, cluster.ReplicationGroupId), ReplicationGroupNotFoundFault, {
-      resource: `ElastiCache replication group "${cluster.ReplicationGroupId}" (of cluster "${form.name}")`,
+      resource: `ElastiCache replication group "${cluster.ReplicationGroupId}" (of cluster "${id}")`,
       scope,
       fix: 'pass host:port',
     });
