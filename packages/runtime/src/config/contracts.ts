@@ -18,6 +18,9 @@ export const ENVIRONMENT = {
   logLevel: 'LOG_LEVEL',
 } as const;
 
+/** How long the function keeps a source's targets before it reads them again, unless CONFIG_TTL_SECONDS says: how long a change may take to reach it. */
+export const DEFAULT_CONFIG_TTL_SECONDS = 60;
+
 export const DEFAULT_METRICS_NAMESPACE = 'Custom/FanOut';
 
 /**
