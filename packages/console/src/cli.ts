@@ -8,12 +8,13 @@ import { createContext, processTerminal, type GlobalOptions, type Terminal } fro
 import { EXIT_AWS_ERROR, EXIT_OK, EXIT_USAGE, UsageError, describeAwsError } from './errors.js';
 import { print, type Io } from './output.js';
 import { oneLineParserError } from './parser-errors.js';
+import { TARGET_TITLES } from './targets/destinations.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const DESCRIPTION =
   'Manage a fanout deployment: the function that copies every record of a Kinesis or DynamoDB stream to many targets ' +
-  '(SNS, SQS, OpenSearch, Kinesis, Firehose, IoT, Lambda, Redis, Memcached, HTTP), and the targets it delivers to.';
+  `(${TARGET_TITLES.join(', ')}), and the targets it delivers to.`;
 
 function program(io: Io, terminal: Terminal, setExitCode: (code: number) => void): Command {
   // every command's: its errors in one line too

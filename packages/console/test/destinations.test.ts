@@ -1,7 +1,8 @@
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { awsClientConfig, freePort, motoRequests, uniqueName } from '@fanout/testbed';
 import { describe, expect, it } from 'vitest';
-import { resolveDestination, type DestinationRequest } from '../src/aws/destinations.js';
+import { resolveDestination } from '../src/targets/destinations.js';
+import type { DestinationRequest } from '../src/targets/types.js';
 import { createContext, type CommandContext, type Terminal } from '../src/context.js';
 import { UsageError } from '../src/errors.js';
 import { aws, testTerminal } from './support/console.js';

@@ -3,7 +3,7 @@ import { DescribeDomainCommand, OpenSearchClient } from '@aws-sdk/client-opensea
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig, uniqueName } from '@fanout/testbed';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { PolicyDocument } from '../src/aws/policy.js';
+import type { PolicyDocument } from '../src/app/policy.js';
 import { aws, fanoutConsole, type ConsoleRun } from './support/console.js';
 import {
   createDeliveryStream,

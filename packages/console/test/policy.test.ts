@@ -4,7 +4,7 @@ import { awsClientConfig, uniqueName } from '@fanout/testbed';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureRole, ensureTable } from '../src/aws/deployment.js';
 import { deploymentOf, type Deployment } from '../src/aws/names.js';
-import { fanoutPolicy, syncPolicy, type DomainsByHost, type FunctionScope, type PolicyDocument, type PolicyStatement } from '../src/aws/policy.js';
+import { fanoutPolicy, syncPolicy, type FunctionScope, type PolicyDocument, type PolicyStatement } from '../src/app/policy.js';
 import { TargetsTable } from '../src/aws/targets-table.js';
 import type { AwsContext } from '../src/context.js';
 import { appContext } from './support/app.js';
@@ -28,9 +28,12 @@ function target(row: Omit<TargetRowInput, 'sourceArn' | 'active'>): TargetConfig
   return validation.target;
 }
 
-/** The statements beyond the three every function gets (table, logs, metrics). */
+/** OpenSearch domains by the host of an endpoint that does not name its domain: host -> the domain's ARN, with `/*`. */
+type DomainsByHost = ReadonlyMap<string, string>;
+
+/** The statements beyond the three every function gets (table, logs, metrics); `domains` as syncPolicy's lookup would find them. */
 function grantsFor(targets: TargetConfig[], mappings: Parameters<typeof fanoutPolicy>[0]['mappings'] = [], domains?: DomainsByHost): PolicyStatement[] {
-  return fanoutPolicy({ scope, mappings, targets, ...(domains ? { domains } : {}) }).Statement.slice(3);
+  return fanoutPolicy({ scope, mappings, targets, ...(domains ? { found: { es: domains } } : {}) }).Statement.slice(3);
 }
 
 /** The whole policy of a function with no hooks: what every function gets (the first test), then these statements. */

@@ -1,5 +1,5 @@
 import type { TargetRowInput } from '../src/config/schema.js';
-import { COLLAPSE_MODES, type CollapseMode } from '../src/targets/types.js';
+import { COLLAPSE_MODES, type CollapseMode } from '../src/targets/options.js';
 import type { TargetTypeName } from '../src/targets/registry.js';
 import { BENCH_ACCOUNT, BENCH_REGION, sourceArnOf } from './workload.js';
 

@@ -1,9 +1,8 @@
-import { DEFAULT_METRICS_NAMESPACE, ENVIRONMENT, METRICS_OUTPUTS, targetsTableNameFor, type MetricsOutput } from './config/contracts.js';
+import { DEFAULT_CONFIG_TTL_SECONDS, DEFAULT_METRICS_NAMESPACE, ENVIRONMENT, METRICS_OUTPUTS, targetsTableNameFor, type MetricsOutput } from './config/contracts.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY_POLICY } from './delivery/retry.js';
 import type { FanoutSettings } from './fanout.js';
 import { createLogger, parseLogLevel, writeStdoutLine } from './log/logger.js';
 
-export const DEFAULT_CONFIG_TTL_SECONDS = 60;
 export const DEFAULT_TARGET_CONCURRENCY = 8;
 export const DEFAULT_RESERVE_MS = 1_000;
 
@@ -41,17 +40,17 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env, wr
     failureStore: env[ENVIRONMENT.failureStore] || undefined,
     functionName,
     region,
-    configTtlMs: positiveNumber(env, 'CONFIG_TTL_SECONDS', DEFAULT_CONFIG_TTL_SECONDS) * 1000,
+    configTtlMs: positiveNumber(env, ENVIRONMENT.configTtlSeconds, DEFAULT_CONFIG_TTL_SECONDS) * 1000,
     metricsNamespace: env[ENVIRONMENT.metricsNamespace] || DEFAULT_METRICS_NAMESPACE,
     metricsOutput: metricsOutput(env),
     writeLine: write,
-    targetConcurrency: Math.max(1, positiveNumber(env, 'TARGET_CONCURRENCY', DEFAULT_TARGET_CONCURRENCY)),
+    targetConcurrency: Math.max(1, positiveNumber(env, ENVIRONMENT.targetConcurrency, DEFAULT_TARGET_CONCURRENCY)),
     retry: {
       ...DEFAULT_RETRY_POLICY,
       maxAttempts: Math.max(1, positiveNumber(env, ENVIRONMENT.retryMaxAttempts, DEFAULT_RETRY_POLICY.maxAttempts)),
       requestTimeoutMs: Math.max(1, positiveNumber(env, ENVIRONMENT.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS)),
     },
     reserveMs: DEFAULT_RESERVE_MS,
-    log: createLogger({ level: parseLogLevel(env.LOG_LEVEL), fields: { function: functionName }, write }),
+    log: createLogger({ level: parseLogLevel(env[ENVIRONMENT.logLevel]), fields: { function: functionName }, write }),
   };
 }

@@ -19,7 +19,7 @@ import { deregisterConsumer } from '../aws/consumers.js';
 import { bucketArn, bucketObjectCount, deleteBucket, ensureFailureBucket, existingFailureStore } from '../aws/failure-store.js';
 import { consumerCreatedForMapping, deleteMapping, functionMappings } from '../aws/mappings.js';
 import type { Deployment } from '../aws/names.js';
-import { POLICY_NAME, syncPolicy } from '../aws/policy.js';
+import { POLICY_NAME, syncPolicy } from './policy.js';
 import { progressTableNameOf } from '../aws/progress-table.js';
 import { runtimeZip } from '../aws/runtime-zip.js';
 import type { AwsContext } from '../context.js';

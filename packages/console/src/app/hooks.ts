@@ -14,7 +14,7 @@ import {
   type MappingSettings,
 } from '../aws/mappings.js';
 import type { Deployment } from '../aws/names.js';
-import { POLICY_NAME, syncPolicy, type MappingGrant } from '../aws/policy.js';
+import { POLICY_NAME, syncPolicy, type MappingGrant } from './policy.js';
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ignoreSteps, runStep, type OnStep } from './steps.js';

@@ -1,5 +1,5 @@
 import { CloudWatchClient, paginateGetMetricData, type Dimension, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { DEFAULT_METRICS_NAMESPACE } from '@fanout/runtime/config';
+import { DEFAULT_METRICS_NAMESPACE, metricDimensions, type MetricName } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
 
 const MINUTE_MS = 60_000;
@@ -35,10 +35,9 @@ export async function targetSparklines(
   context: AwsContext,
   { functionName, sourceArn, targetIds, namespace = DEFAULT_METRICS_NAMESPACE, ...window }: TargetSparklinesRequest,
 ): Promise<Record<string, TargetActivity>> {
-  // the dimensions the runtime publishes its per-target counters with (runtime/src/metrics)
-  const query = (id: string, metricName: string, target: string): MetricDataQuery => ({
+  const query = (id: string, metricName: MetricName, target: string): MetricDataQuery => ({
     Id: id,
-    MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: dimensions({ Function: functionName, Source: sourceArn, Target: target }) }, Period: 60, Stat: 'Sum' },
+    MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: dimensions(metricDimensions(functionName, sourceArn, target)) }, Period: 60, Stat: 'Sum' },
   });
   const series = await minuteSeries(
     context,

@@ -1,11 +1,12 @@
 import { validateTargetRow, type TargetConfig, type TargetRowInput } from '@fanout/runtime/config';
-import { resolveDestination, type DestinationRequest } from '../aws/destinations.js';
 import type { Deployment } from '../aws/names.js';
-import { syncPolicy } from '../aws/policy.js';
 import { TargetsTable, type StoredTarget } from '../aws/targets-table.js';
-import { newTargetRow, problemParts, updatedTargetRow, type NewTargetInput, type TargetChanges } from '../commands/target-rows.js';
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
+import { resolveDestination } from '../targets/destinations.js';
+import type { DestinationRequest } from '../targets/types.js';
+import { syncPolicy } from './policy.js';
+import { newTargetRow, problemParts, updatedTargetRow, type NewTargetInput, type TargetChanges } from './target-rows.js';
 
 /** The rows of a source's targets, each with what is wrong with it (nothing, for a valid row). */
 export function listTargets(context: AwsContext, deployment: Deployment, sourceArn: string): Promise<StoredTarget[]> {

@@ -1,7 +1,7 @@
 import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { progressTableNameFor, targetStatePartition, type TargetStateItem } from '@fanout/runtime/config';
+import { PROGRESS_TABLE_KEY, partitionQuery, progressTableNameFor, targetStatePartition, type TargetStateItem } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
 import { fanoutVariables, functionConfiguration } from './deployment.js';
 import type { Deployment } from './names.js';
@@ -38,10 +38,7 @@ async function unlessMissing<Result>(read: () => Promise<Result>): Promise<Resul
 export function readTargetStates(context: AwsContext, tableName: string, sourceArn: string): Promise<Map<string, TargetStateItem> | undefined> {
   return unlessMissing(async () => {
     const states = new Map<string, TargetStateItem>();
-    const pages = paginateQuery(
-      { client: documents(context) },
-      { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': targetStatePartition(sourceArn) } },
-    );
+    const pages = paginateQuery({ client: documents(context) }, { TableName: tableName, ...partitionQuery(PROGRESS_TABLE_KEY, targetStatePartition(sourceArn)) });
     for await (const page of pages) for (const item of page.Items ?? []) states.set(String(item.sk), item as TargetStateItem);
     return states;
   });
@@ -60,15 +57,15 @@ export async function stuckTargetCounts(context: AwsContext, tableName: string):
       { client: documents(context) },
       {
         TableName: tableName,
-        FilterExpression: 'begins_with(pk, :prefix) AND #state = :stuck',
-        ExpressionAttributeNames: { '#state': 'state' },
+        FilterExpression: 'begins_with(#partition, :prefix) AND #state = :stuck',
+        ExpressionAttributeNames: { '#partition': PROGRESS_TABLE_KEY.partition, '#state': 'state' },
         ExpressionAttributeValues: { ':prefix': prefix, ':stuck': 'stuck' },
-        ProjectionExpression: 'pk',
+        ProjectionExpression: '#partition',
       },
     );
     for await (const page of pages) {
-      for (const { pk } of page.Items ?? []) {
-        const sourceArn = String(pk).slice(prefix.length);
+      for (const item of page.Items ?? []) {
+        const sourceArn = String(item[PROGRESS_TABLE_KEY.partition]).slice(prefix.length);
         counts.set(sourceArn, (counts.get(sourceArn) ?? 0) + 1);
       }
     }

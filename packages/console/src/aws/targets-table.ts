@@ -1,8 +1,10 @@
 import { ConditionalCheckFailedException, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { validateTargetRow, type TargetConfig } from '@fanout/runtime/config';
+import { TARGETS_TABLE_KEY, partitionQuery, targetRowKey, validateTargetRow, type TargetConfig } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
+
+const ROW_EXISTS = `attribute_exists(${TARGETS_TABLE_KEY.partition})`;
 
 /** The deployment's targets table does not exist (not deployed yet, or another --table was meant). */
 export class MissingTableError extends UsageError {
@@ -33,10 +35,7 @@ export class TargetsTable {
   async list(sourceArn?: string): Promise<StoredTarget[]> {
     const rows: Record<string, unknown>[] = [];
     const pages = sourceArn
-      ? paginateQuery(
-          { client: this.documents },
-          { TableName: this.tableName, KeyConditionExpression: 'sourceArn = :source', ExpressionAttributeValues: { ':source': sourceArn } },
-        )
+      ? paginateQuery({ client: this.documents }, { TableName: this.tableName, ...partitionQuery(TARGETS_TABLE_KEY, sourceArn) })
       : paginateScan({ client: this.documents }, { TableName: this.tableName });
     await this.tableMustExist(async () => {
       for await (const page of pages) rows.push(...(page.Items ?? []));
@@ -55,19 +54,19 @@ export class TargetsTable {
 
   /** Writes a new row; refuses to overwrite one. */
   async create(target: TargetConfig): Promise<void> {
-    await this.put(target, 'attribute_not_exists(sourceArn)', `--id: target "${target.id}" already exists for ${target.sourceArn}; change it with update`);
+    await this.put(target, `attribute_not_exists(${TARGETS_TABLE_KEY.partition})`, `--id: target "${target.id}" already exists for ${target.sourceArn}; change it with update`);
   }
 
   /** Replaces an existing row. */
   async replace(target: TargetConfig): Promise<void> {
-    await this.put(target, 'attribute_exists(sourceArn)', `--id: no target "${target.id}" for ${target.sourceArn}; see fanout-console list`);
+    await this.put(target, ROW_EXISTS, `--id: no target "${target.id}" for ${target.sourceArn}; see fanout-console list`);
   }
 
   async delete(sourceArn: string, id: string): Promise<void> {
     await this.tableMustExist(async () => {
       try {
         await this.documents.send(
-          new DeleteCommand({ TableName: this.tableName, Key: { sourceArn, id }, ConditionExpression: 'attribute_exists(sourceArn)' }),
+          new DeleteCommand({ TableName: this.tableName, Key: targetRowKey(sourceArn, id), ConditionExpression: ROW_EXISTS }),
         );
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) throw new UsageError(`--id: no target "${id}" for ${sourceArn}; see fanout-console list`);

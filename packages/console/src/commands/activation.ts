@@ -1,7 +1,7 @@
 import { setActive } from '../app/targets.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentOptions, addSourceOptions } from './options.js';
-import { targetId, targetScope } from './target-rows.js';
+import { targetId, targetScope } from './target-flags.js';
 
 function activationCommand(active: boolean): CommandDefinition {
   const verb = active ? 'activate' : 'deactivate';

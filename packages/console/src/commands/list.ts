@@ -8,7 +8,7 @@ import { TargetsTable } from '../aws/targets-table.js';
 import { cut, formatTable } from '../output.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentOptions, addSourceOptions, deploymentOptionsSchema, parseOptions, sourceOptionsSchema } from './options.js';
-import { targetLine } from './target-rows.js';
+import { targetLine } from '../app/target-rows.js';
 
 /** The last error is cut to this in the table (whole in --output json): a table row stays readable. */
 const LAST_ERROR_WIDTH = 60;

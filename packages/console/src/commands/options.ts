@@ -1,7 +1,9 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { COLLAPSE_MODES, MAX_ATTEMPTS_LIMIT, MAX_RECORD_AGE_LIMIT_SECONDS } from '@fanout/runtime/config';
+import { COLLAPSE_MODES, MAX_ATTEMPTS_LIMIT, MAX_RECORD_AGE_LIMIT_SECONDS, TARGET_TYPES, TARGET_TYPE_NAMES, type TargetTypeName } from '@fanout/runtime/config';
 import { z } from 'zod';
+import { flagOf, type TargetCommand } from '../app/target-rows.js';
 import { UsageError } from '../errors.js';
+import { TYPES_WITH_INDEX } from '../targets/destinations.js';
 
 /** `--flag`, `--flag true` or `--flag false`, as the original fanout CLI takes booleans. */
 export function parseBoolean(value: string | undefined): boolean {
@@ -26,8 +28,10 @@ export function addSourceOptions(command: Command): Command {
     .option('--source-arn <arn>', 'the source, by stream ARN');
 }
 
-/** The commands that take a target row's options: register writes a new row, update changes a stored one. */
-export type TargetCommand = 'register' | 'update';
+/** The types an option applies to, as its help begins: "sns, sqs, iot, http". */
+function typesWhere(test: (type: TargetTypeName) => boolean): string {
+  return TARGET_TYPE_NAMES.filter(test).join(', ');
+}
 
 /**
  * The options a target row is made of, for register and update. On update, an empty value of an
@@ -37,16 +41,16 @@ export function addTargetOptions(command: Command, targetCommand: TargetCommand)
   const removable = (help: string) => (targetCommand === 'update' ? `${help}; '' removes it` : help);
   return command
     .option('--destination <destination>', 'where to deliver: a name (looked up), an ARN, a URL or an endpoint, per type')
-    .option('--index <name>', 'es: the index to write to')
+    .option('--index <name>', `${TYPES_WITH_INDEX.join(', ')}: the index to write to`)
     .option('--active [bool]', 'whether the target receives records (register: default false)', parseBoolean)
     .option('--destination-region <region>', removable('the region of the destination, when not the function\'s'))
     .option('--destination-role-arn <arn>', removable('a role to assume to deliver (a destination in another account)'))
     .option('--external-id <id>', removable('the external id the destination role asks for'))
-    .addOption(new Option('--collapse <mode>', 'sns, sqs, iot, http: how records are grouped into messages (default JSON)').choices(COLLAPSE_MODES))
+    .addOption(new Option('--collapse <mode>', `${typesWhere((type) => TARGET_TYPES[type].collapsible)}: how records are grouped into messages (default JSON)`).choices(COLLAPSE_MODES))
     .option('--parallel [bool]', 'send batches concurrently (default true); false keeps record order', parseBoolean)
     .option('--convert-ddb [bool]', 'DynamoDB sources: deliver images as plain JSON (default false)', parseBoolean)
     .option('--deaggregate [bool]', 'Kinesis sources: open KPL aggregated records (default false)', parseBoolean)
-    .option('--authorization-env <variable>', removable('http: the function\'s environment variable holding the Authorization header'))
+    .option('--authorization-env <variable>', removable(`${typesWhere((type) => TARGET_TYPES[type].extraFields?.includes('authorizationEnv') ?? false)}: the function's environment variable holding the Authorization header`))
     .option('--max-attempts <n>', removable(`invocations a record may fail at this target (1 to ${MAX_ATTEMPTS_LIMIT}) before it goes to the failure store; default: no limit, the target holds its shard`))
     .option('--max-record-age <seconds>', removable(`how old a record failing at this target may get (1 to ${MAX_RECORD_AGE_LIMIT_SECONDS} s) before it goes to the failure store; default: no limit`))
     .option('--on-failure <arn>', removable('where this target\'s failures go: an SQS queue, SNS topic or S3 bucket ARN; default: the function\'s failure store'));
@@ -127,20 +131,6 @@ export function parseOptions<Schema extends z.ZodType>(schema: Schema, options: 
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   throw new UsageError(`${flagOf(String(issue.path[0] ?? ''))}: ${issue.message}`);
-}
-
-/** The flag of an option or of a target row's field, for messages. */
-export function flagOf(field: string): string {
-  const renamed: Record<string, string> = {
-    role: 'destination-role-arn',
-    region: 'destination-region',
-    convertDDB: 'convert-ddb',
-    maxRecordAgeSeconds: 'max-record-age',
-    sourceArn: 'source-arn',
-    type: 'type',
-  };
-  const name = renamed[field] ?? field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-  return field === 'type' ? '<type>' : `--${name}`;
 }
 
 /** A repeatable flag: `--flag a --flag b` and `--flag a,b` alike. */

@@ -3,7 +3,7 @@ import { planRedrive, redriveQuestion, redriveSummary, redriveTarget } from '../
 import type { CommandDefinition } from './command.js';
 import { integerOption } from './deployment-options.js';
 import { addDeploymentOptions, addSourceOptions, parseOptions } from './options.js';
-import { targetId, targetScope } from './target-rows.js';
+import { targetId, targetScope } from './target-flags.js';
 
 const redriveOptionsSchema = z.object({ max: integerOption(1, 1_000_000, 'failures') });
 

@@ -1,11 +1,13 @@
+import { TARGET_TYPE_NAMES } from '@fanout/runtime/config';
 import { registerTarget } from '../app/targets.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentOptions, addSourceOptions, addTargetOptions } from './options.js';
-import { targetId, targetInputOf, targetLine, targetScope, targetType } from './target-rows.js';
+import { targetLine } from '../app/target-rows.js';
+import { targetId, targetInputOf, targetScope, targetType } from './target-flags.js';
 
 export const registerCommand: CommandDefinition = {
   name: 'register',
-  description: 'register a target of a source (inactive unless --active); TYPE is sns, sqs, es, kinesis, firehose, iot, lambda, redis, memcached or http',
+  description: `register a target of a source (inactive unless --active); TYPE is ${new Intl.ListFormat('en-GB', { type: 'disjunction' }).format(TARGET_TYPE_NAMES)}`,
   configure(command) {
     command.argument('<type>', 'the target type').requiredOption('--id <id>', 'the target\'s id, unique per source');
     addTargetOptions(addSourceOptions(addDeploymentOptions(command)), 'register');

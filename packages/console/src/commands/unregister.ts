@@ -1,7 +1,7 @@
 import { unregisterTarget } from '../app/targets.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentOptions, addSourceOptions } from './options.js';
-import { targetId, targetScope } from './target-rows.js';
+import { targetId, targetScope } from './target-flags.js';
 
 export const unregisterCommand: CommandDefinition = {
   name: 'unregister',

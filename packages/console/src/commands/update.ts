@@ -1,7 +1,7 @@
 import { updateTarget } from '../app/targets.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentOptions, addSourceOptions, addTargetOptions } from './options.js';
-import { targetChangesOf, targetId, targetScope } from './target-rows.js';
+import { targetChangesOf, targetId, targetScope } from './target-flags.js';
 
 export const updateCommand: CommandDefinition = {
   name: 'update',

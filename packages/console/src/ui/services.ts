@@ -9,8 +9,8 @@ import { discoverSources } from '../app/sources.js';
 import { sourceStates } from '../app/target-state.js';
 import { planRedrive, redriveTarget, type RedrivePlan } from '../app/redrive.js';
 import type { TargetTypeName } from '@fanout/runtime/config';
-import type { DestinationPlace, DestinationRequest } from '../aws/destinations.js';
-import type { NewTargetInput } from '../commands/target-rows.js';
+import type { DestinationPlace, DestinationRequest } from '../app/destination-discovery.js';
+import type { NewTargetInput } from '../app/target-rows.js';
 import { discoverDestinations } from '../app/destination-discovery.js';
 import { checkDestination, listTargets, previewTargetRow, registerTarget, replaceTarget, setActive, unregisterTarget, validateTargetDraft } from '../app/targets.js';
 

@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import { describe, expect, it } from 'vitest';
 import { discoverDestinations } from '../../src/app/destination-discovery.js';
 import { validateTargetDraft } from '../../src/app/targets.js';
-import { resolveDestination } from '../../src/aws/destinations.js';
+import { resolveDestination } from '../../src/targets/destinations.js';
 import { appContext } from '../support/app.js';
 import { aws } from '../support/console.js';
 import {

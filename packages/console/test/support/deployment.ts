@@ -15,7 +15,7 @@ import { awsClientConfig } from '@fanout/testbed';
 import { beforeAll } from 'vitest';
 import { buildRuntime } from '../../../runtime/scripts/build.js';
 import { RUNTIME_ZIP_VARIABLE } from '../../src/aws/runtime-zip.js';
-import type { PolicyDocument } from '../../src/aws/policy.js';
+import type { PolicyDocument } from '../../src/app/policy.js';
 import { aws } from './console.js';
 
 export const lambda = new LambdaClient(awsClientConfig(aws));

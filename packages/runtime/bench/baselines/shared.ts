@@ -8,7 +8,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { PARALLEL_BATCHES_PER_TARGET } from '../../src/delivery/deliver.js';
 import type { StreamEvent } from '../../src/fanout.js';
-import type { CollapseMode } from '../../src/targets/types.js';
+import type { CollapseMode } from '../../src/targets/options.js';
 import type { BenchDestinations } from '../cases.js';
 
 /** What every consumer of the event must do: take each record's bytes out of its base64. */

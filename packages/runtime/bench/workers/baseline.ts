@@ -1,5 +1,5 @@
 import type { TargetTypeName } from '../../src/targets/registry.js';
-import type { CollapseMode } from '../../src/targets/types.js';
+import type { CollapseMode } from '../../src/targets/options.js';
 import { BASELINES } from '../baselines/index.js';
 import type { BenchDestinations } from '../cases.js';
 import { measureWarmInvocation, workerArguments } from './invocation.js';

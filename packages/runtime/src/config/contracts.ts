@@ -18,6 +18,9 @@ export const ENVIRONMENT = {
   logLevel: 'LOG_LEVEL',
 } as const;
 
+/** How long the function keeps a source's targets before it reads them again, unless CONFIG_TTL_SECONDS says: how long a change may take to reach it. */
+export const DEFAULT_CONFIG_TTL_SECONDS = 60;
+
 export const DEFAULT_METRICS_NAMESPACE = 'Custom/FanOut';
 
 /**
@@ -43,6 +46,11 @@ export const METRIC_NAMES = [
   'FailedOver',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** The dimensions the function's counters are published with, by name: per source, and per target of a source. */
+export function metricDimensions(functionName: string, sourceArn: string, targetId?: string): Record<string, string> {
+  return { Function: functionName, Source: sourceArn, ...(targetId === undefined ? {} : { Target: targetId }) };
+}
 
 export function targetsTableNameFor(functionName: string): string {
   return `${functionName}Targets`;
@@ -76,8 +84,21 @@ export function stringKeySchema(keys: { readonly partition: string; readonly sor
   };
 }
 
+/** The Query of one partition of a table, by its keys: the targets of a source, the states of a source's targets. */
+export function partitionQuery(keys: { readonly partition: string }, value: string) {
+  return {
+    KeyConditionExpression: '#partition = :partition',
+    ExpressionAttributeNames: { '#partition': keys.partition },
+    ExpressionAttributeValues: { ':partition': value },
+  };
+}
+
 /** The targets table: one row per target. */
 export const TARGETS_TABLE_KEY = { partition: 'sourceArn', sort: 'id' } as const;
+
+export function targetRowKey(sourceArn: string, id: string) {
+  return { [TARGETS_TABLE_KEY.partition]: sourceArn, [TARGETS_TABLE_KEY.sort]: id };
+}
 
 /**
  * The progress table (`<function>Progress`): per-target progress of a retried batch, and each

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '../log/logger.js';
+import { TARGETS_TABLE_KEY, partitionQuery } from './contracts.js';
 import { validateTargetRow, type TargetConfig } from './schema.js';
 
 export interface SourceTargets {
@@ -53,12 +54,7 @@ export class TargetsLoader implements TargetsSource {
     const targets: SourceTargets = { active: [], all: [], invalidRows: 0 };
     const pages = paginateQuery(
       { client: this.documents },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'sourceArn = :sourceArn',
-        ExpressionAttributeValues: { ':sourceArn': sourceArn },
-        ConsistentRead: true,
-      },
+      { TableName: this.tableName, ...partitionQuery(TARGETS_TABLE_KEY, sourceArn), ConsistentRead: true },
     );
     for await (const page of pages) {
       for (const row of page.Items ?? []) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FAILURE_STORE_ARN, FAILURE_STORE_FORMAT } from './contracts.js';
-import { COLLAPSE_MODES, type CollapseMode, type TargetType } from '../targets/types.js';
+import { COLLAPSE_MODES, type CollapseMode } from '../targets/options.js';
+import type { TargetType } from '../targets/types.js';
 import { TARGET_TYPES, TARGET_TYPE_NAMES, type TargetTypeName } from '../targets/registry.js';
 
 const KINESIS_STREAM_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]+$/;

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { FanoutRecord } from '../records/index.js';
 import type { BatchLimits, Encoded, Entry, Rejection, Sender, TargetType } from '../targets/types.js';
-import type { TargetConfig } from '../config/schema.js';
+import type { TargetOptions } from '../targets/options.js';
 import { packBatches } from './pack.js';
 import { sendWithRetry, type FinalOutcome, type RetryClock, type RetryPolicy } from './retry.js';
 
@@ -82,7 +82,7 @@ async function limitsOf(type: TargetType, sender: Sender, timeLeftMs: number): P
  * concurrently when the target is `parallel`, else in order, stopping at the first batch that fails.
  */
 export async function deliverToTarget(
-  target: TargetConfig,
+  target: TargetOptions,
   type: TargetType,
   sender: Sender,
   records: readonly FanoutRecord[],

@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { FanoutRecord } from '../records/index.js';
 import { isJsonText } from './json-text.js';
-import type { TargetConfig } from '../config/schema.js';
-import type { BatchLimits, CollapseMode, Encoded, Entry, Rejection } from '../targets/types.js';
+import type { CollapseMode, TargetOptions } from '../targets/options.js';
+import type { BatchLimits, Encoded, Entry, Rejection } from '../targets/types.js';
 
 /** One entry per record, with the body the target makes of it. `overhead` adds what else the API counts. */
 export function encodeEach(
@@ -162,7 +162,7 @@ export function requireText(body: Buffer, collapse: CollapseMode): Buffer {
 }
 
 /** The encoder of a message service (SNS, SQS): collapsed per the target's mode into messages the destination takes, text only. */
-export function encodeTextMessages(records: readonly FanoutRecord[], target: TargetConfig, limits: BatchLimits): Encoded {
+export function encodeTextMessages(records: readonly FanoutRecord[], target: TargetOptions, limits: BatchLimits): Encoded {
   const collapse = target.collapse ?? 'JSON';
   return encodeCollapsed(records, collapse, limits.maxEntryBytes, {
     single: (record) => requireText(record.data, collapse),

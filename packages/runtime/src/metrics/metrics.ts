@@ -1,5 +1,5 @@
 import type { MetricDatum, StandardUnit } from '@aws-sdk/client-cloudwatch';
-import type { MetricName } from '../config/contracts.js';
+import { metricDimensions, type MetricName } from '../config/contracts.js';
 
 export { DEFAULT_METRICS_NAMESPACE, type MetricName } from '../config/contracts.js';
 
@@ -42,11 +42,7 @@ export class InvocationMetrics {
       Unit: unit,
       Value: value,
       Timestamp: timestamp,
-      Dimensions: [
-        { Name: 'Function', Value: this.functionName },
-        { Name: 'Source', Value: dimensions.Source },
-        ...(dimensions.Target === undefined ? [] : [{ Name: 'Target', Value: dimensions.Target }]),
-      ],
+      Dimensions: Object.entries(metricDimensions(this.functionName, dimensions.Source, dimensions.Target)).map(([Name, Value]) => ({ Name, Value })),
     }));
   }
 }

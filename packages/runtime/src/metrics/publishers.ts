@@ -1,5 +1,6 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { AwsClientConstructor } from '../aws/clients.js';
+import { metricDimensions } from '../config/contracts.js';
 import type { Logger } from '../log/logger.js';
 import type { InvocationMetrics, MetricValue } from './metrics.js';
 
@@ -55,14 +56,13 @@ export class EmbeddedMetricsPublisher implements MetricsPublisher {
 
   private document(functionName: string, values: readonly MetricValue[], timestamp: number): Record<string, unknown> {
     const { dimensions } = values[0]!;
-    const names = ['Function', 'Source', ...(dimensions.Target === undefined ? [] : ['Target'])];
+    const named = metricDimensions(functionName, dimensions.Source, dimensions.Target);
     return {
       _aws: {
         Timestamp: timestamp,
-        CloudWatchMetrics: [{ Namespace: this.namespace, Dimensions: [names], Metrics: values.map(({ name, unit }) => ({ Name: name, Unit: unit })) }],
+        CloudWatchMetrics: [{ Namespace: this.namespace, Dimensions: [Object.keys(named)], Metrics: values.map(({ name, unit }) => ({ Name: name, Unit: unit })) }],
       },
-      Function: functionName,
-      ...dimensions,
+      ...named,
       ...Object.fromEntries(values.map(({ name, value }) => [name, value])),
     };
   }

@@ -26,6 +26,12 @@ const REGISTRY = {
 
 export type TargetTypeName = keyof typeof REGISTRY;
 
+/**
+ * Each type's module as declared, its `aws` a literal: the console's registry of what it knows of
+ * each type is typed from this, so that an AWS type without an IAM grant there does not compile.
+ */
+export type TargetTypeModules = typeof REGISTRY;
+
 // each type has a destination type of its own; the pipeline hands a type's parsed destination back to it only
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const TARGET_TYPES: { readonly [Name in TargetTypeName]: TargetType<any> } = REGISTRY;

@@ -2,14 +2,7 @@ import type { FanoutRecord } from '../records/index.js';
 import type { Logger } from '../log/logger.js';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsClientConstructor, OwnEndpoint } from '../aws/clients.js';
-import type { TargetConfig } from '../config/schema.js';
-
-
-/** Row fields that only some kinds of target take. */
-export type TypeSpecificField = 'authorizationEnv';
-
-export const COLLAPSE_MODES = ['none', 'JSON', 'concat', 'concat-b64'] as const;
-export type CollapseMode = (typeof COLLAPSE_MODES)[number];
+import type { TargetOptions, TypeSpecificField } from './options.js';
 
 /**
  * What one call of a target's API takes at most (today's AWS figures for AWS APIs): the type's,
@@ -66,7 +59,7 @@ export interface Sender {
 
 export interface SenderContext<Destination> {
   destination: Destination;
-  target: TargetConfig;
+  target: TargetOptions;
   log: Logger;
   /**
    * An AWS SDK client for this target: in its `region` (else `destinationRegion`, else the function's)
@@ -80,7 +73,7 @@ export interface SenderContext<Destination> {
 export type CreateSender<Destination> = (context: SenderContext<Destination>) => Sender;
 
 /** Everything the pipeline knows of a kind of target. Its client code loads only when first used. */
-export interface TargetType<Destination = unknown> {
+export interface TargetType<Destination = unknown, Aws extends boolean = boolean> {
   /** The `type` of its rows (its key in the registry). */
   readonly name: string;
   /** The destination's expected form, shown when a destination does not parse. */
@@ -91,12 +84,12 @@ export interface TargetType<Destination = unknown> {
   readonly limits: BatchLimits;
   /** Whether `collapse` applies (it defaults to JSON where it does). */
   readonly collapsible: boolean;
-  /** Whether this is an AWS API (so `role`, `externalId` and `region` apply). */
-  readonly aws: boolean;
+  /** Whether this is an AWS API (so `role`, `externalId` and `region` apply, and the console grants the function its send). */
+  readonly aws: Aws;
   /** Row fields only this kind of target takes (e.g. http's `authorizationEnv`). */
   readonly extraFields?: readonly TypeSpecificField[];
   /** Records -> entries; an entry made of several records (collapsed) stays within `limits.maxEntryBytes`. */
-  encode(records: readonly FanoutRecord[], target: TargetConfig, limits: BatchLimits): Encoded;
+  encode(records: readonly FanoutRecord[], target: TargetOptions, limits: BatchLimits): Encoded;
   loadSender(): Promise<CreateSender<Destination>>;
 }
 

@@ -71,7 +71,7 @@ describe('deliverToTarget', () => {
   it('encodes, rejects and packs at the limits the sender says its destination has, not the type\'s', async () => {
     const sender = Object.assign(new ScriptedSender(), { limits: async () => ({ maxEntries: 1, maxBatchBytes: 1_000, maxEntryBytes: 30 }) });
     const json = ['{"a":1}', '{"b":2}', '{"c":3}', `{"d":"${'x'.repeat(20)}"}`].map((data, index) => record(index, data));
-    const delivery = await deliverToTarget({ ...target(false), type: 'sqs' }, TARGET_TYPES.sqs, sender, json, options);
+    const delivery = await deliverToTarget(target(false), TARGET_TYPES.sqs, sender, json, options);
     // collapsed into messages of at most 30 bytes, one a call
     expect(sender.calls).toEqual([['{"Records":[{"a":1},{"b":2}]}'], ['{"Records":[{"c":3}]}']]);
     expect(outcomeOf(delivery, json[3]!)).toEqual({ status: 'rejected', reason: '42 bytes collapsed, more than the 30-byte limit' });

@@ -1,4 +1,4 @@
-import type { CollapseMode } from '../../src/targets/types.js';
+import type { CollapseMode } from '../../src/targets/options.js';
 
 /** Records whose data is compact JSON (one with non-ASCII text), for the collapse modes of message targets. */
 export const jsonRecords = [

@@ -3,7 +3,7 @@ import { uniqueName } from '@fanout/testbed';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TargetRowInput } from '../../src/config/schema.js';
 import { TARGET_TYPE_NAMES } from '../../src/targets/registry.js';
-import type { CollapseMode } from '../../src/targets/types.js';
+import type { CollapseMode } from '../../src/targets/options.js';
 import { collapsedMessages, type CollapsedRecord } from '../support/collapse.js';
 import {
   CONFORMANCE_TARGETS,

@@ -218,7 +218,7 @@ describe('es target', () => {
       const clients = new AwsClients('fanout-test');
       const sender = await createEsSender({
         destination: { ...destination, node: `${sink.endpoint}${path}` },
-        target: { sourceArn: kinesisSourceArn(), id: 'aoss', type: 'es', destination: 'unused#orders', active: true, parallel: true, convertDDB: false, deaggregate: false },
+        target: { parallel: true },
         log: createLogger({ level: 'silent' }),
         awsClient: (constructor) => clients.get(constructor, { region: HOME_REGION }),
         awsScope: (region) => ({ region: region ?? HOME_REGION, credentials: clients.credentials({ region: HOME_REGION }) }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COLLAPSE_MODES } from '../../src/targets/types.js';
+import { COLLAPSE_MODES } from '../../src/targets/options.js';
 import { collapsedBodies, jsonRecords } from '../support/collapse.js';
 import { kinesisEvent } from '../support/events.js';
 import {

@@ -3,7 +3,7 @@ import type { TargetActivity } from '../../app/metrics.js';
 import { hookLabel, type DiscoveredSource } from '../../app/sources.js';
 import { statusCells, targetStatus, type SourceStates, type TargetStatus } from '../../app/target-state.js';
 import type { StoredTarget } from '../../aws/targets-table.js';
-import { targetLine, type TargetLine } from '../../commands/target-rows.js';
+import { targetLine, type TargetLine } from '../../app/target-rows.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { columnWidths, fit, type ColumnSpec } from '../text.js';
 import { visibleWindow } from '../window.js';

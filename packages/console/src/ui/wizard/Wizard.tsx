@@ -3,7 +3,7 @@ import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DestinationChoice } from '../../app/destination-discovery.js';
 import type { TargetDraft } from '../../app/targets.js';
-import type { DestinationPlace } from '../../aws/destinations.js';
+import type { DestinationPlace } from '../../app/destination-discovery.js';
 import type { AppServices } from '../services.js';
 import { BY_HAND, DestinationStep, type DestinationPhase } from './DestinationStep.js';
 import { NEW_TARGET_VALUES, PLACE_FIELDS, asksPlace, formFields, stepValue, rowFieldsOf, valuesOf, type WizardValueName, type WizardValues } from './fields.js';

@@ -9,7 +9,7 @@ import {
   type TargetTypeName,
 } from '@fanout/runtime/config';
 import type { DraftProblems } from '../../app/targets.js';
-import type { TargetInput } from '../../commands/target-rows.js';
+import type { TargetInput } from '../../app/target-rows.js';
 
 /** What the wizard asks besides the type, the destination and the id, as typed or toggled so far. */
 export interface WizardValues {

@@ -43,7 +43,7 @@ function bulkLines(record: FanoutRecord): Buffer {
   return Buffer.concat([Buffer.from(`${JSON.stringify({ index: action })}\n`), source, NEWLINE]);
 }
 
-export const esTarget: TargetType<EsDestination> = {
+export const esTarget: TargetType<EsDestination, true> = {
   name: 'es',
   destinationFormat: 'https://ENDPOINT#INDEX (or the legacy ENDPOINT#DOCTYPE/INDEX)',
   parseDestination(raw) {

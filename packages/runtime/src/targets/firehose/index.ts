@@ -15,7 +15,7 @@ export interface FirehoseDestination {
 const DELIVERY_STREAM_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const DELIVERY_STREAM_ARN = new RegExp(`^${ARN_PARTITION}:firehose:${REGION_PART}:${ACCOUNT_PART}:deliverystream/([A-Za-z0-9_.-]{1,64})$`);
 
-export const firehoseTarget: TargetType<FirehoseDestination> = {
+export const firehoseTarget: TargetType<FirehoseDestination, true> = {
   name: 'firehose',
   destinationFormat: 'a delivery stream name or ARN (arn:aws:firehose:REGION:ACCOUNT:deliverystream/NAME)',
   parseDestination(raw) {

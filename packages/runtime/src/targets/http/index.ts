@@ -32,7 +32,7 @@ function documentJson(record: FanoutRecord): Buffer {
   return Buffer.from(JSON.stringify(recordDocument(record)));
 }
 
-export const httpTarget: TargetType<HttpDestination> = {
+export const httpTarget: TargetType<HttpDestination, false> = {
   name: 'http',
   destinationFormat: 'an http:// or https:// URL',
   parseDestination(raw) {

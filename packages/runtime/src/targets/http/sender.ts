@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { delivered, rejected, retryable, type CollapseMode, type CreateSender, type Entry, type EntryOutcome } from '../types.js';
+import type { CollapseMode } from '../options.js';
+import { delivered, rejected, retryable, type CreateSender, type Entry, type EntryOutcome } from '../types.js';
 import type { HttpDestination } from './index.js';
 
 const CONTENT_TYPES: Record<CollapseMode, string> = {

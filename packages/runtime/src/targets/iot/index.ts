@@ -14,7 +14,7 @@ export interface IotDestination {
 
 const AWS_DATA_ENDPOINT = /\.iot\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
-export const iotTarget: TargetType<IotDestination> = {
+export const iotTarget: TargetType<IotDestination, true> = {
   name: 'iot',
   destinationFormat: 'ENDPOINT#TOPIC (the account\'s IoT data endpoint, e.g. abc123-ats.iot.us-east-1.amazonaws.com#my/topic)',
   parseDestination(raw) {

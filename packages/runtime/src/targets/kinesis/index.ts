@@ -43,7 +43,7 @@ export function partitionKeyOf(record: FanoutRecord): string {
     : createHash('sha256').update(record.key).digest('hex');
 }
 
-export const kinesisTarget: TargetType<KinesisDestination> = {
+export const kinesisTarget: TargetType<KinesisDestination, true> = {
   name: 'kinesis',
   destinationFormat: 'a stream name or ARN (arn:aws:kinesis:REGION:ACCOUNT:stream/NAME)',
   parseDestination(raw) {

@@ -15,7 +15,7 @@ const FUNCTION = new RegExp(
   `^(?:${ARN_PARTITION}:lambda:${REGION_PART}:${ACCOUNT_PART}:function:|\\d{12}:function:)?[A-Za-z0-9_-]{1,64}(?::(?:\\$LATEST|[A-Za-z0-9_-]{1,128}))?$`,
 );
 
-export const lambdaTarget: TargetType<LambdaDestination> = {
+export const lambdaTarget: TargetType<LambdaDestination, true> = {
   name: 'lambda',
   destinationFormat: 'a function name or ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS])',
   parseDestination(raw) {

@@ -18,7 +18,7 @@ export interface MemcachedDestination {
 /** What memcached's text protocol cannot carry in a key: white space and control characters. */
 const NOT_IN_A_KEY = /[\s\p{Cc}]/u;
 
-export const memcachedTarget: TargetType<MemcachedDestination> = {
+export const memcachedTarget: TargetType<MemcachedDestination, false> = {
   name: 'memcached',
   destinationFormat: 'host:port[,host:port...]',
   parseDestination(raw) {

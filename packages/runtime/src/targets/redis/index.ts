@@ -12,7 +12,7 @@ export interface RedisDestination {
   url: string;
 }
 
-export const redisTarget: TargetType<RedisDestination> = {
+export const redisTarget: TargetType<RedisDestination, false> = {
   name: 'redis',
   destinationFormat: 'host:port, or a redis:// or rediss:// URL',
   parseDestination(raw) {

@@ -15,7 +15,7 @@ export interface SnsDestination {
 
 const TOPIC_ARN = new RegExp(`^${ARN_PARTITION}:sns:${REGION_PART}:${ACCOUNT_PART}:([A-Za-z0-9_-]{1,256}(\\.fifo)?)$`);
 
-export const snsTarget: TargetType<SnsDestination> = {
+export const snsTarget: TargetType<SnsDestination, true> = {
   name: 'sns',
   destinationFormat: 'a topic ARN (arn:aws:sns:REGION:ACCOUNT:TOPIC)',
   parseDestination(raw) {

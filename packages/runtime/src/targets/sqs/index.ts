@@ -17,7 +17,7 @@ export interface SqsDestination {
 const QUEUE_PATH = /^\/(\d{12})\/([A-Za-z0-9_-]{1,80}(\.fifo)?)$/;
 const AWS_QUEUE_HOST = /^(?:sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|([a-z0-9-]+)\.queue\.amazonaws\.com(?:\.cn)?)$/;
 
-export const sqsTarget: TargetType<SqsDestination> = {
+export const sqsTarget: TargetType<SqsDestination, true> = {
   name: 'sqs',
   destinationFormat: 'a queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/QUEUE)',
   parseDestination(raw) {

@@ -1,46 +1,8 @@
-import { TARGET_TYPE_NAMES, validateTargetRow, type CollapseMode, type TargetConfig, type TargetRowInput, type TargetTypeName } from '@fanout/runtime/config';
-import type { z } from 'zod';
-import { resolveDestination, type DestinationPlace } from '../aws/destinations.js';
-import { deploymentOf, type Deployment } from '../aws/names.js';
-import { resolveSourceArn } from '../aws/sources.js';
-import { TargetsTable } from '../aws/targets-table.js';
-import type { AwsContext, CommandContext } from '../context.js';
+import { validateTargetRow, type CollapseMode, type TargetConfig, type TargetRowInput, type TargetTypeName } from '@fanout/runtime/config';
+import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import {
-  deploymentOptionsSchema,
-  flagOf,
-  idOptionSchema,
-  parseOptions,
-  registerOptionsSchema,
-  sourceOptionsSchema,
-  updateOptionsSchema,
-  type TargetCommand,
-} from './options.js';
-
-/** The deployment, its table and the source a target-row command acts on. */
-export interface TargetScope {
-  deployment: Deployment;
-  table: TargetsTable;
-  sourceArn: string;
-}
-
-export async function targetScope(context: CommandContext, options: Record<string, unknown>): Promise<TargetScope> {
-  const deployment = deploymentOf(parseOptions(deploymentOptionsSchema, options));
-  const sourceArn = await resolveSourceArn(context, parseOptions(sourceOptionsSchema, options));
-  return { deployment, table: new TargetsTable(context, deployment.tableName), sourceArn };
-}
-
-export function targetId(options: Record<string, unknown>): string {
-  return parseOptions(idOptionSchema, options).id;
-}
-
-export function targetType(args: readonly string[]): TargetTypeName {
-  const type = args[0] ?? '';
-  if (!(TARGET_TYPE_NAMES as readonly string[]).includes(type)) {
-    throw new UsageError(`<type>: "${type}" is not a target type; expected one of ${TARGET_TYPE_NAMES.join(', ')}`);
-  }
-  return type as TargetTypeName;
-}
+import { destinationHelp, resolveDestination } from '../targets/destinations.js';
+import type { DestinationPlace } from '../targets/types.js';
 
 /**
  * A target's fields as the user gives them: the row's own fields, except that the destination is
@@ -77,42 +39,6 @@ type RemovableField = (typeof REMOVABLE_FIELDS)[number];
 /** Changes to a stored target: fields to set as in TargetInput, and null for an optional field to remove. */
 export type TargetChanges = Omit<TargetInput, RemovableField> & { [Field in RemovableField]?: TargetInput[Field] | null };
 
-/** The target fields of register's flags. */
-export function targetInputOf(options: Record<string, unknown>): TargetInput {
-  return rowFieldsOf(parseOptions(registerOptionsSchema, options));
-}
-
-/** The target fields of update's flags: a flag left out is undefined (the field is kept), one given as '' null (removed). */
-export function targetChangesOf(options: Record<string, unknown>): TargetChanges {
-  return rowFieldsOf(parseOptions(updateOptionsSchema, options));
-}
-
-type RemovableTextFlag = 'destinationRegion' | 'destinationRoleArn' | 'externalId' | 'authorizationEnv' | 'onFailure';
-type RemovableNumberFlag = 'maxAttempts' | 'maxRecordAge';
-type TargetFlags<Text extends string | null, Count extends number | null> = Omit<z.output<typeof updateOptionsSchema>, RemovableTextFlag | RemovableNumberFlag> &
-  Partial<Record<RemovableTextFlag, Text | undefined>> &
-  Partial<Record<RemovableNumberFlag, Count | undefined>>;
-
-/** Flags as register or update parsed them, named as the row's fields. */
-function rowFieldsOf<Text extends string | null, Count extends number | null>(flags: TargetFlags<Text, Count>) {
-  return {
-    destination: flags.destination,
-    index: flags.index,
-    active: flags.active,
-    role: flags.destinationRoleArn,
-    externalId: flags.externalId,
-    region: flags.destinationRegion,
-    collapse: flags.collapse,
-    parallel: flags.parallel,
-    convertDDB: flags.convertDdb,
-    deaggregate: flags.deaggregate,
-    authorizationEnv: flags.authorizationEnv,
-    maxAttempts: flags.maxAttempts,
-    maxRecordAgeSeconds: flags.maxRecordAge,
-    onFailure: flags.onFailure,
-  };
-}
-
 /** The fields given (not undefined). */
 function givenFields(fields: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
@@ -127,6 +53,23 @@ function storedDestination(context: AwsContext, type: TargetTypeName, typed: { d
 export function problemParts(problem: string): { field: string; message: string } {
   const separator = problem.indexOf(': ');
   return { field: problem.slice(0, separator), message: problem.slice(separator + 2) };
+}
+
+/** The commands that take a target row's options: register writes a new row, update changes a stored one. */
+export type TargetCommand = 'register' | 'update';
+
+/** The flag of an option or of a target row's field, for messages. */
+export function flagOf(field: string): string {
+  const renamed: Record<string, string> = {
+    role: 'destination-role-arn',
+    region: 'destination-region',
+    convertDDB: 'convert-ddb',
+    maxRecordAgeSeconds: 'max-record-age',
+    sourceArn: 'source-arn',
+    type: 'type',
+  };
+  const name = renamed[field] ?? field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  return field === 'type' ? '<type>' : `--${name}`;
 }
 
 /** A row checked by the runtime's own schema; its first problem becomes one line naming the flag. */
@@ -167,22 +110,6 @@ export async function updatedTargetRow(context: AwsContext, stored: TargetConfig
   for (const field of REMOVABLE_FIELDS) if (changes[field] === null) delete row[field];
   if (destination !== undefined) row.destination = await storedDestination(context, stored.type, { destination, index }, row);
   return validRow(row, 'update');
-}
-
-function destinationHelp(type: TargetTypeName): string {
-  const forms: Record<TargetTypeName, string> = {
-    sns: 'a topic name or ARN',
-    sqs: 'a queue name, ARN or URL',
-    es: 'an OpenSearch domain name or https:// endpoint, with --index',
-    kinesis: 'a stream name or ARN',
-    firehose: 'a delivery stream name or ARN',
-    iot: 'a topic (on the account\'s data endpoint) or ENDPOINT#TOPIC',
-    lambda: 'a function name or ARN',
-    redis: 'an ElastiCache cluster id, host:port or a redis:// URL',
-    memcached: 'an ElastiCache cluster id or host:port[,host:port]',
-    http: 'an http:// or https:// URL',
-  };
-  return `pass ${forms[type]}`;
 }
 
 /** A target as a line of a table for people. */
