@@ -4,7 +4,7 @@ import { GetRolePolicyCommand, IAMClient, NoSuchEntityException, PutRolePolicyCo
 import { DescribeDomainsCommand, ListDomainNamesCommand, OpenSearchClient, type DomainStatus } from '@aws-sdk/client-opensearch';
 import { DEFAULT_METRICS_NAMESPACE, parseFailureStore, sourceKind, type SourceKind, type TargetConfig } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { fanoutVariables, functionConfiguration, type Outcome } from './deployment.js';
 import { functionMappings, mappingConsumer, mappingStreamArn } from './mappings.js';
 import type { Deployment } from './names.js';
@@ -275,7 +275,7 @@ async function tableArnOf(context: AwsContext, tableName: string): Promise<strin
     const { Table } = await context.aws.client(DynamoDBClient).send(new DescribeTableCommand({ TableName: tableName }));
     return Table!.TableArn!;
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) throw new UsageError(`--table: no table ${tableName}; run fanout-console deploy first, or pass --table`);
+    if (error instanceof ResourceNotFoundException) throw new NotFoundError(`--table: no table ${tableName}; run fanout-console deploy first, or pass --table`);
     throw error;
   }
 }

@@ -2,10 +2,10 @@ import { ConditionalCheckFailedException, DynamoDBClient, ResourceNotFoundExcept
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { validateTargetRow, type TargetConfig } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
 
 /** The deployment's targets table does not exist (not deployed yet, or another --table was meant). */
-export class MissingTableError extends UsageError {
+export class MissingTableError extends NotFoundError {
   override name = 'MissingTableError';
 }
 
@@ -49,7 +49,7 @@ export class TargetsTable {
 
   async get(sourceArn: string, id: string): Promise<StoredTarget> {
     const found = (await this.list(sourceArn)).find((stored) => stored.row.id === id);
-    if (!found) throw new UsageError(`--id: no target "${id}" for ${sourceArn}; see fanout-console list`);
+    if (!found) throw new NotFoundError(`--id: no target "${id}" for ${sourceArn}; see fanout-console list`);
     return found;
   }
 
@@ -70,7 +70,7 @@ export class TargetsTable {
           new DeleteCommand({ TableName: this.tableName, Key: { sourceArn, id }, ConditionExpression: 'attribute_exists(sourceArn)' }),
         );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new UsageError(`--id: no target "${id}" for ${sourceArn}; see fanout-console list`);
+        if (error instanceof ConditionalCheckFailedException) throw new NotFoundError(`--id: no target "${id}" for ${sourceArn}; see fanout-console list`);
         throw error;
       }
     });

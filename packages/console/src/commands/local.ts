@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { keepMotoFromRunningFunctions } from '../aws/moto.js';
 import { deploymentOf } from '../aws/names.js';
-import { UsageError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
 import { checkpointsFileFor } from '../state-files.js';
 import type { CommandDefinition } from './command.js';
 import { integerOption } from './deployment-options.js';
@@ -51,7 +51,7 @@ export const localCommand: CommandDefinition = {
       // stdout is for the command's result: the runtime's JSON log lines go to stderr
       writeLog: (line) => context.io.err(line),
     }).catch((error: unknown) => {
-      if ((error as Error).name === 'ResourceNotFoundException') throw new UsageError(`--function: no function ${functionName} in ${region}; run fanout-console deploy first, or pass --function`);
+      if ((error as Error).name === 'ResourceNotFoundException') throw new NotFoundError(`--function: no function ${functionName} in ${region}; run fanout-console deploy first, or pass --function`);
       throw error;
     });
     context.io.err(`polling the streams hooked to ${functionName} in ${region} (checkpoints in ${checkpointsFile}); Ctrl-C to stop`);
