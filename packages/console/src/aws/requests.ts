@@ -85,9 +85,10 @@ const SECRET_FIELD = /secret|password|passphrase|(session|access|refresh|id|auth
 
 const MASK = '***';
 
-/** A plain object or array with every secret field masked, at any depth; anything else as it is. */
+/** A plain object or array with every secret field masked, at any depth; an error as its name and message; anything else as it is. */
 function withoutSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
   if (value === null || typeof value !== 'object') return value;
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (prototype !== Object.prototype && prototype !== null) return value;

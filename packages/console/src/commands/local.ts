@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { keepMotoFromRunningFunctions } from '../aws/moto.js';
 import { deploymentOf } from '../aws/names.js';
-import { NotFoundError, UsageError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { checkpointsFileFor } from '../state-files.js';
 import type { CommandDefinition } from './command.js';
 import { integerOption } from './deployment-options.js';
@@ -30,12 +30,7 @@ export const localCommand: CommandDefinition = {
   async run(context, options) {
     const flags = parseOptions(localOptionsSchema, options);
     const { functionName } = deploymentOf(flags);
-    // the SDK says "Region is missing" when neither --region, AWS_REGION nor the profile gives one
-    const region = await context.aws.region().catch((error: unknown) => {
-      if (error instanceof Error && /Region is missing/i.test(error.message)) return '';
-      throw error;
-    });
-    if (!region) throw new UsageError('--region: no region; pass --region or set AWS_REGION');
+    const region = await context.aws.region();
     const checkpointsFile = flags.checkpoints ?? checkpointsFileFor(region, functionName);
     const endpoint = context.aws.endpoint();
     // a moto with Docker would run the function too, and deliver every record a second time
