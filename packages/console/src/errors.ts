@@ -56,9 +56,13 @@ const CONNECTION_FAILURES: Readonly<Record<string, string>> = {
   ENOTFOUND: 'no such host',
   EAI_AGAIN: 'no such host',
   ECONNREFUSED: 'connection refused',
-  ETIMEDOUT: 'no answer',
+  ETIMEDOUT: 'timed out',
   EHOSTUNREACH: 'no route to host',
   ENETUNREACH: 'no network',
+};
+
+/** Connection lost after it was made: a kept-alive socket the server closed, worth the SDK's retry. */
+const CONNECTION_LOSSES: Readonly<Record<string, string>> = {
   ECONNRESET: 'connection reset',
   EPIPE: 'connection reset',
 };
@@ -83,22 +87,34 @@ interface SdkErrorFields {
   $metadata?: { httpStatusCode?: number };
 }
 
-/** Why the connection failed, in a few words, when it did (no answer came). */
-function connectionFailure(error: Error & SdkErrorFields): string | undefined {
+/** Why no answer came: the words for it, and which part of the connection failed. */
+interface ConnectionFailure {
+  reason: string;
+  part: 'network' | 'lost' | 'certificate' | 'tls';
+}
+
+function connectionFailure(error: Error & SdkErrorFields): ConnectionFailure | undefined {
   if (error.$metadata?.httpStatusCode !== undefined) return undefined;
   const code = typeof error.code === 'string' ? error.code : '';
-  if (code in CONNECTION_FAILURES) return CONNECTION_FAILURES[code];
-  if (CERTIFICATE_FAILURE.test(code)) return `certificate: ${error.message}`;
-  if (TLS_FAILURE.test(code)) return `TLS: ${OPENSSL_REASON.exec(error.message)?.[1] ?? code}`;
+  if (code in CONNECTION_FAILURES) return { reason: CONNECTION_FAILURES[code]!, part: 'network' };
+  if (code in CONNECTION_LOSSES) return { reason: CONNECTION_LOSSES[code]!, part: 'lost' };
+  if (CERTIFICATE_FAILURE.test(code)) return { reason: `certificate: ${error.message}`, part: 'certificate' };
+  if (TLS_FAILURE.test(code)) return { reason: `TLS: ${OPENSSL_REASON.exec(error.message)?.[1] ?? code}`, part: 'tls' };
   // the request handler's: no connection (or no answer) within its timeout
-  if (error.name === 'TimeoutError') return 'timed out';
+  if (error.name === 'TimeoutError') return { reason: 'timed out', part: 'network' };
   return undefined;
 }
 
-/** Whether a request's error is that it found nothing to take it: no host, nothing listening, no network, no TLS. */
+/** Whether a request's error is that it reached nothing to take it: no host, nothing listening, no network, a certificate or TLS refused. */
 export function isConnectionFailure(error: unknown): boolean {
-  const reason = error instanceof Error ? connectionFailure(error) : undefined;
-  return reason !== undefined && reason !== 'connection reset';
+  const failure = error instanceof Error ? connectionFailure(error) : undefined;
+  return failure !== undefined && failure.part !== 'lost';
+}
+
+function connectionFix({ part }: ConnectionFailure, place: RequestPlace): string {
+  if (part === 'certificate') return 'trust its certificate (NODE_EXTRA_CA_CERTS=FILE), or pass --no-verify-ssl for a local endpoint';
+  if (!place.endpointFrom) return 'check --region and your network';
+  return `check ${place.endpointFrom}${part === 'tls' ? ' (http:// or https://?)' : ''}`;
 }
 
 /** Whether the endpoint answered, but not as the API does: an HTML page, another service's XML. */
@@ -127,12 +143,7 @@ export function classifyAwsError(error: unknown, place: RequestPlace = {}): unkn
   }
   const failure = connectionFailure(sdkError);
   if (failure !== undefined) {
-    const fix = failure.startsWith('certificate')
-      ? 'trust its certificate (NODE_EXTRA_CA_CERTS=FILE), or pass --no-verify-ssl for a local endpoint'
-      : place.endpointFrom
-        ? `check ${place.endpointFrom}${failure.startsWith('TLS') ? ' (http:// or https://?)' : ''}`
-        : 'check --region and your network';
-    return new AwsError('unreachable', `cannot reach ${hostOf(sdkError, place)} (${failure}): ${fix}`, { cause: error });
+    return new AwsError('unreachable', `cannot reach ${hostOf(sdkError, place)} (${failure.reason}): ${connectionFix(failure, place)}`, { cause: error });
   }
   if (isOtherApiAnswer(sdkError)) {
     const service = place.service ?? 'AWS';
