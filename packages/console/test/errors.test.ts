@@ -66,6 +66,13 @@ describe('errors, each said in one line with its exit code', () => {
       );
     });
 
+    it('nothing listening there, for the runtime\'s clients too (local)', async () => {
+      const port = await freePort();
+      expect(await spawnConsole(['--endpoint-url', `http://127.0.0.1:${port}`, '--region', aws.regions[0], 'local'], environmentWithout(motoCredentials))).toEqual(
+        said(1, `fanout-console: cannot reach 127.0.0.1:${port} (connection refused): check --endpoint-url`),
+      );
+    });
+
     it('nothing listening where AWS_ENDPOINT_URL says', async () => {
       const port = await freePort();
       const env = environmentWithout({ ...motoCredentials, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_REGION: aws.regions[0] });

@@ -1,7 +1,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider, Logger } from '@aws-sdk/types';
-import { AwsError, NO_REGION_MESSAGE } from '../errors.js';
+import { AwsError, NO_REGION_MESSAGE, classifyAwsError } from '../errors.js';
 import { debugLogger, exchangeLogging, instrument, requestHandler, RetriesWhileReachable, type RequestSettings, type SdkClient } from './requests.js';
 
 /** The AWS CLI's global options, as every command takes them. */
@@ -72,6 +72,12 @@ export class AwsSession {
       retryStrategy: new RetriesWhileReachable(maxAttempts),
       ...(this.options.debug ? { logger: debugLogger } : {}),
     };
+  }
+
+  /** An error of a client the session did not make (the runtime's, in local mode) classified as its own clients' are. */
+  classified(error: unknown): unknown {
+    const { endpointFrom, profile } = this.requestSettings();
+    return classifyAwsError(error, { endpointFrom, profile });
   }
 
   private requestSettings(): RequestSettings {

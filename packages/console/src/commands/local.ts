@@ -47,7 +47,7 @@ export const localCommand: CommandDefinition = {
       writeLog: (line) => context.io.err(line),
     }).catch((error: unknown) => {
       if ((error as Error).name === 'ResourceNotFoundException') throw new NotFoundError(`--function: no function ${functionName} in ${region}; run fanout-console deploy first, or pass --function`);
-      throw error;
+      throw context.aws.classified(error);
     });
     context.io.err(`polling the streams hooked to ${functionName} in ${region} (checkpoints in ${checkpointsFile}); Ctrl-C to stop`);
     await context.interrupted();
