@@ -5,7 +5,7 @@ import { localGlobals, runLocalDemo } from './commands/local-demo.js';
 import { uiCommand } from './commands/ui.js';
 import { DEFAULT_LOCAL_ENDPOINT } from './aws/moto.js';
 import { createContext, processTerminal, type GlobalOptions, type Terminal } from './context.js';
-import { EXIT_AWS_ERROR, EXIT_OK, EXIT_USAGE, UsageError, describeAwsError } from './errors.js';
+import { EXIT_OK, EXIT_USAGE, describeError, exitCodeOf } from './errors.js';
 import { print, type Io } from './output.js';
 import { oneLineParserError } from './parser-errors.js';
 import { TARGET_TITLES } from './targets/destinations.js';
@@ -75,11 +75,7 @@ export async function run(argv: readonly string[], io: Io, terminal: Terminal = 
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT_OK : EXIT_USAGE;
     }
-    if (error instanceof UsageError) {
-      io.err(`fanout-console: ${error.message}`);
-      return EXIT_USAGE;
-    }
-    io.err(`fanout-console: ${describeAwsError(error)}`);
-    return EXIT_AWS_ERROR;
+    io.err(`fanout-console: ${describeError(error)}`);
+    return exitCodeOf(error);
   }
 }

@@ -122,7 +122,7 @@ describe('sns destinations', () => {
       (thrown: unknown) => thrown,
     );
     expect(error).not.toBeInstanceOf(UsageError);
-    expect(error).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(error).toMatchObject({ kind: 'unreachable', cause: { code: 'ECONNREFUSED' } });
   });
 });
 

@@ -115,13 +115,13 @@ describe('fanout-console local', () => {
     expect(badRefresh.err).toBe('fanout-console: --refresh: expected a whole number of seconds from 1 to 3600');
   });
 
-  it('refuses to run without a region, naming --region, exit 2', async () => {
+  it('refuses to run without a region, naming --region, exit 1', async () => {
     const none = join(mkdtempSync(join(tmpdir(), 'fanout-local-')), 'none');
     const env = { ...process.env, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_PROFILE: undefined, AWS_CONFIG_FILE: none, AWS_SHARED_CREDENTIALS_FILE: none };
     const local = consoleProcess(['--endpoint-url', aws.endpoint, 'local'], env);
-    expect(await local.exited).toBe(2);
+    expect(await local.exited).toBe(1);
     // (the SDK may warn about the Node version first)
-    expect(local.stderr()).toMatch(/^fanout-console: --region: no region; pass --region or set AWS_REGION$/m);
+    expect(local.stderr()).toMatch(/^fanout-console: no AWS region: pass --region or set AWS_REGION \(or a region in your profile\)$/m);
   });
 
   it('--no-verify-ssl reaches the runtime\'s clients: through a self-signed HTTPS endpoint, refused without it, delivering with it', async () => {

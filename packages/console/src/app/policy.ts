@@ -15,7 +15,7 @@ import { functionMappings, mappingConsumer, mappingStreamArn } from '../aws/mapp
 import type { Deployment } from '../aws/names.js';
 import { TargetsTable } from '../aws/targets-table.js';
 import type { AwsContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { PUBLISH_TO_TOPICS, SEND_TO_QUEUES } from '../targets/grants.js';
 import { CONSOLE_TARGET_TYPES } from '../targets/registry.js';
 import type { Grant, GrantStatement, TargetGrant } from '../targets/types.js';
@@ -220,7 +220,7 @@ async function tableArnOf(context: AwsContext, tableName: string): Promise<strin
     const { Table } = await context.aws.client(DynamoDBClient).send(new DescribeTableCommand({ TableName: tableName }));
     return Table!.TableArn!;
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) throw new UsageError(`--table: no table ${tableName}; run fanout-console deploy first, or pass --table`);
+    if (error instanceof ResourceNotFoundException) throw new NotFoundError(`--table: no table ${tableName}; run fanout-console deploy first, or pass --table`);
     throw error;
   }
 }

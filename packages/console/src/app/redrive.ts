@@ -3,7 +3,7 @@ import { fanoutVariables, functionConfiguration } from '../aws/deployment.js';
 import type { Deployment } from '../aws/names.js';
 import { TargetsTable } from '../aws/targets-table.js';
 import type { AwsContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
 import { sourceStates, targetStatus } from './target-state.js';
 
 /**
@@ -28,7 +28,7 @@ export interface RedrivePlan {
  */
 export async function planRedrive(context: AwsContext, deployment: Deployment, sourceArn: string, id: string): Promise<RedrivePlan> {
   const configuration = await functionConfiguration(context, deployment.functionName);
-  if (!configuration) throw new UsageError(`--function: no function ${deployment.functionName}; run fanout-console deploy first, or pass --function`);
+  if (!configuration) throw new NotFoundError(`--function: no function ${deployment.functionName}; run fanout-console deploy first, or pass --function`);
   const stored = await new TargetsTable(context, deployment.tableName).get(sourceArn, id);
   if (!stored.target) throw new UsageError(`--id: the stored row of target "${id}" is invalid (${stored.problems.join('; ')}); fix it with update first`);
   const storeArn = stored.target.onFailure ?? fanoutVariables(configuration).failureStore;

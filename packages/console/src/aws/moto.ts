@@ -4,7 +4,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { delimiter, join } from 'node:path';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { UsageError } from '../errors.js';
+import { CERTIFICATE_FAILURE, UsageError } from '../errors.js';
 import type { AwsSession } from './session.js';
 
 /** Where `--local` looks for AWS unless --endpoint-url or AWS_ENDPOINT_URL says: moto_server's own default. */
@@ -71,7 +71,7 @@ async function probe(endpoint: URL, verifySsl: boolean): Promise<Found> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (NOTHING_THERE.has(code)) return 'nothing';
-    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
+    if (CERTIFICATE_FAILURE.test(code)) {
       throw new UsageError(`--no-verify-ssl: the TLS certificate at ${endpoint.origin} cannot be verified (${(error as Error).message}); pass --no-verify-ssl if it is your local AWS`);
     }
     return 'other';

@@ -1,9 +1,8 @@
-import { Agent } from 'node:https';
-import { inspect } from 'node:util';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider, Logger } from '@aws-sdk/types';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { AwsError, NO_REGION_MESSAGE, classifyAwsError } from '../errors.js';
+import { debugLogger, exchangeLogging, instrument, requestHandler, RetriesWhileReachable, type RequestSettings, type SdkClient } from './requests.js';
 
 /** The AWS CLI's global options, as every command takes them. */
 export interface AwsOptions {
@@ -47,29 +46,53 @@ export class AwsSession {
 
   constructor(readonly options: AwsOptions) {}
 
-  client<Client>(constructor: ClientConstructor<Client>, scope: ClientScope = {}): Client {
+  client<Client extends SdkClient>(constructor: ClientConstructor<Client>, scope: ClientScope = {}): Client {
     const region = scope.region ?? this.options.region;
     const key = `${constructor.name}|${region ?? ''}|${scope.credentials ? 'assumed' : 'own'}|${scope.forcePathStyle ? 'path' : 'host'}`;
     const cached = scope.credentials ? undefined : (this.clients.get(key) as Client | undefined);
     if (cached) return cached;
     const credentials = scope.credentials ?? this.options.credentials;
-    const client = new constructor({
+    const client: Client = new constructor({
       ...(region ? { region } : {}),
       ...(this.options.profile && !credentials ? { profile: this.options.profile } : {}),
       ...(credentials ? { credentials } : {}),
       ...(this.options.endpointUrl ? { endpoint: this.options.endpointUrl } : {}),
       ...(scope.forcePathStyle ? { forcePathStyle: true } : {}),
-      // HTTP/1.1 for every client (the SDK's Kinesis client would use HTTP/2, which some endpoints refuse)
-      requestHandler: new NodeHttpHandler(this.options.verifySsl ? {} : { httpsAgent: new Agent({ rejectUnauthorized: false }) }),
-      ...(this.options.debug ? { logger: debugLogger } : {}),
+      ...this.connection(() => client.config.maxAttempts()),
     });
+    instrument(client, this.requestSettings());
     if (!scope.credentials) this.clients.set(key, client);
     return client;
   }
 
+  /** How every client connects: the request handler, retries (of as many attempts as the client's own setting), --debug's logger. */
+  private connection(maxAttempts: () => Promise<number>) {
+    return {
+      requestHandler: requestHandler(this.options.verifySsl),
+      retryStrategy: new RetriesWhileReachable(maxAttempts),
+      ...(this.options.debug ? { logger: debugLogger } : {}),
+    };
+  }
+
+  /** An error of a client the session did not make (the runtime's, in local mode) classified as its own clients' are. */
+  classified(error: unknown): unknown {
+    const { endpointFrom, profile } = this.requestSettings();
+    return classifyAwsError(error, { endpointFrom, profile });
+  }
+
+  private requestSettings(): RequestSettings {
+    const { verifySsl, debug, endpointUrl, endpointFrom, profile } = this.options;
+    const named = endpointUrl ? (endpointFrom ?? '--endpoint-url') : process.env.AWS_ENDPOINT_URL ? 'AWS_ENDPOINT_URL' : undefined;
+    return { verifySsl, debug, endpointFrom: named, profile: profile ?? process.env.AWS_PROFILE };
+  }
+
   /** The region commands act in: --region, else the SDK's configured one. */
   async region(): Promise<string> {
-    return this.client(STSClient).config.region();
+    return this.client(STSClient)
+      .config.region()
+      .catch((cause: unknown) => {
+        throw new AwsError('no-region', NO_REGION_MESSAGE, { cause });
+      });
   }
 
   /** Where requests go when not to AWS itself: --endpoint-url, else AWS_ENDPOINT_URL (which the SDK honours too). */
@@ -99,49 +122,9 @@ export class AwsSession {
       clientConfig: {
         ...(this.options.region ? { region: this.options.region } : {}),
         ...(this.options.endpointUrl ? { endpoint: this.options.endpointUrl } : {}),
+        requestHandler: requestHandler(this.options.verifySsl),
       },
+      ...(this.options.debug ? { clientPlugins: [exchangeLogging] } : {}),
     });
   }
 }
-
-/** Names of fields that hold a credential: SecretAccessKey, SessionToken, accessToken, Password, X-Amz-Signature, … (not NextToken). */
-const SECRET_FIELD = /secret|password|passphrase|(session|access|refresh|id|auth|security|identity)-?token|signature|samlassertion|^authorization$/i;
-
-const MASK = '***';
-
-/** A plain object or array with every secret field masked, at any depth; anything else as it is. */
-function withoutSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutSecrets);
-  if (value === null || typeof value !== 'object') return value;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  if (prototype !== Object.prototype && prototype !== null) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([field, inner]) => [field, SECRET_FIELD.test(field) && inner !== undefined ? MASK : withoutSecrets(inner)]),
-  );
-}
-
-/** Text with the secrets it may carry masked: the signature and token of a signed URL or an Authorization header, a URL's password. */
-function withoutSecretText(text: string): string {
-  return text
-    .replace(/(X-Amz-(?:Signature|Security-Token)=)[^&\s'"]+/gi, `$1${MASK}`)
-    .replace(/(Signature=)[0-9a-f]+/gi, `$1${MASK}`)
-    .replace(/\/\/[^/@\s'"]*@/g, `//${MASK}@`);
-}
-
-/** What the SDK logs, as a line or lines for people: whole responses, on lines as long as a terminal's. */
-function logged(value: unknown): string {
-  return withoutSecretText(typeof value === 'string' ? value : inspect(withoutSecrets(value), { depth: 10, breakLength: 120 }));
-}
-
-const logAt =
-  (level: string) =>
-  (...content: unknown[]): void =>
-    console.error(`[${level}]`, ...content.map(logged));
-
-/**
- * --debug: the SDK's logger, to stderr. The SDK logs each command's input and output (the request
- * and the response) with the fields its models mark sensitive masked, but not all of them are (STS's
- * SessionToken is not); so every field named as a secret is masked here too, and so is a signature
- * or a token in a signed URL and the password of a URL (a destination may carry one).
- */
-const debugLogger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') };

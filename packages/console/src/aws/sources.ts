@@ -2,7 +2,7 @@ import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException as Tabl
 import { DescribeStreamSummaryCommand, KinesisClient, ResourceNotFoundException as StreamNotFoundException, paginateListStreams } from '@aws-sdk/client-kinesis';
 import { sourceKind, type SourceKind } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
 import type { AwsSession, ClientScope } from './session.js';
 
 export interface SourceFlags {
@@ -23,7 +23,7 @@ async function kinesisStreamArn(context: AwsContext, name: string): Promise<stri
     const { StreamDescriptionSummary } = await context.aws.client(KinesisClient).send(new DescribeStreamSummaryCommand({ StreamName: name }));
     return StreamDescriptionSummary!.StreamARN!;
   } catch (error) {
-    if (error instanceof StreamNotFoundException) throw new UsageError(`--source: no Kinesis stream "${name}" in ${await context.aws.region()}`);
+    if (error instanceof StreamNotFoundException) throw new NotFoundError(`--source: no Kinesis stream "${name}" in ${await context.aws.region()}`);
     throw error;
   }
 }
@@ -41,7 +41,7 @@ async function dynamodbStreamArn(context: AwsContext, name: string): Promise<str
     if (!streamArn) throw new UsageError(`--source: table "${name}" has no stream; enable DynamoDB Streams on it (e.g. with NEW_AND_OLD_IMAGES) first`);
     return streamArn;
   } catch (error) {
-    if (error instanceof TableNotFoundException) throw new UsageError(`--source: no DynamoDB table "${name}" in ${await context.aws.region()}`);
+    if (error instanceof TableNotFoundException) throw new NotFoundError(`--source: no DynamoDB table "${name}" in ${await context.aws.region()}`);
     throw error;
   }
 }

@@ -2,12 +2,12 @@ import { ConditionalCheckFailedException, DynamoDBClient, ResourceNotFoundExcept
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { TARGETS_TABLE_KEY, partitionQuery, targetRowKey, validateTargetRow, type TargetConfig } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
 
 const ROW_EXISTS = `attribute_exists(${TARGETS_TABLE_KEY.partition})`;
 
 /** The deployment's targets table does not exist (not deployed yet, or another --table was meant). */
-export class MissingTableError extends UsageError {
+export class MissingTableError extends NotFoundError {
   override name = 'MissingTableError';
 }
 
@@ -48,7 +48,7 @@ export class TargetsTable {
 
   async get(sourceArn: string, id: string): Promise<StoredTarget> {
     const found = (await this.list(sourceArn)).find((stored) => stored.row.id === id);
-    if (!found) throw new UsageError(`--id: no target "${id}" for ${sourceArn}; see fanout-console list`);
+    if (!found) throw new NotFoundError(`--id: no target "${id}" for ${sourceArn}; see fanout-console list`);
     return found;
   }
 
@@ -69,7 +69,7 @@ export class TargetsTable {
           new DeleteCommand({ TableName: this.tableName, Key: targetRowKey(sourceArn, id), ConditionExpression: ROW_EXISTS }),
         );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new UsageError(`--id: no target "${id}" for ${sourceArn}; see fanout-console list`);
+        if (error instanceof ConditionalCheckFailedException) throw new NotFoundError(`--id: no target "${id}" for ${sourceArn}; see fanout-console list`);
         throw error;
       }
     });

@@ -3,7 +3,7 @@ import { functionConfiguration } from '../aws/deployment.js';
 import { deploymentOf, type Deployment } from '../aws/names.js';
 import { resolveSourceArn } from '../aws/sources.js';
 import type { CommandContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { addDeploymentOptions, addSourceOptions, deploymentOptionsSchema, parseOptions, sourceOptionsSchema } from './options.js';
 
 /** What hook, unhook, pause and resume act on: the function, and the stream it reads. */
@@ -21,7 +21,7 @@ export async function hookScope(context: CommandContext, options: Record<string,
   const deployment = deploymentOf(parseOptions(deploymentOptionsSchema, options));
   const sourceArn = await resolveSourceArn(context, parseOptions(sourceOptionsSchema, options));
   if (!(await functionConfiguration(context, deployment.functionName))) {
-    throw new UsageError(`--function: no function ${deployment.functionName} in ${await context.aws.region()}; run fanout-console deploy first`);
+    throw new NotFoundError(`--function: no function ${deployment.functionName} in ${await context.aws.region()}; run fanout-console deploy first`);
   }
   return { deployment, sourceArn };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { keepMotoFromRunningFunctions } from '../aws/moto.js';
 import { deploymentOf } from '../aws/names.js';
 import type { CommandContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { NotFoundError, UsageError, errorKind } from '../errors.js';
 import { checkpointsFileFor } from '../state-files.js';
 import type { CommandDefinition } from './command.js';
 import type { CommandResult } from '../output.js';
@@ -36,17 +36,15 @@ type LocalFlags = z.output<typeof localOptionsSchema>;
 
 /** The region commands act in, or undefined when nothing names one. */
 async function regionOrNone(context: CommandContext): Promise<string | undefined> {
-  // the SDK says "Region is missing" when neither --region, AWS_REGION nor the profile gives one
   return context.aws.region().catch((error: unknown) => {
-    if (error instanceof Error && /Region is missing/i.test(error.message)) return undefined;
+    if (errorKind(error) === 'no-region') return undefined;
     throw error;
   });
 }
 
 async function runDeployed(context: CommandContext, flags: LocalFlags): Promise<CommandResult> {
   const { functionName } = deploymentOf(flags);
-  const region = await regionOrNone(context);
-  if (!region) throw new UsageError('--region: no region; pass --region or set AWS_REGION');
+  const region = await context.aws.region();
   const checkpointsFile = flags.checkpoints ?? checkpointsFileFor(region, functionName);
   const endpoint = context.aws.endpoint();
   // a moto with Docker would run the function too, and deliver every record a second time
@@ -62,8 +60,8 @@ async function runDeployed(context: CommandContext, flags: LocalFlags): Promise<
     // stdout is for the command's result: the runtime's JSON log lines go to stderr
     writeLog: (line) => context.io.err(line),
   }).catch((error: unknown) => {
-    if ((error as Error).name === 'ResourceNotFoundException') throw new UsageError(`--function: no function ${functionName} in ${region}; run fanout-console deploy first, or pass --function`);
-    throw error;
+    if ((error as Error).name === 'ResourceNotFoundException') throw new NotFoundError(`--function: no function ${functionName} in ${region}; run fanout-console deploy first, or pass --function`);
+    throw context.aws.classified(error);
   });
   context.io.err(`polling the streams hooked to ${functionName} in ${region} (checkpoints in ${checkpointsFile}); Ctrl-C to stop`);
   await context.interrupted();
@@ -95,8 +93,8 @@ async function runStandalone(context: CommandContext, flags: LocalFlags): Promis
   if (streams.length === 0) throw new UsageError('--stream: a run with --targets or --to reads the streams named; pass --stream NAME or --source-arn ARN (or set STREAM_NAME)');
   const kinesisEndpoint = process.env.KINESIS_ENDPOINT || undefined;
   const localKinesis = Boolean(kinesisEndpoint ?? context.aws.endpoint());
-  const region = (await regionOrNone(context)) ?? (localKinesis ? STANDALONE_LOCAL_REGION : undefined);
-  if (!region) throw new UsageError('--region: no region; pass --region or set AWS_REGION');
+  // an emulator takes any region; otherwise the SDK's own "no region" stands
+  const region = localKinesis ? ((await regionOrNone(context)) ?? STANDALONE_LOCAL_REGION) : await context.aws.region();
   const checkpointsFile = flags.checkpoints ?? checkpointsFileFor(region, STANDALONE_CHECKPOINTS_NAME);
   const clientDefaults = context.aws.clientDefaults();
   // the event forwarder needed no AWS credentials for a local Kinesis: an emulator takes any keys
@@ -118,9 +116,9 @@ async function runStandalone(context: CommandContext, flags: LocalFlags): Promis
   }).catch((error: unknown) => {
     if (error instanceof InvalidTargetsError) throw new UsageError(error.origin === '--to' ? `--to: ${error.problems.join('; ')}` : `--targets: ${error.message}`);
     if (error instanceof StreamNotFoundError) {
-      throw new UsageError(`--stream: ${error.message}; create it, or check ${kinesisEndpoint ? 'KINESIS_ENDPOINT' : '--endpoint-url'} and --region`);
+      throw new NotFoundError(`--stream: ${error.message}; create it, or check ${kinesisEndpoint ? 'KINESIS_ENDPOINT' : '--endpoint-url'} and --region`);
     }
-    throw error;
+    throw context.aws.classified(error);
   });
   const to = flags.targets ? `the targets in ${flags.targets}` : flags.to!;
   context.io.err(`forwarding ${streams.join(', ')} to ${to} (checkpoints in ${checkpointsFile}); Ctrl-C to stop`);
