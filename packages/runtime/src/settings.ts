@@ -1,9 +1,8 @@
-import { DEFAULT_METRICS_NAMESPACE, ENVIRONMENT, METRICS_OUTPUTS, targetsTableNameFor, type MetricsOutput } from './config/contracts.js';
+import { DEFAULT_CONFIG_TTL_SECONDS, DEFAULT_METRICS_NAMESPACE, ENVIRONMENT, METRICS_OUTPUTS, targetsTableNameFor, type MetricsOutput } from './config/contracts.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY_POLICY } from './delivery/retry.js';
 import type { FanoutSettings } from './fanout.js';
 import { createLogger, parseLogLevel, writeStdoutLine } from './log/logger.js';
 
-export const DEFAULT_CONFIG_TTL_SECONDS = 60;
 export const DEFAULT_TARGET_CONCURRENCY = 8;
 export const DEFAULT_RESERVE_MS = 1_000;
 
@@ -41,7 +40,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env, wr
     failureStore: env[ENVIRONMENT.failureStore] || undefined,
     functionName,
     region,
-    configTtlMs: positiveNumber(env, 'CONFIG_TTL_SECONDS', DEFAULT_CONFIG_TTL_SECONDS) * 1000,
+    configTtlMs: positiveNumber(env, ENVIRONMENT.configTtlSeconds, DEFAULT_CONFIG_TTL_SECONDS) * 1000,
     metricsNamespace: env[ENVIRONMENT.metricsNamespace] || DEFAULT_METRICS_NAMESPACE,
     metricsOutput: metricsOutput(env),
     writeLine: write,

@@ -20,6 +20,9 @@ export const ENVIRONMENT = {
 
 export const DEFAULT_METRICS_NAMESPACE = 'Custom/FanOut';
 
+/** How long a source's targets are kept before the table is read again, unless CONFIG_TTL_SECONDS says otherwise: a change to a row takes effect within it. */
+export const DEFAULT_CONFIG_TTL_SECONDS = 60;
+
 /**
  * How the function publishes its metrics: `emf`, log lines in CloudWatch's embedded metric format
  * (the default in Lambda); `api`, PutMetricData (the default elsewhere, as in the local poller).
@@ -101,6 +104,14 @@ export function targetStatePartition(sourceArn: string): string {
 
 export function targetStateKey(sourceArn: string, targetId: string) {
   return { pk: targetStatePartition(sourceArn), sk: targetId };
+}
+
+/**
+ * The console's note that a source was hooked and then unhooked (`unhookedAt`, ISO), in the
+ * progress table: a new hook of it starts at LATEST by default, not replaying the whole stream.
+ */
+export function hookHistoryKey(sourceArn: string) {
+  return { pk: 'hooks', sk: sourceArn };
 }
 
 export const TARGET_STATES = ['ok', 'retrying', 'stuck'] as const;
@@ -192,4 +203,29 @@ export interface FailurePointer {
   sequenceNumber: string;
   subSequenceNumber?: number;
   reason: string;
+}
+
+export const LOCAL_STATUS_VERSION = 1;
+
+/** How far behind one shard's reading is, as the local poller sees it. */
+export interface LocalShardLag {
+  mappingId: string;
+  sourceArn: string;
+  shardId: string;
+  /** Now less the arrival time of the last record handed to the function; 0 once the shard is read to its tip. */
+  millisBehind: number;
+  /** The largest lag of each minute, `[minute since the epoch, milliseconds]`, oldest first, over the last hour. */
+  minutes: Array<[number, number]>;
+}
+
+/**
+ * What a running local poller writes, every few seconds, to its status file: the console's
+ * sources screen reads each shard's lag from it (Lambda's IteratorAge is not there in local mode).
+ */
+export interface LocalStatus {
+  fanoutLocalStatus: typeof LOCAL_STATUS_VERSION;
+  functionName: string;
+  /** ISO time of the write: a file not written for a while belongs to a poller that has stopped. */
+  updatedAt: string;
+  shards: LocalShardLag[];
 }

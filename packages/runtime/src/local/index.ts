@@ -8,11 +8,13 @@ import { Http1KinesisClient } from '../targets/kinesis/client.js';
 import { FileCheckpoints, MemoryCheckpoints } from './checkpoints.js';
 import { dynamodbStreamsReader } from './dynamodb-streams-reader.js';
 import { kinesisReader } from './kinesis-reader.js';
+import { ShardLags, StatusFile } from './lag.js';
 import { enabledStreamMappings } from './mappings.js';
 import { LocalPoller } from './poller.js';
 
 export { FileCheckpoints, MemoryCheckpoints, type Checkpoints } from './checkpoints.js';
 export { LocalPoller, type LocalPollerOptions } from './poller.js';
+export { ShardLags, StatusFile } from './lag.js';
 
 export interface LocalModeOptions {
   functionName: string;
@@ -20,6 +22,8 @@ export interface LocalModeOptions {
   region: string;
   /** Where checkpoints are kept across restarts; in memory only when unset. */
   checkpointsFile?: string | undefined;
+  /** Where the poller's status (each shard's lag) is written while it runs; nowhere when unset. */
+  statusFile?: string | undefined;
   /** How often mappings and shards are read again. */
   refreshMs?: number | undefined;
   /** The environment the function's own variables are laid over (LOG_LEVEL, …). */
@@ -32,6 +36,8 @@ export interface LocalModeOptions {
 
 export interface LocalMode {
   poller: LocalPoller;
+  /** Each shard's lag, as the status file has it. */
+  lags: ShardLags;
   /** Stops polling and closes the targets' connections. */
   stop(): Promise<void>;
 }
@@ -55,8 +61,10 @@ export async function openDeployedFanout({ functionName, region, env = process.e
   return { fanout: new Fanout(settings, clients), settings, clients, lambda, configuration };
 }
 
-export async function startLocalMode({ functionName, region, checkpointsFile, refreshMs, env = process.env, aws, writeLog }: LocalModeOptions): Promise<LocalMode> {
+export async function startLocalMode({ functionName, region, checkpointsFile, statusFile, refreshMs, env = process.env, aws, writeLog }: LocalModeOptions): Promise<LocalMode> {
   const { fanout, settings, clients, lambda, configuration } = await openDeployedFanout({ functionName, region, env, aws, writeLog });
+  const lags = new ShardLags();
+  const status = statusFile === undefined ? undefined : new StatusFile(statusFile, functionName, lags);
   const regionOf = (arn: string) => ({ region: arn.split(':')[3]! });
   const poller = new LocalPoller({
     process: (event, remainingTimeMs) => fanout.process(event, remainingTimeMs),
@@ -69,13 +77,17 @@ export async function startLocalMode({ functionName, region, checkpointsFile, re
     // Lambda's default timeout when the configuration has none
     timeoutMs: (configuration.Timeout ?? 3) * 1000,
     log: settings.log,
+    lags,
     ...(refreshMs !== undefined ? { refreshMs } : {}),
   });
   poller.start();
+  await status?.start();
   return {
     poller,
+    lags,
     stop: async () => {
       await poller.stop();
+      await status?.stop();
       await fanout.close();
     },
   };
