@@ -1,5 +1,6 @@
 import { TARGET_TYPE_NAMES, validateTargetRow, type CollapseMode, type TargetConfig, type TargetRowInput, type TargetTypeName } from '@fanout/runtime/config';
 import type { z } from 'zod';
+import { changesSeenWithinSeconds, takesEffectText } from '../app/takes-effect.js';
 import { resolveDestination, type DestinationPlace } from '../aws/destinations.js';
 import { deploymentOf, type Deployment } from '../aws/names.js';
 import { resolveSourceArn } from '../aws/sources.js';
@@ -28,6 +29,11 @@ export async function targetScope(context: CommandContext, options: Record<strin
   const deployment = deploymentOf(parseOptions(deploymentOptionsSchema, options));
   const sourceArn = await resolveSourceArn(context, parseOptions(sourceOptionsSchema, options));
   return { deployment, table: new TargetsTable(context, deployment.tableName), sourceArn };
+}
+
+/** What a command did to a target's row, with when the function sees it: `…; the function sees it within 60 s`. */
+export async function changeSentence(context: AwsContext, deployment: Deployment, sentence: string): Promise<string> {
+  return `${sentence}; ${takesEffectText(await changesSeenWithinSeconds(context, deployment))}`;
 }
 
 export function targetId(options: Record<string, unknown>): string {
