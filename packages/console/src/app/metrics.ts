@@ -1,5 +1,5 @@
 import { CloudWatchClient, paginateGetMetricData, type Dimension, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { DEFAULT_METRICS_NAMESPACE } from '@fanout/runtime/config';
+import { DEFAULT_METRICS_NAMESPACE, type MetricName } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
 
 const MINUTE_MS = 60_000;
@@ -19,6 +19,9 @@ export interface TargetActivity {
   failed: number[];
 }
 
+/** The runtime's per-target counters the console shows. */
+export type TargetCounter = Extract<MetricName, 'Delivered' | 'Failed' | 'Rejected'>;
+
 export interface TargetSparklinesRequest extends MinuteWindow {
   functionName: string;
   sourceArn: string;
@@ -31,21 +34,31 @@ export interface TargetSparklinesRequest extends MinuteWindow {
  * The runtime's Delivered and Failed counters of each target of a source, per minute over the
  * window (the last hour by default), in one GetMetricData call for up to 250 targets.
  */
-export async function targetSparklines(
+export async function targetSparklines(context: AwsContext, request: TargetSparklinesRequest): Promise<Record<string, TargetActivity>> {
+  const series = await targetCounterSeries(context, request, ['Delivered', 'Failed']);
+  return Object.fromEntries(Object.entries(series).map(([target, { Delivered, Failed }]) => [target, { delivered: Delivered, failed: Failed }]));
+}
+
+/** The counters of each target of a source, per minute over the window, each a sum of the minute; 500 queries a request. */
+export async function targetCounterSeries<Counter extends TargetCounter>(
   context: AwsContext,
   { functionName, sourceArn, targetIds, namespace = DEFAULT_METRICS_NAMESPACE, ...window }: TargetSparklinesRequest,
-): Promise<Record<string, TargetActivity>> {
+  counters: readonly Counter[],
+): Promise<Record<string, Record<Counter, number[]>>> {
   // the dimensions the runtime publishes its per-target counters with (runtime/src/metrics)
-  const query = (id: string, metricName: string, target: string): MetricDataQuery => ({
-    Id: id,
-    MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: dimensions({ Function: functionName, Source: sourceArn, Target: target }) }, Period: 60, Stat: 'Sum' },
+  const queryId = (counter: Counter, index: number) => `${counter.toLowerCase()}${index}`;
+  const query = (counter: Counter, index: number, target: string): MetricDataQuery => ({
+    Id: queryId(counter, index),
+    MetricStat: { Metric: { Namespace: namespace, MetricName: counter, Dimensions: dimensions({ Function: functionName, Source: sourceArn, Target: target }) }, Period: 60, Stat: 'Sum' },
   });
   const series = await minuteSeries(
     context,
-    targetIds.flatMap((target, index) => [query(`delivered${index}`, 'Delivered', target), query(`failed${index}`, 'Failed', target)]),
+    targetIds.flatMap((target, index) => counters.map((counter) => query(counter, index, target))),
     window,
   );
-  return Object.fromEntries(targetIds.map((target, index) => [target, { delivered: series.get(`delivered${index}`)!, failed: series.get(`failed${index}`)! }]));
+  return Object.fromEntries(
+    targetIds.map((target, index) => [target, Object.fromEntries(counters.map((counter) => [counter, series.get(queryId(counter, index))!])) as Record<Counter, number[]>]),
+  );
 }
 
 export interface IteratorAgeRequest extends MinuteWindow {
