@@ -100,10 +100,16 @@ function dimensions(values: Record<string, string>): Dimension[] {
   return Object.entries(values).map(([Name, Value]) => ({ Name, Value }));
 }
 
+/** The window's whole minutes: how many, and the first of them as minutes since the epoch (the last holds `until`). */
+export function minuteWindow({ minutes = 60, until = new Date() }: MinuteWindow): { firstMinute: number; minutes: number } {
+  return { firstMinute: Math.floor(until.getTime() / MINUTE_MS) + 1 - minutes, minutes };
+}
+
 /** Each query's values per minute of the window, oldest first; a minute without data is 0. */
-async function minuteSeries(context: AwsContext, queries: MetricDataQuery[], { minutes = 60, until = new Date() }: MinuteWindow): Promise<Map<string, number[]>> {
-  const end = (Math.floor(until.getTime() / MINUTE_MS) + 1) * MINUTE_MS;
-  const start = end - minutes * MINUTE_MS;
+async function minuteSeries(context: AwsContext, queries: MetricDataQuery[], window: MinuteWindow): Promise<Map<string, number[]>> {
+  const { firstMinute, minutes } = minuteWindow(window);
+  const start = firstMinute * MINUTE_MS;
+  const end = start + minutes * MINUTE_MS;
   const series = new Map(queries.map((query) => [query.Id!, new Array<number>(minutes).fill(0)]));
   const cloudwatch = context.aws.client(CloudWatchClient);
   const requests: MetricDataQuery[][] = [];
