@@ -1,6 +1,8 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LOCAL_STATUS_VERSION, type LocalShardLag, type LocalStatus } from '../config/contracts.js';
+import { eventArrivalMs } from '../records/index.js';
+import type { ShardBatch } from './stream-reader.js';
 
 const MINUTE_MS = 60_000;
 /** The minutes of history a shard keeps: the hour the console's sparklines show. */
@@ -10,6 +12,13 @@ export const DEFAULT_STATUS_EVERY_MS = 2_000;
 
 /** Where one shard's reading stands: the arrival time of the last record handed to the function, or read to its tip. */
 export type ShardReading = { caughtUp: true } | { caughtUp: false; arrivalMs: number };
+
+/** Where a shard's reading stands after a read: at the last record handed to the function, else as far behind as the stream says (at its tip when it says nothing). */
+export function readingAfter(batch: ShardBatch, now = Date.now()): ShardReading {
+  const last = batch.records.at(-1);
+  if (last) return { caughtUp: false, arrivalMs: eventArrivalMs(last) ?? now };
+  return batch.millisBehindLatest ? { caughtUp: false, arrivalMs: now - batch.millisBehindLatest } : { caughtUp: true };
+}
 
 interface ShardLagState {
   mappingId: string;

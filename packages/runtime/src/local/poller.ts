@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatchResponse, StreamEvent } from '../fanout.js';
 import type { Logger } from '../log/logger.js';
-import { eventArrivalMs, eventSequenceNumber, type StreamEventRecord } from '../records/index.js';
+import { eventSequenceNumber, type StreamEventRecord } from '../records/index.js';
 import type { Checkpoints } from './checkpoints.js';
-import type { ShardLags } from './lag.js';
+import { readingAfter, type ShardLags } from './lag.js';
 import type { PolledMapping } from './mappings.js';
 import type { ShardPosition, StreamReader, StreamShard } from './stream-reader.js';
 
@@ -221,8 +221,7 @@ class MappingReader {
         iterator = await this.iteratorAt(shardId, this.startOf(shard));
         continue;
       }
-      const last = batch.records.at(-1);
-      this.options.lags?.record(this.mapping, shardId, last ? { caughtUp: false, arrivalMs: eventArrivalMs(last) ?? Date.now() } : { caughtUp: true });
+      this.options.lags?.record(this.mapping, shardId, readingAfter(batch));
       if (batch.records.length > 0) await this.deliver(shardId, batch.records);
       if (!batch.nextIterator) return;
       iterator = batch.nextIterator;
