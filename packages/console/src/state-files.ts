@@ -10,3 +10,13 @@ export function stateFile(...parts: string[]): string {
 export function checkpointsFileFor(region: string, functionName: string): string {
   return stateFile('checkpoints', region, `${functionName}.json`);
 }
+
+/** Where a running local poller of the function writes its status (each shard's lag), for the app to read: per region and function. */
+export function localStatusFileFor(region: string, functionName: string): string {
+  return stateFile('status', region, `${functionName}.json`);
+}
+
+/** Where the local mode (`local`, and the demo) writes the function's log lines, for the app's log pane: per region and function. */
+export function localLogFileFor(region: string, functionName: string): string {
+  return stateFile('logs', region, `${functionName}.log`);
+}

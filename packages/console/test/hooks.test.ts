@@ -152,6 +152,19 @@ describe('hook, pause, resume and unhook', () => {
     const again = await fanoutConsole(['unhook', '--function', functionName, '--source-arn', stream.arn]);
     expect(again).toMatchObject({ code: 0, out: `${functionName} is not hooked to ${stream.arn}; nothing to do` });
   });
+
+  it('hooks a stream that was unhooked at LATEST unless told, saying why; --starting-position TRIM_HORIZON reads it all again', async () => {
+    const rehooked = await fanoutConsole(['hook', '--function', functionName, '--source-arn', stream.arn]);
+    expect(rehooked).toMatchObject({ code: 0, err: '' });
+    expect(rehooked.out).toMatch(/, starting position LATEST \(unhooked at \d{4}-\d\d-\d\dT[\d:.]+Z: new records only; --starting-position TRIM_HORIZON reads the whole stream again\)$/);
+    expect(await state(stream.arn)).toMatchObject({ StartingPosition: 'LATEST' });
+
+    expect((await fanoutConsole(['unhook', '--function', functionName, '--source-arn', stream.arn])).code).toBe(0);
+    const told = await hookSource(['hook', '--source-arn', stream.arn, '--starting-position', 'TRIM_HORIZON']);
+    expect(told.startingPosition).toBe('TRIM_HORIZON');
+    expect(told).not.toHaveProperty('unhookedAt');
+    expect(await state(stream.arn)).toMatchObject({ StartingPosition: 'TRIM_HORIZON' });
+  });
 });
 
 describe('bad hook inputs', () => {
@@ -167,6 +180,11 @@ describe('bad hook inputs', () => {
     ],
     [['hook', '--source', 'STREAM', '--source-type', 'kinesis', '--starting-position', 'AT_TIMESTAMP'], '--starting-position-timestamp: required with --starting-position AT_TIMESTAMP'],
     [['hook', '--source', 'STREAM', '--source-type', 'kinesis', '--starting-position', 'EARLIEST'], '--starting-position: expected TRIM_HORIZON, LATEST, AT_TIMESTAMP'],
+    [['hook', '--source', 'STREAM', '--source-type', 'kinesis', '--starting-position-timestamp', '2026-01-01T00:00:00Z'], '--starting-position-timestamp: goes with --starting-position AT_TIMESTAMP only'],
+    [
+      ['hook', '--source', 'STREAM', '--source-type', 'kinesis', '--starting-position', 'AT_TIMESTAMP', '--starting-position-timestamp', 'yesterday'],
+      '--starting-position-timestamp: expected an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z',
+    ],
     [['hook', '--source', 'STREAM', '--source-type', 'kinesis', '--batch-size', '0'], '--batch-size: expected a whole number of records from 1 to 10000'],
     [['hook', '--source', 'STREAM', '--source-type', 'kinesis', '--maximum-record-age', '30'], '--maximum-record-age: expected -1 (no limit) or a whole number of seconds from 60 to 604800'],
     [

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { ensureMoto } from '../src/aws/moto.js';
 import { AwsSession } from '../src/aws/session.js';
 import { run } from '../src/cli.js';
 import type { Terminal } from '../src/context.js';
+import { localLogFileFor, localStatusFileFor } from '../src/state-files.js';
 import { aws, fanoutConsole, testTerminal } from './support/console.js';
 import { consoleProcess } from './support/console-process.js';
 import { createQueue, createStream, receiveBodies } from './support/destination-resources.js';
@@ -97,8 +98,13 @@ describe('fanout-console local', () => {
     pressCtrlC();
     const { code, out, err } = await running;
     expect(code).toBe(0);
-    expect(err).toContain(`polling the streams hooked to ${functionName} in ${aws.regions[0]} (checkpoints in ${checkpoints}); Ctrl-C to stop`);
+    const logFile = localLogFileFor(aws.regions[0], functionName);
+    expect(err).toContain(`polling the streams hooked to ${functionName} in ${aws.regions[0]} (checkpoints in ${checkpoints}, log in ${logFile}); Ctrl-C to stop`);
     expect(out).toBe(`stopped polling for ${functionName}`);
+    // the log lines went to the file too, for the app's log pane; the status file is there only while it runs
+    const logLines = err.split('\n').filter((line) => line.startsWith('{'));
+    expect(readFileSync(logFile, 'utf8')).toBe(logLines.map((line) => `${line}\n`).join(''));
+    expect(existsSync(localStatusFileFor(aws.regions[0], functionName))).toBe(false);
     // the one shard's checkpoint is the last record put (and delivered)
     const saved = JSON.parse(readFileSync(checkpoints, 'utf8')) as Record<string, Record<string, string>>;
     expect(Object.values(saved).flatMap((shards) => Object.values(shards))).toEqual([lastSequenceNumber]);

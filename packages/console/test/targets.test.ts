@@ -1,8 +1,9 @@
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { uniqueName } from '@fanout/testbed';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aws, fanoutConsole, testTerminal } from './support/console.js';
-import { dynamodb, policyResources, useFreshRuntimeZip } from './support/deployment.js';
+import { dynamodb, functionConfiguration, lambda, policyResources, useFreshRuntimeZip } from './support/deployment.js';
 import { createQueue, createStream, secondAccount } from './support/destination-resources.js';
 import { minutesAgo, putRow, putTargetState, tableRows } from './support/state.js';
 
@@ -24,6 +25,16 @@ beforeAll(async () => {
 
 const source = () => ['--source-type', 'kinesis', '--source', stream];
 
+/** Sets (or, undefined, removes) variables of the function's environment, keeping the others. */
+async function setFunctionVariables(changes: Record<string, string | undefined>): Promise<void> {
+  const variables = { ...(await functionConfiguration(functionName))!.Environment!.Variables };
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === undefined) delete variables[name];
+    else variables[name] = value;
+  }
+  await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Environment: { Variables: variables } }));
+}
+
 /** Runs a command that must be refused: exit 2, one line naming the flag, and the table unchanged. */
 async function expectRefused(args: string[], message: string): Promise<void> {
   const before = await tableRows(table);
@@ -37,7 +48,7 @@ describe('target rows', () => {
   it('registers a target by name: the row holds the resolved queue URL, inactive by default', async () => {
     const result = await fanoutConsole(['--yes', 'register', 'sqs', ...deployment, ...source(), '--id', 'copy', '--destination', queueName]);
     expect(result).toMatchObject({ code: 0, err: '' });
-    expect(result.out).toBe(`registered sqs target copy of ${sourceArn}: ${queueUrl} (inactive)`);
+    expect(result.out).toBe(`registered sqs target copy of ${sourceArn}: ${queueUrl} (inactive); the function sees it within 60 s`);
     expect(await tableRows(table)).toEqual([
       { sourceArn, id: 'copy', type: 'sqs', destination: queueUrl, active: false, collapse: 'JSON', parallel: true, convertDDB: false, deaggregate: false },
     ]);
@@ -57,12 +68,18 @@ describe('target rows', () => {
     ]);
   });
 
-  it('updates options, activates and deactivates', async () => {
-    expect((await fanoutConsole(['update', ...deployment, ...source(), '--id', 'copy', '--collapse', 'none', '--parallel', 'false'])).code).toBe(0);
-    expect((await fanoutConsole(['activate', ...deployment, ...source(), '--id', 'copy'])).code).toBe(0);
+  it('updates options, activates and deactivates, each saying when the function sees it (its CONFIG_TTL_SECONDS)', async () => {
+    const updated = await fanoutConsole(['update', ...deployment, ...source(), '--id', 'copy', '--collapse', 'none', '--parallel', 'false']);
+    expect(updated).toMatchObject({ code: 0, out: `updated target copy of ${sourceArn}; the function sees it within 60 s` });
+    await setFunctionVariables({ CONFIG_TTL_SECONDS: '15' });
+    const activated = await fanoutConsole(['activate', ...deployment, ...source(), '--id', 'copy']);
+    expect(activated).toMatchObject({ code: 0, out: `activated target copy of ${sourceArn}; the function sees it within 15 s` });
     expect(await tableRows(table)).toEqual([expect.objectContaining({ id: 'copy', collapse: 'none', parallel: false, active: true })]);
-    expect((await fanoutConsole(['deactivate', ...deployment, ...source(), '--id', 'copy'])).code).toBe(0);
+    await setFunctionVariables({ CONFIG_TTL_SECONDS: '0' });
+    const deactivated = await fanoutConsole(['deactivate', ...deployment, ...source(), '--id', 'copy']);
+    expect(deactivated).toMatchObject({ code: 0, out: `deactivated target copy of ${sourceArn}; the function sees it at its next batch` });
     expect(await tableRows(table)).toEqual([expect.objectContaining({ id: 'copy', active: false })]);
+    await setFunctionVariables({ CONFIG_TTL_SECONDS: undefined });
   });
 
   it.each([
@@ -122,7 +139,7 @@ describe('target rows', () => {
     expect(await tableRows(table)).toHaveLength(1);
 
     const deleted = await fanoutConsole(['--yes', 'unregister', ...deployment, ...source(), '--id', 'copy']);
-    expect(deleted).toMatchObject({ code: 0, out: `unregistered target copy of ${sourceArn}` });
+    expect(deleted).toMatchObject({ code: 0, out: `unregistered target copy of ${sourceArn}; the function sees it within 60 s` });
     expect(await tableRows(table)).toEqual([]);
   });
 });

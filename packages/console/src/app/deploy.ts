@@ -17,10 +17,10 @@ import {
 } from '../aws/deployment.js';
 import { deregisterConsumer } from '../aws/consumers.js';
 import { bucketArn, bucketObjectCount, deleteBucket, ensureFailureBucket, existingFailureStore } from '../aws/failure-store.js';
-import { consumerCreatedForMapping, deleteMapping, functionMappings } from '../aws/mappings.js';
+import { consumerCreatedForMapping, deleteMapping, functionMappings, mappingStreamArn } from '../aws/mappings.js';
 import type { Deployment } from '../aws/names.js';
 import { POLICY_NAME, syncPolicy } from './policy.js';
-import { progressTableNameOf } from '../aws/progress-table.js';
+import { progressTableNameOf, recordUnhook } from '../aws/progress-table.js';
 import { runtimeZip } from '../aws/runtime-zip.js';
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -170,6 +170,8 @@ export async function destroyFanout(context: AwsContext, deployment: Deployment,
     steps.push(
       await reported(onStep, 'mapping', sourceArn, async () => {
         await deleteMapping(context, mapping.UUID!);
+        // the targets may stay (the tables are kept): hooking the stream again starts at LATEST unless told
+        await recordUnhook(context, progressTableName, mappingStreamArn(mapping));
         return { resource: 'mapping', name: sourceArn, outcome: 'deleted' };
       }),
     );

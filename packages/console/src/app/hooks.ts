@@ -11,9 +11,12 @@ import {
   mappingConsumer,
   setMappingEnabled,
   updateMapping,
+  DEFAULT_STARTING_POSITION,
   type MappingSettings,
+  type StartingPosition,
 } from '../aws/mappings.js';
 import type { Deployment } from '../aws/names.js';
+import { lastUnhookedAt, progressTableOf, recordUnhook } from '../aws/progress-table.js';
 import { POLICY_NAME, syncPolicy, type MappingGrant } from './policy.js';
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -25,9 +28,27 @@ export interface HookSettings extends MappingSettings {
   consumer?: string | undefined;
 }
 
+/**
+ * Where a new hook of a source starts unless told: LATEST when the source was hooked before and
+ * unhooked (its targets have had its records: reading it all again would send them every one once
+ * more), else TRIM_HORIZON (everything the stream holds, as the original fanout did).
+ */
+export interface StartingPositionChoice {
+  position: Extract<StartingPosition, 'TRIM_HORIZON' | 'LATEST'>;
+  /** ISO time the source was last unhooked, as the function's progress table notes it; undefined when it never was. */
+  unhookedAt: string | undefined;
+}
+
+export async function defaultStartingPosition(context: AwsContext, deployment: Deployment, sourceArn: string): Promise<StartingPositionChoice> {
+  const unhookedAt = await lastUnhookedAt(context, await progressTableOf(context, deployment), sourceArn);
+  return { position: unhookedAt === undefined ? DEFAULT_STARTING_POSITION : 'LATEST', unhookedAt };
+}
+
 export interface HookResult {
   mapping: EventSourceMappingConfiguration;
   outcome: Outcome;
+  /** For a new hook given no starting position: the default it got, and why. */
+  defaultedStart?: StartingPositionChoice | undefined;
   /** The consumer the mapping reads through: registered now, found on the stream, or the hook's own already (`unchanged`). */
   consumer?: (StreamConsumer & { outcome: ConsumerOutcome | 'unchanged' }) | undefined;
 }
@@ -66,7 +87,7 @@ function checkSameConsumer(sourceArn: string, existing: EventSourceMappingConfig
 
 /**
  * Makes the function read the source (creates its event source mapping with batch item failures
- * reported), or changes the settings of the mapping it has. The function must exist. With a
+ * reported; without a starting position, at defaultStartingPosition's), or changes the settings of the mapping it has. The function must exist. With a
  * consumer (Kinesis only), the mapping reads through the stream's enhanced fan-out consumer of that
  * name, registered first when the stream has none (and then tagged on the mapping, for unhook).
  * Steps: the consumer, the policy (reading the stream is granted first: Lambda checks it), then the mapping.
@@ -98,6 +119,8 @@ export async function hookSource(
       ? await consumerStep(onStep, consumerName, () => ensureConsumer(context, sourceArn, consumerName), (registered) => registered.outcome)
       : undefined;
   const outcome = existing ? 'updated' : 'created';
+  const defaultedStart = existing || settings.startingPosition !== undefined ? undefined : await defaultStartingPosition(context, deployment, sourceArn);
+  const startingPosition = defaultedStart?.position ?? settings.startingPosition;
   try {
     await policyStep(onStep, context, deployment, {
       sourceArn,
@@ -111,10 +134,10 @@ export async function hookSource(
       () =>
         existing
           ? updateMapping(context, existing.UUID!, mappingSettings)
-          : createMapping(context, deployment.functionName, consumer?.arn ?? sourceArn, mappingSettings, tags),
+          : createMapping(context, deployment.functionName, consumer?.arn ?? sourceArn, { ...mappingSettings, startingPosition }, tags),
       () => outcome,
     );
-    return { mapping, outcome, ...(consumer ? { consumer } : {}) };
+    return { mapping, outcome, ...(defaultedStart ? { defaultedStart } : {}), ...(consumer ? { consumer } : {}) };
   } catch (error) {
     // take back the rights granted, and the consumer registered, for a mapping that was not made; the error that stopped it is the one to report
     await syncPolicy(context, deployment).catch(() => undefined);
@@ -125,7 +148,8 @@ export async function hookSource(
 
 /**
  * Deletes the source's mapping, then the consumer it read through if hook registered that one,
- * then the role's right to read the stream; `absent` when there was no mapping.
+ * then the role's right to read the stream; `absent` when there was no mapping. The unhook is
+ * noted in the progress table, for the next hook's default starting position.
  */
 export async function unhookSource(context: AwsContext, deployment: Deployment, sourceArn: string, onStep: OnStep = ignoreSteps): Promise<UnhookResult> {
   const mapping = await findMapping(context, deployment.functionName, sourceArn);
@@ -134,6 +158,8 @@ export async function unhookSource(context: AwsContext, deployment: Deployment, 
   const created = await consumerCreatedForMapping(context, mapping);
   await mappingStep(onStep, sourceArn, () => deleteMapping(context, mapping.UUID!), () => 'deleted');
   if (created) await consumerStep(onStep, created.name, () => deregisterConsumer(context, created.arn), () => 'deregistered');
+  // so that hooking it again starts at LATEST unless told otherwise
+  await recordUnhook(context, await progressTableOf(context, deployment), sourceArn);
   await policyStep(onStep, context, deployment);
   return { uuid: mapping.UUID, outcome: 'deleted', ...(consumer ? { consumer: { ...consumer, outcome: created ? 'deregistered' : 'kept' } } : {}) };
 }

@@ -19,6 +19,9 @@ export interface TargetActivity {
   failed: number[];
 }
 
+/** The runtime's per-target counters the console shows. */
+export type TargetCounter = Extract<MetricName, 'Delivered' | 'Failed' | 'Rejected'>;
+
 export interface TargetSparklinesRequest extends MinuteWindow {
   functionName: string;
   sourceArn: string;
@@ -31,20 +34,30 @@ export interface TargetSparklinesRequest extends MinuteWindow {
  * The runtime's Delivered and Failed counters of each target of a source, per minute over the
  * window (the last hour by default), in one GetMetricData call for up to 250 targets.
  */
-export async function targetSparklines(
+export async function targetSparklines(context: AwsContext, request: TargetSparklinesRequest): Promise<Record<string, TargetActivity>> {
+  const series = await targetCounterSeries(context, request, ['Delivered', 'Failed']);
+  return Object.fromEntries(Object.entries(series).map(([target, { Delivered, Failed }]) => [target, { delivered: Delivered, failed: Failed }]));
+}
+
+/** The counters of each target of a source, per minute over the window, each a sum of the minute; 500 queries a request. */
+export async function targetCounterSeries<Counter extends TargetCounter>(
   context: AwsContext,
   { functionName, sourceArn, targetIds, namespace = DEFAULT_METRICS_NAMESPACE, ...window }: TargetSparklinesRequest,
-): Promise<Record<string, TargetActivity>> {
-  const query = (id: string, metricName: MetricName, target: string): MetricDataQuery => ({
-    Id: id,
-    MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: dimensions(metricDimensions(functionName, sourceArn, target)) }, Period: 60, Stat: 'Sum' },
+  counters: readonly Counter[],
+): Promise<Record<string, Record<Counter, number[]>>> {
+  const queryId = (counter: Counter, index: number) => `${counter.toLowerCase()}${index}`;
+  const query = (counter: Counter, index: number, target: string): MetricDataQuery => ({
+    Id: queryId(counter, index),
+    MetricStat: { Metric: { Namespace: namespace, MetricName: counter, Dimensions: dimensions(metricDimensions(functionName, sourceArn, target)) }, Period: 60, Stat: 'Sum' },
   });
   const series = await minuteSeries(
     context,
-    targetIds.flatMap((target, index) => [query(`delivered${index}`, 'Delivered', target), query(`failed${index}`, 'Failed', target)]),
+    targetIds.flatMap((target, index) => counters.map((counter) => query(counter, index, target))),
     window,
   );
-  return Object.fromEntries(targetIds.map((target, index) => [target, { delivered: series.get(`delivered${index}`)!, failed: series.get(`failed${index}`)! }]));
+  return Object.fromEntries(
+    targetIds.map((target, index) => [target, Object.fromEntries(counters.map((counter) => [counter, series.get(queryId(counter, index))!])) as Record<Counter, number[]>]),
+  );
 }
 
 export interface IteratorAgeRequest extends MinuteWindow {
@@ -86,10 +99,16 @@ function dimensions(values: Record<string, string>): Dimension[] {
   return Object.entries(values).map(([Name, Value]) => ({ Name, Value }));
 }
 
+/** The window's whole minutes: how many, and the first of them as minutes since the epoch (the last holds `until`). */
+export function minuteWindow({ minutes = 60, until = new Date() }: MinuteWindow): { firstMinute: number; minutes: number } {
+  return { firstMinute: Math.floor(until.getTime() / MINUTE_MS) + 1 - minutes, minutes };
+}
+
 /** Each query's values per minute of the window, oldest first; a minute without data is 0. */
-async function minuteSeries(context: AwsContext, queries: MetricDataQuery[], { minutes = 60, until = new Date() }: MinuteWindow): Promise<Map<string, number[]>> {
-  const end = (Math.floor(until.getTime() / MINUTE_MS) + 1) * MINUTE_MS;
-  const start = end - minutes * MINUTE_MS;
+async function minuteSeries(context: AwsContext, queries: MetricDataQuery[], window: MinuteWindow): Promise<Map<string, number[]>> {
+  const { firstMinute, minutes } = minuteWindow(window);
+  const start = firstMinute * MINUTE_MS;
+  const end = start + minutes * MINUTE_MS;
   const series = new Map(queries.map((query) => [query.Id!, new Array<number>(minutes).fill(0)]));
   const cloudwatch = context.aws.client(CloudWatchClient);
   const requests: MetricDataQuery[][] = [];

@@ -35,7 +35,9 @@ import {
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
 import {
+  DEFAULT_CONFIG_TTL_SECONDS,
   DEFAULT_LAMBDA_NODE_RUNTIME,
+  DEFAULT_METRICS_NAMESPACE,
   ENVIRONMENT,
   LAMBDA_NODE_RUNTIMES,
   PROGRESS_TABLE_KEY,
@@ -172,14 +174,22 @@ export async function functionConfiguration(context: AwsContext, functionName: s
   }
 }
 
-/** What the function's environment names of fanout's resources; undefined for what it does not name (a deployment of before). */
+/**
+ * What the function's environment names of fanout's resources (undefined for what it does not
+ * name: a deployment of before), and the settings the console shows with the runtime's defaults
+ * filled in: its metrics namespace, and how long it keeps a source's targets (CONFIG_TTL_SECONDS).
+ */
 export function fanoutVariables(configuration: FunctionConfiguration | undefined) {
   const variables = configuration?.Environment?.Variables ?? {};
   const named = (name: string) => variables[name] || undefined;
+  const configTtl = Number(named(ENVIRONMENT.configTtlSeconds) ?? Number.NaN);
   return {
     targetsTable: named(ENVIRONMENT.targetsTable),
     progressTable: named(ENVIRONMENT.progressTable),
     failureStore: named(ENVIRONMENT.failureStore),
+    metricsNamespace: named(ENVIRONMENT.metricsNamespace) ?? DEFAULT_METRICS_NAMESPACE,
+    // a value the runtime would refuse stops the function before it reads anything; its default is what a fixed one gets
+    configTtlSeconds: Number.isFinite(configTtl) && configTtl >= 0 ? configTtl : DEFAULT_CONFIG_TTL_SECONDS,
   };
 }
 

@@ -12,8 +12,8 @@ import {
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
 import { GetTopicAttributesCommand, NotFoundException as TopicNotFound, SNSClient } from '@aws-sdk/client-sns';
-import { GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs';
-import { ENVIRONMENT, type FailureStoreRef } from '@fanout/runtime/config';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs';
+import { ENVIRONMENT, failurePrefix, type FailureStoreRef } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { Step } from './deployment.js';
@@ -94,11 +94,11 @@ export async function existingFailureStore(context: AwsContext, store: FailureSt
   return { resource: 'failure-store', name: store.kind === 's3' ? store.bucket : store.arn, outcome: 'unchanged', arn: store.arn };
 }
 
-/** How many objects (failures) the bucket holds; undefined when there is no such bucket. */
-export async function bucketObjectCount(context: AwsContext, bucket: string): Promise<number | undefined> {
+/** How many objects (failures) the bucket holds (under `prefix`, when given); undefined when there is no such bucket. */
+export async function bucketObjectCount(context: AwsContext, bucket: string, prefix?: string): Promise<number | undefined> {
   let count = 0;
   try {
-    for await (const page of paginateListObjectsV2({ client: s3(context) }, { Bucket: bucket })) count += page.KeyCount ?? page.Contents?.length ?? 0;
+    for await (const page of paginateListObjectsV2({ client: s3(context) }, { Bucket: bucket, Prefix: prefix })) count += page.KeyCount ?? page.Contents?.length ?? 0;
   } catch (error) {
     if (error instanceof NoSuchBucket) return undefined;
     throw error;
@@ -116,4 +116,30 @@ export async function deleteBucket(context: AwsContext, bucket: string): Promise
     throw error;
   }
   return step('deleted');
+}
+
+/**
+ * What a target's failure store holds: in a bucket, the target's own failures (its prefix); in a
+ * queue, every message (a queue may take the failures of several targets), in flight included;
+ * a topic keeps nothing to count. `count` undefined when the store does not exist, or for a topic.
+ */
+export interface StoredFailures {
+  count: number | undefined;
+  of: 'target' | 'store';
+}
+
+export async function storedFailures(context: AwsContext, store: FailureStoreRef, sourceArn: string, targetId: string): Promise<StoredFailures> {
+  if (store.kind === 's3') return { count: await bucketObjectCount(context, store.bucket, failurePrefix(sourceArn, targetId)), of: 'target' };
+  if (store.kind === 'sns') return { count: undefined, of: 'store' };
+  const sqs = context.aws.client(SQSClient, { region: store.region });
+  try {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: store.name, QueueOwnerAWSAccountId: store.account }));
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    return { count: Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0), of: 'store' };
+  } catch (error) {
+    if (error instanceof QueueDoesNotExist) return { count: undefined, of: 'store' };
+    throw error;
+  }
 }

@@ -33,7 +33,7 @@ export interface MappingSettings {
 
 /** The original fanout CLI's batch size. */
 export const DEFAULT_BATCH_SIZE = 100;
-export const DEFAULT_STARTING_POSITION: StartingPosition = 'TRIM_HORIZON';
+export const DEFAULT_STARTING_POSITION = 'TRIM_HORIZON' satisfies StartingPosition;
 
 /** The handler answers with batchItemFailures; without this Lambda would ignore them and retry whole batches. */
 const FUNCTION_RESPONSE_TYPES = ['ReportBatchItemFailures' as const];

@@ -1,7 +1,7 @@
 import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
-import { DynamoDBDocumentClient, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { PROGRESS_TABLE_KEY, partitionQuery, progressTableNameFor, targetStatePartition, type TargetStateItem } from '@fanout/runtime/config';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { PROGRESS_TABLE_KEY, hookHistoryKey, partitionQuery, progressTableNameFor, targetStatePartition, type TargetStateItem } from '@fanout/runtime/config';
 import type { AwsContext } from '../context.js';
 import { fanoutVariables, functionConfiguration } from './deployment.js';
 import type { Deployment } from './names.js';
@@ -71,4 +71,16 @@ export async function stuckTargetCounts(context: AwsContext, tableName: string):
     }
   });
   return counts;
+}
+
+/** Notes in the progress table that the source was unhooked now (nothing to note in a deployment without one). */
+export async function recordUnhook(context: AwsContext, tableName: string, sourceArn: string, at = new Date()): Promise<void> {
+  await unlessMissing(() => documents(context).send(new PutCommand({ TableName: tableName, Item: { ...hookHistoryKey(sourceArn), unhookedAt: at.toISOString() } })));
+}
+
+/** When the source was last unhooked (ISO), as the progress table notes it; undefined when it never was, as far as it knows. */
+export async function lastUnhookedAt(context: AwsContext, tableName: string, sourceArn: string): Promise<string | undefined> {
+  const found = await unlessMissing(() => documents(context).send(new GetCommand({ TableName: tableName, Key: hookHistoryKey(sourceArn) })));
+  const unhookedAt: unknown = found?.Item?.unhookedAt;
+  return typeof unhookedAt === 'string' ? unhookedAt : undefined;
 }

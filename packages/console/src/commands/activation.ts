@@ -1,7 +1,7 @@
 import { setActive } from '../app/targets.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentOptions, addSourceOptions } from './options.js';
-import { targetId, targetScope } from './target-flags.js';
+import { changeSentence, targetId, targetScope } from './target-flags.js';
 
 function activationCommand(active: boolean): CommandDefinition {
   const verb = active ? 'activate' : 'deactivate';
@@ -15,7 +15,7 @@ function activationCommand(active: boolean): CommandDefinition {
       const id = targetId(options);
       const scope = await targetScope(context, options);
       const target = await setActive(context, scope.deployment, scope.sourceArn, id, active);
-      return { text: `${verb}d target ${id} of ${scope.sourceArn}`, data: target };
+      return { text: await changeSentence(context, scope.deployment, `${verb}d target ${id} of ${scope.sourceArn}`), data: target };
     },
   };
 }

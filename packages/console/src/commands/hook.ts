@@ -54,7 +54,7 @@ export const hookCommand: CommandDefinition = {
   configure(command) {
     addHookScopeOptions(command)
       .option('--batch-size <records>', 'records per invocation at most (on creation: 100)')
-      .option('--starting-position <position>', `where a new hook starts reading: ${STARTING_POSITIONS.join(', ')} (default TRIM_HORIZON)`)
+      .option('--starting-position <position>', `where a new hook starts reading: ${STARTING_POSITIONS.join(', ')} (default TRIM_HORIZON; LATEST for a source that was hooked and unhooked)`)
       .option('--starting-position-timestamp <time>', 'with AT_TIMESTAMP (Kinesis only): an ISO 8601 date and time')
       .option('--batching-window <seconds>', 'how long to gather records before invoking (0 to 300)')
       .option('--parallelization-factor <n>', 'concurrent batches per shard (1 to 10)')
@@ -67,14 +67,16 @@ export const hookCommand: CommandDefinition = {
   async run(context, options) {
     const settings = parseOptions(hookOptionsSchema, options);
     const { deployment, sourceArn } = await hookScope(context, options);
-    const { mapping, outcome, consumer } = await hookSource(context, deployment, sourceArn, settings);
+    const { mapping, outcome, consumer, defaultedStart } = await hookSource(context, deployment, sourceArn, settings);
     const view = mappingView(mapping);
     const through = consumer ? ` through consumer ${consumer.name}${consumer.outcome === 'unchanged' ? '' : ` (${consumer.outcome})`}` : '';
+    const unhookedAt = defaultedStart?.unhookedAt;
+    const why = unhookedAt ? ` (unhooked at ${unhookedAt}: new records only; --starting-position TRIM_HORIZON reads the whole stream again)` : '';
     return {
       text:
         `${outcome === 'updated' ? 'updated the hook of' : 'hooked'} ${deployment.functionName} on ${sourceArn}${through}: mapping ${view.uuid}, ${view.state}, ` +
-        `batch size ${view.batchSize}, starting position ${view.startingPosition}`,
-      data: { ...view, ...(consumer ? { consumerOutcome: consumer.outcome } : {}) },
+        `batch size ${view.batchSize}, starting position ${view.startingPosition}${why}`,
+      data: { ...view, ...(consumer ? { consumerOutcome: consumer.outcome } : {}), ...(unhookedAt ? { unhookedAt } : {}) },
     };
   },
 };

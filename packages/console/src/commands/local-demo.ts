@@ -1,11 +1,10 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { localLogWriter } from '../app/function-log.js';
 import { DEMO, prepareDemo, startDemoOrders } from '../app/local-demo.js';
 import { ensureMoto, DEFAULT_LOCAL_ENDPOINT } from '../aws/moto.js';
 import { deploymentOf } from '../aws/names.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { UsageError } from '../errors.js';
-import { checkpointsFileFor, stateFile } from '../state-files.js';
+import { checkpointsFileFor, localLogFileFor, localStatusFileFor } from '../state-files.js';
 
 /** The region and account moto gives when nothing says otherwise. */
 const LOCAL_REGION = 'us-east-1';
@@ -59,17 +58,17 @@ export async function runLocalDemo(context: CommandContext): Promise<void> {
       if (step.state !== 'running') context.io.err(`${step.state === 'done' ? '✓' : '✗'} ${step.name}  ${step.detail ?? ''}`);
     });
     const region = await context.aws.region();
-    const logFile = stateFile('local.log');
-    mkdirSync(dirname(logFile), { recursive: true });
+    const logFile = localLogFileFor(region, deployment.functionName);
     const { startLocalMode } = await import('@fanout/runtime/local');
     const local = await startLocalMode({
       functionName: deployment.functionName,
       region,
       checkpointsFile: checkpointsFileFor(region, deployment.functionName),
+      statusFile: localStatusFileFor(region, deployment.functionName),
       refreshMs: 2_000,
       aws: context.aws.clientDefaults(),
-      // the app owns the terminal: the function's log lines go to a file
-      writeLog: (line) => appendFileSync(logFile, `${line}\n`),
+      // the app owns the terminal: the function's log lines go to a file (there from the start), which its log pane reads
+      writeLog: localLogWriter(logFile),
     });
     const orders = startDemoOrders(context, demo.streamName);
     context.io.err(`${DEMO.stream} gets an order a second, copied to ${DEMO.queue}; the function's log is in ${logFile}`);

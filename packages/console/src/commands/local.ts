@@ -2,9 +2,10 @@ import type { StandaloneStartingPosition, SourcelessTargetRow } from '@fanout/ru
 import { z } from 'zod';
 import { keepMotoFromRunningFunctions } from '../aws/moto.js';
 import { deploymentOf } from '../aws/names.js';
+import { localLogWriter } from '../app/function-log.js';
 import type { CommandContext } from '../context.js';
 import { NotFoundError, UsageError, errorKind } from '../errors.js';
-import { checkpointsFileFor } from '../state-files.js';
+import { checkpointsFileFor, localLogFileFor, localStatusFileFor } from '../state-files.js';
 import type { CommandDefinition } from './command.js';
 import type { CommandResult } from '../output.js';
 import { integerOption } from './deployment-options.js';
@@ -51,22 +52,29 @@ async function runDeployed(context: CommandContext, flags: LocalFlags): Promise<
   if (endpoint) await keepMotoFromRunningFunctions(new URL(endpoint), { session: context.aws, verifySsl: context.aws.options.verifySsl });
   // the runtime's code, bundled in the console; loaded only for this command
   const { startLocalMode } = await import('@fanout/runtime/local');
+  const logFile = localLogFileFor(region, functionName);
+  const writeToFile = localLogWriter(logFile);
   const local = await startLocalMode({
     functionName,
     region,
     checkpointsFile,
+    // where the app finds this function's lag and log while it runs here
+    statusFile: localStatusFileFor(region, functionName),
     refreshMs: (flags.refresh ?? DEFAULT_REFRESH_SECONDS) * 1_000,
     aws: context.aws.clientDefaults(),
-    // stdout is for the command's result: the runtime's JSON log lines go to stderr
-    writeLog: (line) => context.io.err(line),
+    // stdout is for the command's result: the runtime's JSON log lines go to stderr, and to the file the app's log pane reads
+    writeLog: (line) => {
+      context.io.err(line);
+      writeToFile(line);
+    },
   }).catch((error: unknown) => {
     if ((error as Error).name === 'ResourceNotFoundException') throw new NotFoundError(`--function: no function ${functionName} in ${region}; run fanout-console deploy first, or pass --function`);
     throw context.aws.classified(error);
   });
-  context.io.err(`polling the streams hooked to ${functionName} in ${region} (checkpoints in ${checkpointsFile}); Ctrl-C to stop`);
+  context.io.err(`polling the streams hooked to ${functionName} in ${region} (checkpoints in ${checkpointsFile}, log in ${logFile}); Ctrl-C to stop`);
   await context.interrupted();
   await local.stop();
-  return { text: `stopped polling for ${functionName}`, data: { functionName, region, checkpointsFile } };
+  return { text: `stopped polling for ${functionName}`, data: { functionName, region, checkpointsFile, logFile } };
 }
 
 /**

@@ -3,7 +3,7 @@ import { registerTarget } from '../app/targets.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentOptions, addSourceOptions, addTargetOptions } from './options.js';
 import { targetLine } from '../app/target-rows.js';
-import { targetId, targetInputOf, targetScope, targetType } from './target-flags.js';
+import { changeSentence, targetId, targetInputOf, targetScope, targetType } from './target-flags.js';
 
 export const registerCommand: CommandDefinition = {
   name: 'register',
@@ -20,7 +20,7 @@ export const registerCommand: CommandDefinition = {
     const target = await registerTarget(context, scope.deployment, { sourceArn: scope.sourceArn, id, type, ...input });
     const line = targetLine(target);
     return {
-      text: `registered ${type} target ${id} of ${scope.sourceArn}: ${line.destination} (${target.active ? 'active' : 'inactive'})`,
+      text: await changeSentence(context, scope.deployment, `registered ${type} target ${id} of ${scope.sourceArn}: ${line.destination} (${target.active ? 'active' : 'inactive'})`),
       data: target,
     };
   },

@@ -1,10 +1,11 @@
 import { TARGET_TYPE_NAMES, type TargetTypeName } from '@fanout/runtime/config';
 import type { z } from 'zod';
 import type { TargetChanges, TargetInput } from '../app/target-rows.js';
+import { changesSeenWithinSeconds, takesEffectText } from '../app/takes-effect.js';
 import { deploymentOf, type Deployment } from '../aws/names.js';
 import { resolveSourceArn } from '../aws/sources.js';
 import { TargetsTable } from '../aws/targets-table.js';
-import type { CommandContext } from '../context.js';
+import type { AwsContext, CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { deploymentOptionsSchema, idOptionSchema, parseOptions, registerOptionsSchema, sourceOptionsSchema, updateOptionsSchema } from './options.js';
 
@@ -19,6 +20,11 @@ export async function targetScope(context: CommandContext, options: Record<strin
   const deployment = deploymentOf(parseOptions(deploymentOptionsSchema, options));
   const sourceArn = await resolveSourceArn(context, parseOptions(sourceOptionsSchema, options));
   return { deployment, table: new TargetsTable(context, deployment.tableName), sourceArn };
+}
+
+/** What a command did to a target's row, with when the function sees it: `…; the function sees it within 60 s`. */
+export async function changeSentence(context: AwsContext, deployment: Deployment, sentence: string): Promise<string> {
+  return `${sentence}; ${takesEffectText(await changesSeenWithinSeconds(context, deployment))}`;
 }
 
 export function targetId(options: Record<string, unknown>): string {

@@ -1,7 +1,7 @@
 import { unregisterTarget } from '../app/targets.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentOptions, addSourceOptions } from './options.js';
-import { targetId, targetScope } from './target-flags.js';
+import { changeSentence, targetId, targetScope } from './target-flags.js';
 
 export const unregisterCommand: CommandDefinition = {
   name: 'unregister',
@@ -17,6 +17,9 @@ export const unregisterCommand: CommandDefinition = {
       return { text: 'nothing deleted', data: { deleted: false } };
     }
     await unregisterTarget(context, scope.deployment, scope.sourceArn, id);
-    return { text: `unregistered target ${id} of ${scope.sourceArn}`, data: { deleted: true, sourceArn: scope.sourceArn, id } };
+    return {
+      text: await changeSentence(context, scope.deployment, `unregistered target ${id} of ${scope.sourceArn}`),
+      data: { deleted: true, sourceArn: scope.sourceArn, id },
+    };
   },
 };

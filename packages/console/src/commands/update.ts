@@ -1,7 +1,7 @@
 import { updateTarget } from '../app/targets.js';
 import type { CommandDefinition } from './command.js';
 import { addDeploymentOptions, addSourceOptions, addTargetOptions } from './options.js';
-import { targetChangesOf, targetId, targetScope } from './target-flags.js';
+import { changeSentence, targetChangesOf, targetId, targetScope } from './target-flags.js';
 
 export const updateCommand: CommandDefinition = {
   name: 'update',
@@ -15,6 +15,6 @@ export const updateCommand: CommandDefinition = {
     const changes = targetChangesOf(options);
     const scope = await targetScope(context, options);
     const updated = await updateTarget(context, scope.deployment, scope.sourceArn, id, changes);
-    return { text: `updated target ${id} of ${scope.sourceArn}`, data: updated };
+    return { text: await changeSentence(context, scope.deployment, `updated target ${id} of ${scope.sourceArn}`), data: updated };
   },
 };

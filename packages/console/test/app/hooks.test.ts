@@ -1,7 +1,7 @@
 import { uniqueName } from '@fanout/testbed';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deployFanout } from '../../src/app/deploy.js';
-import { hookSource, setHookEnabled, unhookSource } from '../../src/app/hooks.js';
+import { deployFanout, destroyFanout } from '../../src/app/deploy.js';
+import { defaultStartingPosition, hookSource, setHookEnabled, unhookSource } from '../../src/app/hooks.js';
 import type { StepEvent } from '../../src/app/steps.js';
 import { deploymentOf } from '../../src/aws/names.js';
 import { UsageError } from '../../src/errors.js';
@@ -88,6 +88,38 @@ describe('hookSource, setHookEnabled, unhookSource', () => {
     expect(await policyResources(roleName, 'ReadDynamoDBSources')).toContain(table.streamArn);
 
     expect(await unhookSource(context, deployment, stream.arn)).toEqual({ outcome: 'absent' });
+  });
+
+  it('starts a new hook at TRIM_HORIZON, and one of a source that was hooked and unhooked at LATEST, unless told', async () => {
+    const stream = await createStream();
+    expect(await defaultStartingPosition(context, deployment, stream.arn)).toEqual({ position: 'TRIM_HORIZON', unhookedAt: undefined });
+    const first = await hookSource(context, deployment, stream.arn);
+    expect(first.defaultedStart).toEqual({ position: 'TRIM_HORIZON', unhookedAt: undefined });
+    const before = Date.now();
+    await unhookSource(context, deployment, stream.arn);
+
+    const choice = await defaultStartingPosition(context, deployment, stream.arn);
+    expect(choice).toEqual({ position: 'LATEST', unhookedAt: expect.any(String) });
+    expect(Date.parse(choice.unhookedAt!)).toBeGreaterThanOrEqual(before - 1000);
+    const again = await hookSource(context, deployment, stream.arn);
+    expect(again.defaultedStart).toEqual(choice);
+    expect(await mappingOf(stream.arn)).toMatchObject({ StartingPosition: 'LATEST' });
+
+    // told, it is what it was told, and no default is said
+    await unhookSource(context, deployment, stream.arn);
+    const told = await hookSource(context, deployment, stream.arn, { startingPosition: 'TRIM_HORIZON' });
+    expect(told.defaultedStart).toBeUndefined();
+    expect(await mappingOf(stream.arn)).toMatchObject({ StartingPosition: 'TRIM_HORIZON' });
+  });
+
+  it('remembers the hooks destroy deletes when the tables stay: the stream hooked again after a new deploy starts at LATEST', async () => {
+    const other = deploymentOf({ function: uniqueName('app-destroyed') });
+    await deployFanout(context, other);
+    const stream = await createStream();
+    await hookSource(context, other, stream.arn);
+    await destroyFanout(context, other);
+    await deployFanout(context, other);
+    expect(await defaultStartingPosition(context, other, stream.arn)).toEqual({ position: 'LATEST', unhookedAt: expect.any(String) });
   });
 
   it('hooks through a consumer: the consumer first, then the policy and the mapping; unhook deregisters it after the mapping', async () => {

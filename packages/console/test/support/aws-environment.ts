@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type {} from '@fanout/testbed';
 import { inject } from 'vitest';
 
@@ -12,3 +15,6 @@ delete process.env.AWS_SESSION_TOKEN;
 delete process.env.AWS_PROFILE;
 delete process.env.AWS_ENDPOINT_URL;
 delete process.env.AWS_REGION;
+
+// fanout's own files (checkpoints, a local poller's status and log) go to a folder of this test file's, never the user's
+process.env.XDG_STATE_HOME = mkdtempSync(join(tmpdir(), 'fanout-state-'));

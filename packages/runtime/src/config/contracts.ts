@@ -125,6 +125,14 @@ export function targetStateKey(sourceArn: string, targetId: string) {
   return { pk: targetStatePartition(sourceArn), sk: targetId };
 }
 
+/**
+ * The console's note that a source was hooked and then unhooked (`unhookedAt`, ISO), in the
+ * progress table: a new hook of it starts at LATEST by default, not replaying the whole stream.
+ */
+export function hookHistoryKey(sourceArn: string) {
+  return { pk: 'hooks', sk: sourceArn };
+}
+
 export const TARGET_STATES = ['ok', 'retrying', 'stuck'] as const;
 export type TargetStateName = (typeof TARGET_STATES)[number];
 
@@ -214,4 +222,29 @@ export interface FailurePointer {
   sequenceNumber: string;
   subSequenceNumber?: number;
   reason: string;
+}
+
+export const LOCAL_STATUS_VERSION = 1;
+
+/** How far behind one shard's reading is, as the local poller sees it. */
+export interface LocalShardLag {
+  mappingId: string;
+  sourceArn: string;
+  shardId: string;
+  /** Now less the arrival time of the last record handed to the function; 0 once the shard is read to its tip. */
+  millisBehind: number;
+  /** The largest lag of each minute, `[minute since the epoch, milliseconds]`, oldest first, over the last hour. */
+  minutes: Array<[number, number]>;
+}
+
+/**
+ * What a running local poller writes, every few seconds, to its status file: the console's
+ * sources screen reads each shard's lag from it (Lambda's IteratorAge is not there in local mode).
+ */
+export interface LocalStatus {
+  fanoutLocalStatus: typeof LOCAL_STATUS_VERSION;
+  functionName: string;
+  /** ISO time of the write: a file not written for a while belongs to a poller that has stopped. */
+  updatedAt: string;
+  shards: LocalShardLag[];
 }

@@ -18,6 +18,7 @@ export {
   type StandaloneStartingPosition,
   type SourcelessTargetRow,
 } from './standalone.js';
+export { ShardLags, StatusFile } from './lag.js';
 
 export interface LocalModeOptions {
   functionName: string;
@@ -25,6 +26,8 @@ export interface LocalModeOptions {
   region: string;
   /** Where checkpoints are kept across restarts; in memory only when unset. */
   checkpointsFile?: string | undefined;
+  /** Where the poller's status (each shard's lag) is written while it runs; nowhere when unset. */
+  statusFile?: string | undefined;
   /** How often mappings and shards are read again. */
   refreshMs?: number | undefined;
   /** The environment the function's own variables are laid over (LOG_LEVEL, …). */
@@ -60,11 +63,12 @@ export async function openDeployedFanout(options: DeployedFanoutOptions) {
   return { ...deployed, fanout: new Fanout(deployed.settings, deployed.clients) };
 }
 
-export async function startLocalMode({ functionName, region, checkpointsFile, refreshMs, env = process.env, aws, writeLog }: LocalModeOptions): Promise<LocalMode> {
+export async function startLocalMode({ functionName, region, checkpointsFile, statusFile, refreshMs, env = process.env, aws, writeLog }: LocalModeOptions): Promise<LocalMode> {
   const { settings, clients, lambda, configuration } = await deployedFanoutSettings({ functionName, region, env, aws, writeLog });
   return startPolling({
     settings,
     clients,
+    status: statusFile === undefined ? undefined : { file: statusFile, name: functionName },
     mappings: () => enabledStreamMappings(lambda, functionName),
     kinesisReaderClient: (sourceArn) => clients.get(Http1KinesisClient, { region: sourceArn.split(':')[3]! }),
     invokeIdentityArn: configuration.Role ?? '',

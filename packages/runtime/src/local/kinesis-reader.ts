@@ -78,12 +78,13 @@ export function kinesisReader(kinesis: KinesisClient, streamArn: string, invokeI
       return ShardIterator!;
     },
     async read(shardId, iterator, limit) {
-      const { Records = [], NextShardIterator } = await kinesis.send(
+      const { Records = [], NextShardIterator, MillisBehindLatest } = await kinesis.send(
         new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, KINESIS_MAX_RECORDS_PER_READ), ...(addressing === 'arn' ? stream : {}) }),
       );
       return {
         records: Records.map((record) => kinesisEventRecord(record, { sourceArn: streamArn, shardId, invokeIdentityArn })),
         nextIterator: NextShardIterator,
+        millisBehindLatest: MillisBehindLatest,
       };
     },
     isExpired: (error) => error instanceof ExpiredIteratorException,

@@ -3,6 +3,7 @@ import type { BatchResponse, StreamEvent } from '../fanout.js';
 import type { Logger } from '../log/logger.js';
 import { eventSequenceNumber, type StreamEventRecord } from '../records/index.js';
 import type { Checkpoints } from './checkpoints.js';
+import { readingAfter, type ShardLags } from './lag.js';
 import type { PolledMapping } from './mappings.js';
 import type { ShardPosition, StreamReader, StreamShard } from './stream-reader.js';
 
@@ -24,6 +25,8 @@ export interface LocalPollerOptions {
   /** The function's timeout: the deadline of each event. */
   timeoutMs: number;
   log: Logger;
+  /** Where each shard's lag is kept, when it is wanted (the status file the console reads). */
+  lags?: ShardLags;
   refreshMs?: number;
   idleMs?: number;
   retryDelayMs?: number;
@@ -149,6 +152,7 @@ class MappingReader {
   async stop(): Promise<void> {
     this.own.abort();
     await Promise.all(this.shardLoops.values());
+    this.options.lags?.forget(this.mapping.id);
   }
 
   private async readShardUntilStopped(shard: StreamShard): Promise<void> {
@@ -217,6 +221,7 @@ class MappingReader {
         iterator = await this.iteratorAt(shardId, this.startOf(shard));
         continue;
       }
+      this.options.lags?.record(this.mapping, shardId, readingAfter(batch));
       if (batch.records.length > 0) await this.deliver(shardId, batch.records);
       if (!batch.nextIterator) return;
       iterator = batch.nextIterator;

@@ -6,11 +6,14 @@ import type { Http1KinesisClient } from '../targets/kinesis/client.js';
 import { FileCheckpoints, MemoryCheckpoints } from './checkpoints.js';
 import { dynamodbStreamsReader } from './dynamodb-streams-reader.js';
 import { kinesisReader, type StreamAddressing } from './kinesis-reader.js';
+import { ShardLags, StatusFile } from './lag.js';
 import type { PolledMapping } from './mappings.js';
 import { LocalPoller } from './poller.js';
 
 export interface LocalMode {
   poller: LocalPoller;
+  /** Each shard's lag, as the status file has it. */
+  lags: ShardLags;
   /** Stops polling and closes the targets' connections. */
   stop(): Promise<void>;
 }
@@ -26,6 +29,8 @@ export interface PollingOptions {
   invokeIdentityArn: string;
   /** Where checkpoints are kept across restarts; in memory only when unset. */
   checkpointsFile?: string | undefined;
+  /** Where each shard's lag is written while the run goes on, under whose name (for the console's views). */
+  status?: { file: string; name: string } | undefined;
   /** The deadline of each batch: the function's timeout. */
   timeoutMs: number;
   refreshMs?: number | undefined;
@@ -35,6 +40,8 @@ export interface PollingOptions {
 export async function startPolling(options: PollingOptions): Promise<LocalMode> {
   const { settings, clients } = options;
   const fanout = new Fanout(settings, clients);
+  const lags = new ShardLags();
+  const status = options.status && new StatusFile(options.status.file, options.status.name, lags);
   const poller = new LocalPoller({
     process: (event, remainingTimeMs) => fanout.process(event, remainingTimeMs),
     mappings: options.mappings,
@@ -45,13 +52,17 @@ export async function startPolling(options: PollingOptions): Promise<LocalMode> 
     checkpoints: options.checkpointsFile ? await FileCheckpoints.open(options.checkpointsFile) : new MemoryCheckpoints(),
     timeoutMs: options.timeoutMs,
     log: settings.log,
+    lags,
     ...(options.refreshMs !== undefined ? { refreshMs: options.refreshMs } : {}),
   });
   poller.start();
+  await status?.start();
   return {
     poller,
+    lags,
     stop: async () => {
       await poller.stop();
+      await status?.stop();
       await fanout.close();
     },
   };

@@ -17,6 +17,8 @@ export interface ShardBatch {
   records: StreamEventRecord[];
   /** Undefined once a closed shard has been read to its end. */
   nextIterator: string | undefined;
+  /** How far the read is from the shard's tip, where the stream says (Kinesis' MillisBehindLatest): a read may find nothing yet be behind. */
+  millisBehindLatest?: number | undefined;
 }
 
 /** Reads the shards of one Kinesis stream or DynamoDB stream, as Lambda's poller does. */

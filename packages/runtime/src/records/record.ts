@@ -57,3 +57,9 @@ export function eventSequenceNumber(record: StreamEventRecord): string {
 export function eventShardId(record: StreamEventRecord): string | undefined {
   return isKinesisRecord(record) ? record.eventID.split(':')[0] : undefined;
 }
+
+/** When the record reached the stream, in milliseconds since the epoch (Lambda gives seconds); undefined when the event does not say. */
+export function eventArrivalMs(record: StreamEventRecord): number | undefined {
+  const seconds = isKinesisRecord(record) ? record.kinesis.approximateArrivalTimestamp : record.dynamodb?.ApproximateCreationDateTime;
+  return seconds === undefined ? undefined : seconds * 1000;
+}

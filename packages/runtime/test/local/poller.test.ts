@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -13,7 +13,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BatchResponse, StreamEvent } from '../../src/fanout.js';
 import { createLogger } from '../../src/log/logger.js';
 import { dynamodbStreamsReader } from '../../src/local/dynamodb-streams-reader.js';
-import { FileCheckpoints, LocalPoller, MemoryCheckpoints, startLocalMode, type Checkpoints, type LocalMode } from '../../src/local/index.js';
+import type { LocalStatus } from '../../src/config/contracts.js';
+import { FileCheckpoints, LocalPoller, MemoryCheckpoints, ShardLags, startLocalMode, type Checkpoints, type LocalMode } from '../../src/local/index.js';
 import { kinesisReader } from '../../src/local/kinesis-reader.js';
 import { enabledStreamMappings } from '../../src/local/mappings.js';
 import { Http1KinesisClient } from '../../src/targets/kinesis/client.js';
@@ -143,7 +144,7 @@ const positionsTaken: string[] = [];
  * A poller of the function's mappings over moto with a scripted handler, quick to notice changes
  * (or, with `refreshMs` large, noticing them only when the test calls refresh()).
  */
-function poller(functionName: string, handler: Invocations, options: { checkpoints?: Checkpoints; refreshMs?: number } = {}): LocalPoller {
+function poller(functionName: string, handler: Invocations, options: { checkpoints?: Checkpoints; refreshMs?: number; lags?: ShardLags } = {}): LocalPoller {
   const started = new LocalPoller({
     process: (event) => handler.process(event),
     mappings: () => enabledStreamMappings(lambda, functionName),
@@ -162,6 +163,7 @@ function poller(functionName: string, handler: Invocations, options: { checkpoin
     // the function's timeout: a batch handed to a slow handler on a busy machine is not cut short
     timeoutMs: 120_000,
     log,
+    ...(options.lags ? { lags: options.lags } : {}),
     refreshMs: options.refreshMs ?? 200,
     idleMs: 50,
     retryDelayMs: 20,
@@ -244,6 +246,24 @@ describe('the local poller', () => {
     await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mappingId, Enabled: true }));
     await secondPoller.refresh();
     await expect.poll(() => second.batches.flat()).toEqual(['while-stopped', 'while-paused']);
+  });
+
+  it('keeps each shard\'s lag: growing while its batch fails, 0 once the shard is read to its tip, the largest of the minute kept', async () => {
+    const stream = await createStream();
+    await putRecords(stream.name, [{ key: 'k', data: 'r0' }]);
+    const functionName = await createFanoutFunction();
+    const mappingId = await hook(functionName, stream.arn);
+    let failing = true;
+    const handler = scriptedHandler((records) => ({ batchItemFailures: failing ? [{ itemIdentifier: records[0]!.kinesis.sequenceNumber }] : [] }));
+    const lags = new ShardLags();
+    poller(functionName, handler, { lags });
+    await expect.poll(() => handler.batches.length).toBeGreaterThanOrEqual(2);
+    const [held] = lags.snapshot();
+    expect(held).toMatchObject({ mappingId, sourceArn: stream.arn, shardId: expect.stringMatching(/^shardId-/) });
+    await expect.poll(() => lags.snapshot()[0]!.millisBehind).toBeGreaterThan(held!.millisBehind + 300);
+    failing = false;
+    await expect.poll(() => lags.snapshot()[0]!.millisBehind).toBe(0);
+    expect(Math.max(...lags.snapshot()[0]!.minutes.map(([, largest]) => largest))).toBeGreaterThan(held!.millisBehind + 300);
   });
 
   it('starts at the end of the stream for a LATEST mapping', async () => {
@@ -393,5 +413,20 @@ describe('local mode', () => {
       .toHaveLength(3);
     // a standard queue keeps no order
     expect(received.sort()).toEqual([...bodies].sort());
+  });
+
+  it('writes its status file while it runs, each shard\'s lag in it, and removes it when stopped', async () => {
+    const table = await createTargetsTable();
+    const functionName = await createFanoutFunction({ TARGETS_TABLE: table, LOG_LEVEL: 'silent' });
+    const stream = await createStream();
+    await hook(functionName, stream.arn);
+    await putRecords(stream.name, [{ key: 'k', data: 'one' }]);
+    const statusFile = join(mkdtempSync(join(tmpdir(), 'fanout-status-')), 'status', 'fanout.json');
+    const local = await startLocalMode({ functionName, region: aws.regions[0], statusFile, refreshMs: 200 });
+    const status = () => (existsSync(statusFile) ? (JSON.parse(readFileSync(statusFile, 'utf8')) as LocalStatus) : undefined);
+    await expect.poll(() => status()?.shards, { timeout: 60_000 }).toEqual([expect.objectContaining({ sourceArn: stream.arn, millisBehind: 0 })]);
+    expect(status()).toMatchObject({ fanoutLocalStatus: 1, functionName });
+    await local.stop();
+    expect(existsSync(statusFile)).toBe(false);
   });
 });
