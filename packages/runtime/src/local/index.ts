@@ -9,6 +9,7 @@ import { FileCheckpoints, MemoryCheckpoints } from './checkpoints.js';
 import { dynamodbStreamsReader } from './dynamodb-streams-reader.js';
 import { kinesisReader } from './kinesis-reader.js';
 import { enabledStreamMappings } from './mappings.js';
+import { onFailureSender } from './on-failure.js';
 import { LocalPoller } from './poller.js';
 
 export { FileCheckpoints, MemoryCheckpoints, type Checkpoints } from './checkpoints.js';
@@ -69,6 +70,8 @@ export async function startLocalMode({ functionName, region, checkpointsFile, re
     // Lambda's default timeout when the configuration has none
     timeoutMs: (configuration.Timeout ?? 3) * 1000,
     log: settings.log,
+    // with the credentials the function's clients have here (the function's role sends in Lambda)
+    sendOnFailure: onFailureSender((constructor, destinationRegion) => clients.get(constructor, { region: destinationRegion ?? region })),
     ...(refreshMs !== undefined ? { refreshMs } : {}),
   });
   poller.start();
