@@ -216,7 +216,8 @@ class MappingReader {
         if (run.stopped) break;
         let batch;
         try {
-          batch = await this.reader.read(shardId, iterator, this.mapping.batchSize);
+          // enough for a batch in each of the shard's concurrent lanes
+          batch = await this.reader.read(shardId, iterator, this.mapping.batchSize * this.mapping.parallelizationFactor);
         } catch (error) {
           if (!this.reader.isExpired(error)) throw error;
           iterator = await this.iteratorAt(shardId, lastRead ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastRead } : this.startOf(shard));
