@@ -6,7 +6,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { CreateStreamCommand, DeleteStreamCommand, PutRecordCommand, RegisterStreamConsumerCommand } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DeleteStreamCommand, DescribeStreamSummaryCommand, PutRecordCommand, RegisterStreamConsumerCommand } from '@aws-sdk/client-kinesis';
 import {
   CreateEventSourceMappingCommand,
   CreateFunctionCommand,
@@ -30,6 +30,7 @@ import { pause } from '../../src/local/shard-run.js';
 import { Http1KinesisClient } from '../../src/targets/kinesis/client.js';
 import { aws, createFailureBucket, createTargetsTable, putTargets } from '../support/harness.js';
 import { createStream } from '../support/kinesis.js';
+import { createSubscribedTopic } from '../support/sns.js';
 import { bodiesIn, createQueue, drainQueue, sqsClient } from '../support/sqs.js';
 
 const config = awsClientConfig(aws);
@@ -554,6 +555,44 @@ describe('the local poller, with the mapping\'s other settings', () => {
     await putRecords(stream.name, [{ key: 'k', data: 'after' }]);
     await expect.poll(() => handler.batches.at(-1)).toEqual(['after']);
     expect(handler.batches.slice(0, 2)).toEqual([sequence(3), sequence(3)]);
+  });
+
+  it('publishes the invocation record to an SNS destination', async () => {
+    const stream = await createStream();
+    const [sequenceNumber] = await putRecords(stream.name, [{ key: 'k', data: 'r0' }]);
+    const functionName = await createFanoutFunction();
+    const topic = await createSubscribedTopic();
+    await hook(functionName, stream.arn, { maximumRetryAttempts: 0, lambda: { DestinationConfig: { OnFailure: { Destination: topic.topicArn } } } });
+    poller(functionName, scriptedHandler(() => 'throw'));
+    const [record] = await invocationRecordsIn(topic.queueUrl, 1);
+    expect(record!.requestContext.condition).toBe('RetryAttemptsExhausted');
+    expect(record!.KinesisBatchInfo).toMatchObject({ startSequenceNumber: sequenceNumber, endSequenceNumber: sequenceNumber, batchSize: 1, streamArn: stream.arn });
+  });
+
+  it('reads the shards of a stream at once: a batch held on one shard does not hold the other', async () => {
+    const name = uniqueName('two-shards');
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 2 }));
+    const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+    const streamArn = StreamDescriptionSummary!.StreamARN!;
+    // a hash key in each half of the range: one record in each shard
+    for (const [data, hashKey] of [['first-shard', '0'], ['second-shard', (2n ** 127n + 1n).toString()]]) {
+      await kinesis.send(new PutRecordCommand({ StreamName: name, PartitionKey: data!, ExplicitHashKey: hashKey, Data: Buffer.from(data!) }));
+    }
+    const functionName = await createFanoutFunction();
+    await hook(functionName, streamArn);
+    const secondSeen = new AbortController();
+    const finished: string[] = [];
+    const handler = scriptedHandler(async ([record]) => {
+      const text = textOf(record!);
+      if (text === 'second-shard') secondSeen.abort();
+      // the first shard's batch is held until the second shard's arrives (or a generous ceiling passes)
+      else await pause(20_000, secondSeen.signal);
+      finished.push(text);
+      return { batchItemFailures: [] };
+    });
+    poller(functionName, handler);
+    await expect.poll(() => finished.length, { timeout: 30_000 }).toBe(2);
+    expect(finished).toEqual(['second-shard', 'first-shard']);
   });
 
   it('writes the invocation record with the event to an S3 destination, under Lambda\'s key, for a DynamoDB stream (DDBStreamBatchInfo)', async () => {
