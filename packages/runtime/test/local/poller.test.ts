@@ -150,6 +150,19 @@ function scriptedHandler(
   };
 }
 
+/** A handler of DynamoDB stream events that notes each change as `EVENT id`, in the order given. */
+function changesHandler(): { keys: string[]; handler: Invocations } {
+  const keys: string[] = [];
+  const handler: Invocations = {
+    batches: [],
+    process: async (event) => {
+      keys.push(...(event.Records as DynamoDBRecord[]).map((record) => `${record.eventName} ${record.dynamodb!.Keys!.id!.S}`));
+      return { batchItemFailures: [] };
+    },
+  };
+  return { keys, handler };
+}
+
 const logs: Array<Record<string, unknown>> = [];
 const log = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
 
@@ -357,14 +370,8 @@ describe('the local poller', () => {
     for (const id of ['a', 'b', 'c']) await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { id: { S: id } } }));
     const functionName = await createFanoutFunction();
     await hook(functionName, streamArn, { batchSize: 5_000 });
-    const keys: string[] = [];
-    poller(functionName, {
-      batches: [],
-      process: async (event) => {
-        keys.push(...(event.Records as DynamoDBRecord[]).map((record) => `${record.eventName} ${record.dynamodb!.Keys!.id!.S}`));
-        return { batchItemFailures: [] };
-      },
-    });
+    const { keys, handler } = changesHandler();
+    poller(functionName, handler);
     await expect.poll(() => keys).toEqual(['INSERT a', 'INSERT b', 'INSERT c']);
   });
 
@@ -759,14 +766,8 @@ describe('the local poller, with the mapping\'s other settings', () => {
     await hook(functionName, streamArn, {
       lambda: { FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { status: { S: ['active'] } } } }) }] } },
     });
-    const keys: string[] = [];
-    poller(functionName, {
-      batches: [],
-      process: async (event) => {
-        keys.push(...(event.Records as DynamoDBRecord[]).map((record) => `${record.eventName} ${record.dynamodb!.Keys!.id!.S}`));
-        return { batchItemFailures: [] };
-      },
-    });
+    const { keys, handler } = changesHandler();
+    poller(functionName, handler);
     await expect.poll(() => keys).toEqual(['INSERT a', 'INSERT c']);
   });
 });
