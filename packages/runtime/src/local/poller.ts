@@ -5,12 +5,11 @@ import type { PolledMapping } from './mappings.js';
 import { DEFAULT_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS, pause, ShardRun, type ShardRunOptions } from './shard-run.js';
 import type { ShardPosition, StreamReader, StreamShard } from './stream-reader.js';
 
-export { DEFAULT_RETRY_DELAY_MS } from './shard-run.js';
-
 /** How often the mappings and their shards are read again: a hook, a pause or a new shard shows within this. */
 export const DEFAULT_REFRESH_MS = 5_000;
 /** Lambda reads an idle shard about once a second. */
 export const DEFAULT_IDLE_MS = 1_000;
+
 export interface LocalPollerOptions extends ShardRunOptions {
   /** The mappings to follow, read again every `refreshMs`. */
   mappings(): Promise<PolledMapping[]>;
