@@ -726,6 +726,23 @@ describe('the local poller, with the mapping\'s other settings', () => {
     await expect.poll(() => handler.batches, { timeout: 20_000 }).toEqual([['w0', 'w1', 'w2'], ['next']]);
   });
 
+  it('cuts a batch before its event passes Lambda\'s 6 MB', async () => {
+    const stream = await createStream();
+    // 1,000,000 bytes each, about 1.33 MB in base64: four make an event of 5.3 MB, a fifth would pass 6 MB
+    const megabyte = 'x'.repeat(1_000_000);
+    await putRecords(stream.name, Array.from({ length: 7 }, (_, index) => ({ key: 'k', data: `${index}${megabyte.slice(1)}` })));
+    const functionName = await createFanoutFunction();
+    await hook(functionName, stream.arn, { batchSize: 100 });
+    const sizes: number[][] = [];
+    const handler = scriptedHandler((records) => {
+      sizes.push(records.map((record) => Number(textOf(record)[0])));
+      return { batchItemFailures: [] };
+    });
+    poller(functionName, handler);
+    await expect.poll(() => sizes.flat(), { timeout: 30_000 }).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(sizes).toEqual([[0, 1, 2, 3], [4, 5, 6]]);
+  });
+
   it('sends the function only the records that match one of the mapping\'s filters; the others count as processed', async () => {
     const stream = await createStream();
     const records = [
