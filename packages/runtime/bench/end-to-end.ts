@@ -7,6 +7,7 @@ import { AwsClients } from '../src/aws/clients.js';
 import { Fanout } from '../src/fanout.js';
 import { MemoryCheckpoints } from '../src/local/checkpoints.js';
 import { kinesisReader } from '../src/local/kinesis-reader.js';
+import { streamMapping } from '../src/local/mappings.js';
 import { LocalPoller } from '../src/local/poller.js';
 import { settingsFromEnvironment } from '../src/settings.js';
 import { Http1KinesisClient } from '../src/targets/kinesis/client.js';
@@ -59,7 +60,7 @@ export async function measureEndToEnd(aws: AwsEndpoints, tableName: string): Pro
   const fanout = new Fanout(settings, new AwsClients(settings.functionName, { credentials: async () => config.credentials }));
   const poller = new LocalPoller({
     process: (event, remainingTimeMs) => fanout.process(event, remainingTimeMs),
-    mappings: async () => [{ id: 'end-to-end', sourceArn, batchSize: BATCH_SIZE, startingPosition: { type: 'TRIM_HORIZON' }, reportsItemFailures: true, maximumRetryAttempts: -1 }],
+    mappings: async () => [streamMapping({ id: 'end-to-end', sourceArn, batchSize: BATCH_SIZE, reportsItemFailures: true })],
     readerFor: (arn) => kinesisReader(kinesis, arn, `arn:aws:iam::${aws.accounts[0]}:role/fanout`),
     checkpoints: new MemoryCheckpoints(),
     timeoutMs: 60_000,

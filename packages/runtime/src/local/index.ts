@@ -72,6 +72,7 @@ export async function startLocalMode({ functionName, region, checkpointsFile, st
     mappings: () => enabledStreamMappings(lambda, functionName),
     kinesisReaderClient: (sourceArn) => clients.get(Http1KinesisClient, { region: sourceArn.split(':')[3]! }),
     invokeIdentityArn: configuration.Role ?? '',
+    region,
     checkpointsFile,
     // Lambda's default timeout when the configuration has none
     timeoutMs: (configuration.Timeout ?? 3) * 1000,

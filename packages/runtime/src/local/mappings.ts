@@ -13,10 +13,44 @@ export interface PolledMapping {
   reportsItemFailures: boolean;
   /** -1: until the records expire, Lambda's default for streams. */
   maximumRetryAttempts: number;
+  /** The function the mapping invokes: what the on-failure record names. */
+  functionArn: string;
+  /** Records older than this are not sent to the function; -1 (Lambda's default): no limit. */
+  maximumRecordAgeSeconds: number;
+  /** A batch the function fails on is split in two, each half tried on its own (splits use no retry). */
+  bisectOnError: boolean;
+  /** Where a record of each batch given up on goes (DestinationConfig.OnFailure.Destination): an SQS queue, SNS topic or S3 bucket ARN. */
+  onFailureDestination: string | undefined;
+  /** How many batches of one shard are processed at once (1 to 10); a partition key's records stay in one, in order. */
+  parallelizationFactor: number;
+  /** How long records are gathered before the function is invoked with fewer than a full batch. */
+  batchingWindowMs: number;
+  /** FilterCriteria's patterns, as JSON texts: a record matching none is dropped. Empty: no filtering. */
+  filterPatterns: string[];
 }
 
-/** Lambda's default batch size for Kinesis and DynamoDB streams. */
-const DEFAULT_BATCH_SIZE = 100;
+/** Lambda's largest ParallelizationFactor. */
+const MAX_PARALLELIZATION_FACTOR = 10;
+
+/** Lambda's settings for a stream mapping where none is given (moto returns only the settings it was given). */
+const LAMBDA_DEFAULTS: Omit<PolledMapping, 'id' | 'sourceArn'> = {
+  batchSize: 100,
+  startingPosition: { type: 'TRIM_HORIZON' },
+  reportsItemFailures: false,
+  maximumRetryAttempts: -1,
+  functionArn: '',
+  maximumRecordAgeSeconds: -1,
+  bisectOnError: false,
+  onFailureDestination: undefined,
+  parallelizationFactor: 1,
+  batchingWindowMs: 0,
+  filterPatterns: [],
+};
+
+/** A mapping given by its settings, Lambda's defaults for the others (a poller of a stream with no Lambda behind it). */
+export function streamMapping(settings: Pick<PolledMapping, 'id' | 'sourceArn'> & Partial<PolledMapping>): PolledMapping {
+  return { ...LAMBDA_DEFAULTS, ...settings };
+}
 
 function polledMapping(mapping: EventSourceMappingConfiguration, sourceArn: string): PolledMapping {
   // an AT_TIMESTAMP mapping without its timestamp (moto does not return it) reads from the start: more, never less
@@ -24,13 +58,21 @@ function polledMapping(mapping: EventSourceMappingConfiguration, sourceArn: stri
     mapping.StartingPosition === 'AT_TIMESTAMP' && mapping.StartingPositionTimestamp
       ? { type: 'AT_TIMESTAMP', timestamp: mapping.StartingPositionTimestamp }
       : { type: mapping.StartingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON' };
+  const factor = mapping.ParallelizationFactor ?? LAMBDA_DEFAULTS.parallelizationFactor;
   return {
     id: mapping.UUID!,
     sourceArn,
-    batchSize: mapping.BatchSize ?? DEFAULT_BATCH_SIZE,
+    batchSize: mapping.BatchSize ?? LAMBDA_DEFAULTS.batchSize,
     startingPosition,
     reportsItemFailures: mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures') ?? false,
-    maximumRetryAttempts: mapping.MaximumRetryAttempts ?? -1,
+    maximumRetryAttempts: mapping.MaximumRetryAttempts ?? LAMBDA_DEFAULTS.maximumRetryAttempts,
+    functionArn: mapping.FunctionArn ?? LAMBDA_DEFAULTS.functionArn,
+    maximumRecordAgeSeconds: mapping.MaximumRecordAgeInSeconds ?? LAMBDA_DEFAULTS.maximumRecordAgeSeconds,
+    bisectOnError: mapping.BisectBatchOnFunctionError ?? LAMBDA_DEFAULTS.bisectOnError,
+    onFailureDestination: mapping.DestinationConfig?.OnFailure?.Destination || undefined,
+    parallelizationFactor: Math.min(Math.max(factor, 1), MAX_PARALLELIZATION_FACTOR),
+    batchingWindowMs: (mapping.MaximumBatchingWindowInSeconds ?? 0) * 1000,
+    filterPatterns: (mapping.FilterCriteria?.Filters ?? []).flatMap((filter) => (filter.Pattern ? [filter.Pattern] : [])),
   };
 }
 

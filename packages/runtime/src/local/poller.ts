@@ -1,48 +1,33 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { BatchResponse, StreamEvent } from '../fanout.js';
 import type { Logger } from '../log/logger.js';
-import { eventSequenceNumber, type StreamEventRecord } from '../records/index.js';
-import type { Checkpoints } from './checkpoints.js';
+import { eventSequenceNumber } from '../records/index.js';
+import { recordFilter, type RecordFilter } from './filter-criteria.js';
 import { readingAfter, type ShardLags } from './lag.js';
 import type { PolledMapping } from './mappings.js';
+import { DEFAULT_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS, pause, ShardRun, type ShardRunOptions } from './shard-run.js';
 import type { ShardPosition, StreamReader, StreamShard } from './stream-reader.js';
 
 /** How often the mappings and their shards are read again: a hook, a pause or a new shard shows within this. */
 export const DEFAULT_REFRESH_MS = 5_000;
 /** Lambda reads an idle shard about once a second. */
 export const DEFAULT_IDLE_MS = 1_000;
-/** The first wait before a failed batch is tried again; it doubles with each try, up to MAX_RETRY_DELAY_MS. */
-export const DEFAULT_RETRY_DELAY_MS = 500;
-const MAX_RETRY_DELAY_MS = 30_000;
 
-export interface LocalPollerOptions {
-  /** Processes one event as the Lambda handler does. */
-  process(event: StreamEvent, remainingTimeMs: () => number): Promise<BatchResponse>;
+export interface LocalPollerOptions extends ShardRunOptions {
   /** The mappings to follow, read again every `refreshMs`. */
   mappings(): Promise<PolledMapping[]>;
   readerFor(sourceArn: string): StreamReader;
-  checkpoints: Checkpoints;
-  /** The function's timeout: the deadline of each event. */
-  timeoutMs: number;
   log: Logger;
   /** Where each shard's lag is kept, when it is wanted (the status file the console reads). */
   lags?: ShardLags;
   refreshMs?: number;
   idleMs?: number;
-  retryDelayMs?: number;
-}
-
-/** Resolves after `ms`, or at once when the signal aborts (no error: the loops look at the signal). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return sleep(ms, undefined, { signal }).catch(() => undefined);
 }
 
 /**
  * Lambda's stream poller, in-process: follows the function's enabled event source mappings, reads
- * each shard in order (children after their parents), and hands batches of up to the mapping's batch
- * size to the handler's code path. A batch is retried from the earliest record it reports failed
- * (`batchItemFailures`, when the mapping asks for them) or whole when it throws, up to the mapping's
- * MaximumRetryAttempts; the last record delivered of each shard is kept in `checkpoints`.
+ * each shard in order (children after their parents; the shards of a stream at once), and hands
+ * batches to the handler's code path as the mapping's settings say (see ShardRun: batch size and
+ * window, filters, parallelization, retries, bisection, record age, the on-failure destination);
+ * the last record done of each shard is kept in `checkpoints`.
  */
 export class LocalPoller {
   private readonly stopping = new AbortController();
@@ -99,9 +84,10 @@ export class LocalPoller {
   }
 }
 
-/** Whether a mapping's reading goes on unchanged: its starting position matters only where no checkpoint is yet. */
+/** Whether a mapping's reading goes on unchanged: every setting but its starting position, which matters only where no checkpoint is yet. */
 function sameReading(a: PolledMapping, b: PolledMapping): boolean {
-  return a.sourceArn === b.sourceArn && a.batchSize === b.batchSize && a.reportsItemFailures === b.reportsItemFailures && a.maximumRetryAttempts === b.maximumRetryAttempts;
+  const settings = ({ startingPosition: _, ...rest }: PolledMapping) => JSON.stringify(rest);
+  return settings(a) === settings(b);
 }
 
 /** The shards of one mapping's stream, each read by a loop of its own. */
@@ -118,6 +104,9 @@ class MappingReader {
   /** The shards of the first listing: they start at the mapping's starting position; later ones are new. */
   private firstListing: ReadonlySet<string> | undefined;
   private listingFailed = false;
+  private readonly filter: RecordFilter | undefined;
+  /** A FilterCriteria pattern Lambda would have refused (moto takes any): the mapping is not read. */
+  private readonly invalidFilter: boolean = false;
 
   constructor(
     readonly mapping: PolledMapping,
@@ -127,11 +116,17 @@ class MappingReader {
     this.signal = AbortSignal.any([pollerStopping, this.own.signal]);
     this.reader = options.readerFor(mapping.sourceArn);
     this.log = options.log.child({ sourceArn: mapping.sourceArn, mapping: mapping.id });
+    try {
+      this.filter = mapping.filterPatterns.length > 0 ? recordFilter(mapping.filterPatterns) : undefined;
+    } catch (error) {
+      this.invalidFilter = true;
+      this.log.error('the mapping\'s filter is not one Lambda takes; its stream is not read until the mapping changes', { error: (error as Error).message });
+    }
   }
 
   /** Starts a loop for each shard not read yet whose parents are read to their end (or gone from the stream). */
   async startShards(): Promise<void> {
-    if (this.signal.aborted) return;
+    if (this.signal.aborted || this.invalidFilter) return;
     const shards = await this.reader.shards();
     this.listingFailed = false;
     this.firstListing ??= new Set(shards.map((shard) => shard.id));
@@ -205,71 +200,50 @@ class MappingReader {
     }
   }
 
-  /** Reads the shard from where it starts to its end, or until stopped. */
+  /**
+   * Reads the shard from where it starts to its end, or until stopped, handing the records to a
+   * ShardRun that batches and delivers them as the mapping says; the run's checkpoint is where a
+   * new reading starts after a failure.
+   */
   private async readShard(shard: StreamShard): Promise<void> {
-    const signal = this.signal;
     const shardId = shard.id;
     const now = new Date();
     let iterator = await this.iteratorAt(shardId, this.startOf(shard));
     if (!this.began.has(shardId)) this.began.set(shardId, now);
-    while (!signal.aborted) {
-      let batch;
-      try {
-        batch = await this.reader.read(shardId, iterator, this.mapping.batchSize);
-      } catch (error) {
-        if (!this.reader.isExpired(error)) throw error;
-        iterator = await this.iteratorAt(shardId, this.startOf(shard));
-        continue;
-      }
-      this.options.lags?.record(this.mapping, shardId, readingAfter(batch));
-      if (batch.records.length > 0) await this.deliver(shardId, batch.records);
-      if (!batch.nextIterator) return;
-      iterator = batch.nextIterator;
-      if (batch.records.length === 0) await pause(this.options.idleMs ?? DEFAULT_IDLE_MS, signal);
-    }
-  }
-
-  /** Hands the records to the handler's code path until every one is delivered, or the retries are spent. */
-  private async deliver(shardId: string, records: StreamEventRecord[]): Promise<void> {
-    const { checkpoints, retryDelayMs = DEFAULT_RETRY_DELAY_MS } = this.options;
-    const checkpoint = (record: StreamEventRecord) => checkpoints.set(this.mapping.id, shardId, eventSequenceNumber(record));
-    let batch = records;
-    for (let retries = 0; ; retries += 1) {
-      if (this.signal.aborted) return;
-      const failedFrom = await this.invoke(batch);
-      if (failedFrom === undefined) return checkpoint(batch.at(-1)!);
-      if (failedFrom > 0) await checkpoint(batch[failedFrom - 1]!);
-      batch = batch.slice(failedFrom);
-      if (this.mapping.maximumRetryAttempts >= 0 && retries >= this.mapping.maximumRetryAttempts) {
-        this.log.error('records not delivered after the mapping\'s MaximumRetryAttempts; going on without them', {
-          shardId,
-          retries,
-          firstSequenceNumber: eventSequenceNumber(batch[0]!),
-          lastSequenceNumber: eventSequenceNumber(batch.at(-1)!),
-        });
-        return checkpoint(batch.at(-1)!);
-      }
-      await pause(Math.min(retryDelayMs * 2 ** retries, MAX_RETRY_DELAY_MS), this.signal);
-    }
-  }
-
-  /**
-   * One invocation: the index of the earliest record to retry, or undefined when all were
-   * delivered. As Lambda does, a thrown error fails the whole batch, and so does a reported failure
-   * with an empty identifier or one that names no record of the batch; a missing list is success.
-   */
-  private async invoke(batch: readonly StreamEventRecord[]): Promise<number | undefined> {
-    const deadline = Date.now() + this.options.timeoutMs;
-    let response: BatchResponse;
+    const run = new ShardRun(this.mapping, shardId, this.options, this.filter, this.log, this.signal);
+    /** The last record read: an expired iterator is taken again after it, not at the checkpoint, so that nothing read ahead is read twice. */
+    let lastRead: string | undefined;
     try {
-      response = await this.options.process({ Records: [...batch] }, () => deadline - Date.now());
+      while (!run.stopped) {
+        await run.roomForMore();
+        if (run.stopped) break;
+        let batch;
+        try {
+          // enough for a batch in each of the shard's concurrent lanes
+          batch = await this.reader.read(shardId, iterator, this.mapping.batchSize * this.mapping.parallelizationFactor);
+        } catch (error) {
+          if (!this.reader.isExpired(error)) throw error;
+          iterator = await this.iteratorAt(shardId, lastRead ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastRead } : this.startOf(shard));
+          continue;
+        }
+        // an empty read ahead of records still being delivered leaves the lag growing from the last ones
+        if (batch.records.length > 0 || !run.undone) this.options.lags?.record(this.mapping, shardId, readingAfter(batch));
+        if (batch.records.length > 0) {
+          lastRead = eventSequenceNumber(batch.records.at(-1)!);
+          await run.add(batch.records);
+        }
+        if (!batch.nextIterator) {
+          await run.finish();
+          break;
+        }
+        iterator = batch.nextIterator;
+        if (batch.records.length === 0) await pause(this.options.idleMs ?? DEFAULT_IDLE_MS, this.signal);
+      }
     } catch (error) {
-      this.log.error('the handler failed; the whole batch is tried again', { error });
-      return 0;
+      await run.close();
+      throw error;
     }
-    const failures = response?.batchItemFailures ?? [];
-    if (!this.mapping.reportsItemFailures || failures.length === 0) return undefined;
-    const positions = failures.map(({ itemIdentifier }) => batch.findIndex((record) => itemIdentifier && eventSequenceNumber(record) === itemIdentifier));
-    return positions.includes(-1) ? 0 : Math.min(...positions);
+    const failure = await run.close();
+    if (failure) throw failure;
   }
 }

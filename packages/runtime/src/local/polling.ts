@@ -8,6 +8,7 @@ import { dynamodbStreamsReader } from './dynamodb-streams-reader.js';
 import { kinesisReader, type StreamAddressing } from './kinesis-reader.js';
 import { ShardLags, StatusFile } from './lag.js';
 import type { PolledMapping } from './mappings.js';
+import { onFailureSender } from './on-failure.js';
 import { LocalPoller } from './poller.js';
 
 export interface LocalMode {
@@ -27,6 +28,8 @@ export interface PollingOptions {
   addressingOf?(sourceArn: string): StreamAddressing;
   /** The role Lambda's event records name (the function's). */
   invokeIdentityArn: string;
+  /** The region of an on-failure destination that names none. */
+  region: string;
   /** Where checkpoints are kept across restarts; in memory only when unset. */
   checkpointsFile?: string | undefined;
   /** Where each shard's lag is written while the run goes on, under whose name (for the console's views). */
@@ -52,6 +55,8 @@ export async function startPolling(options: PollingOptions): Promise<LocalMode> 
     checkpoints: options.checkpointsFile ? await FileCheckpoints.open(options.checkpointsFile) : new MemoryCheckpoints(),
     timeoutMs: options.timeoutMs,
     log: settings.log,
+    // with the credentials the function's clients have here (the function's role sends in Lambda)
+    sendOnFailure: onFailureSender((constructor, destinationRegion) => clients.get(constructor, { region: destinationRegion ?? options.region })),
     lags,
     ...(options.refreshMs !== undefined ? { refreshMs: options.refreshMs } : {}),
   });

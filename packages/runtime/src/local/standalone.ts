@@ -7,7 +7,7 @@ import { FileTargets, FixedTargets, InvalidTargetsError } from '../config/target
 import type { Logger } from '../log/logger.js';
 import { settingsFromEnvironment } from '../settings.js';
 import { Http1KinesisClient } from '../targets/kinesis/client.js';
-import type { PolledMapping } from './mappings.js';
+import { streamMapping } from './mappings.js';
 import { startPolling, type LocalMode } from './polling.js';
 
 /** The name a standalone run goes by in its log lines, metrics and assumed-role sessions. */
@@ -100,14 +100,15 @@ export async function startStandaloneRun(options: StandaloneOptions): Promise<Lo
     options.writeLog,
   );
   const targets = targetsSource(options.targets, sourceArns, settings.log);
-  const mappings: PolledMapping[] = streams.map(({ arn }) => ({
-    id: `${STANDALONE_NAME}:${arn}`,
-    sourceArn: arn,
-    batchSize: options.batchSize ?? STANDALONE_DEFAULT_BATCH_SIZE,
-    startingPosition: { type: options.startingPosition ?? 'TRIM_HORIZON' },
-    reportsItemFailures: true,
-    maximumRetryAttempts: -1,
-  }));
+  const mappings = streams.map(({ arn }) =>
+    streamMapping({
+      id: `${STANDALONE_NAME}:${arn}`,
+      sourceArn: arn,
+      batchSize: options.batchSize ?? STANDALONE_DEFAULT_BATCH_SIZE,
+      startingPosition: { type: options.startingPosition ?? 'TRIM_HORIZON' },
+      reportsItemFailures: true,
+    }),
+  );
   const addressing = new Map(streams.map((stream) => [stream.arn, stream.addressing]));
   return startPolling({
     settings: { ...settings, targets },
@@ -116,6 +117,7 @@ export async function startStandaloneRun(options: StandaloneOptions): Promise<Lo
     kinesisReaderClient: () => kinesis,
     addressingOf: (sourceArn) => addressing.get(sourceArn) ?? 'arn',
     invokeIdentityArn: '',
+    region,
     checkpointsFile: options.checkpointsFile,
     timeoutMs: STANDALONE_BATCH_TIMEOUT_MS,
     refreshMs: options.refreshMs,

@@ -13,7 +13,7 @@ import {
 } from '../config/contracts.js';
 
 /** Path-style addressing wherever an endpoint is set (a local S3, such as moto's at localhost): its host names no buckets. */
-class FailureBucketClient extends S3Client {
+export class FailureBucketClient extends S3Client {
   constructor(config: S3ClientConfig) {
     super({ forcePathStyle: Boolean(config.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL), ...config });
   }

@@ -4,8 +4,17 @@ import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateStreamCommand, DeleteStreamCommand, PutRecordCommand, RegisterStreamConsumerCommand } from '@aws-sdk/client-kinesis';
-import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { CreateStreamCommand, DeleteStreamCommand, DescribeStreamSummaryCommand, PutRecordCommand, RegisterStreamConsumerCommand } from '@aws-sdk/client-kinesis';
+import {
+  CreateEventSourceMappingCommand,
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  LambdaClient,
+  UpdateEventSourceMappingCommand,
+  type CreateEventSourceMappingCommandInput,
+} from '@aws-sdk/client-lambda';
 import { awsClientConfig, uniqueName } from '@fanout/testbed';
 import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
 import { strToU8, zipSync } from 'fflate';
@@ -17,10 +26,13 @@ import type { LocalStatus } from '../../src/config/contracts.js';
 import { FileCheckpoints, LocalPoller, MemoryCheckpoints, ShardLags, startLocalMode, type Checkpoints, type LocalMode } from '../../src/local/index.js';
 import { kinesisReader } from '../../src/local/kinesis-reader.js';
 import { enabledStreamMappings } from '../../src/local/mappings.js';
+import { onFailureSender, type InvocationRecord } from '../../src/local/on-failure.js';
+import { pause } from '../../src/local/shard-run.js';
 import { Http1KinesisClient } from '../../src/targets/kinesis/client.js';
-import { aws, createTargetsTable, putTargets } from '../support/harness.js';
+import { aws, createFailureBucket, createTargetsTable, putTargets } from '../support/harness.js';
 import { createStream } from '../support/kinesis.js';
-import { bodiesIn, createQueue } from '../support/sqs.js';
+import { createSubscribedTopic } from '../support/sns.js';
+import { bodiesIn, createQueue, drainQueue, sqsClient } from '../support/sqs.js';
 
 const config = awsClientConfig(aws);
 const lambda = new LambdaClient(config);
@@ -49,6 +61,8 @@ interface HookSettings {
   startingPosition?: 'TRIM_HORIZON' | 'LATEST';
   maximumRetryAttempts?: number;
   reportsItemFailures?: boolean;
+  /** Any other of the mapping's settings, as CreateEventSourceMapping takes them. */
+  lambda?: Omit<CreateEventSourceMappingCommandInput, 'FunctionName' | 'EventSourceArn'>;
 }
 
 async function hook(functionName: string, sourceArn: string, settings: HookSettings = {}) {
@@ -60,6 +74,7 @@ async function hook(functionName: string, sourceArn: string, settings: HookSetti
       StartingPosition: settings.startingPosition ?? 'TRIM_HORIZON',
       FunctionResponseTypes: settings.reportsItemFailures === false ? [] : ['ReportBatchItemFailures'],
       ...(settings.maximumRetryAttempts !== undefined ? { MaximumRetryAttempts: settings.maximumRetryAttempts } : {}),
+      ...settings.lambda,
     }),
   );
   return UUID!;
@@ -101,8 +116,14 @@ async function createStreamedTable(streamViewType: 'NEW_IMAGE' | 'NEW_AND_OLD_IM
   return { tableName, streamArn: TableDescription!.LatestStreamArn! };
 }
 
-async function putRecords(streamName: string, records: ReadonlyArray<{ key: string; data: string }>): Promise<void> {
-  for (const { key, data } of records) await kinesis.send(new PutRecordCommand({ StreamName: streamName, PartitionKey: key, Data: Buffer.from(data) }));
+/** Puts the records one after the other: their sequence numbers, in order. */
+async function putRecords(streamName: string, records: ReadonlyArray<{ key: string; data: string }>): Promise<string[]> {
+  const sequenceNumbers: string[] = [];
+  for (const { key, data } of records) {
+    const { SequenceNumber } = await kinesis.send(new PutRecordCommand({ StreamName: streamName, PartitionKey: key, Data: Buffer.from(data) }));
+    sequenceNumbers.push(SequenceNumber!);
+  }
+  return sequenceNumbers;
 }
 
 /** What a scripted handler was given: one entry per invocation, the records' data as text. */
@@ -114,18 +135,33 @@ interface Invocations {
 const textOf = (record: KinesisStreamRecord) => Buffer.from(record.kinesis.data, 'base64').toString('utf8');
 
 /** A handler that records what it gets and answers as `answer` says (all delivered by default). */
-function scriptedHandler(answer: (records: KinesisStreamRecord[], invocation: number) => BatchResponse | 'throw' = () => ({ batchItemFailures: [] })): Invocations {
+function scriptedHandler(
+  answer: (records: KinesisStreamRecord[], invocation: number) => BatchResponse | 'throw' | Promise<BatchResponse> = () => ({ batchItemFailures: [] }),
+): Invocations {
   const batches: string[][] = [];
   return {
     batches,
     process: async (event) => {
       const records = event.Records as KinesisStreamRecord[];
       batches.push(records.map(textOf));
-      const response = answer(records, batches.length);
+      const response = await answer(records, batches.length);
       if (response === 'throw') throw new Error('the handler failed');
       return response;
     },
   };
+}
+
+/** A handler of DynamoDB stream events that notes each change as `EVENT id`, in the order given. */
+function changesHandler(): { keys: string[]; handler: Invocations } {
+  const keys: string[] = [];
+  const handler: Invocations = {
+    batches: [],
+    process: async (event) => {
+      keys.push(...(event.Records as DynamoDBRecord[]).map((record) => `${record.eventName} ${record.dynamodb!.Keys!.id!.S}`));
+      return { batchItemFailures: [] };
+    },
+  };
+  return { keys, handler };
 }
 
 const logs: Array<Record<string, unknown>> = [];
@@ -160,6 +196,7 @@ function poller(functionName: string, handler: Invocations, options: { checkpoin
       };
     },
     checkpoints: options.checkpoints ?? new MemoryCheckpoints(),
+    sendOnFailure: onFailureSender((constructor, region) => new constructor({ region: region ?? config.region, endpoint: config.endpoint, credentials: async () => config.credentials })),
     // the function's timeout: a batch handed to a slow handler on a busy machine is not cut short
     timeoutMs: 120_000,
     log,
@@ -353,14 +390,8 @@ describe('the local poller', () => {
     for (const id of ['a', 'b', 'c']) await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { id: { S: id } } }));
     const functionName = await createFanoutFunction();
     await hook(functionName, streamArn, { batchSize: 5_000 });
-    const keys: string[] = [];
-    poller(functionName, {
-      batches: [],
-      process: async (event) => {
-        keys.push(...(event.Records as DynamoDBRecord[]).map((record) => `${record.eventName} ${record.dynamodb!.Keys!.id!.S}`));
-        return { batchItemFailures: [] };
-      },
-    });
+    const { keys, handler } = changesHandler();
+    poller(functionName, handler);
     await expect.poll(() => keys).toEqual(['INSERT a', 'INSERT b', 'INSERT c']);
   });
 
@@ -428,5 +459,367 @@ describe('local mode', () => {
     expect(status()).toMatchObject({ fanoutLocalStatus: 1, functionName });
     await local.stop();
     expect(existsSync(statusFile)).toBe(false);
+  });
+});
+
+/** A queue for a mapping's on-failure destination: its URL and ARN. */
+async function createDestinationQueue(): Promise<{ url: string; arn: string }> {
+  const url = await createQueue();
+  const { Attributes } = await sqsClient().send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  return { url, arn: Attributes!.QueueArn! };
+}
+
+/** The invocation records in a queue, as they arrive: waits until `count` came (with a generous ceiling), keeping what came before. */
+async function invocationRecordsIn(queueUrl: string, count: number): Promise<InvocationRecord[]> {
+  const received: InvocationRecord[] = [];
+  await expect
+    .poll(
+      async () => {
+        received.push(...(await drainQueue(queueUrl)).map((message) => JSON.parse(message.Body!) as InvocationRecord));
+        return received.length;
+      },
+      { timeout: 30_000, interval: 300 },
+    )
+    .toBeGreaterThanOrEqual(count);
+  return received;
+}
+
+async function functionArnOf(functionName: string): Promise<string> {
+  const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
+  return Configuration!.FunctionArn!;
+}
+
+const isoTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+describe('the local poller, with the mapping\'s other settings', () => {
+  it('reads every setting of a mapping from ListEventSourceMappings (moto keeps them all), and Lambda\'s defaults where none was given', async () => {
+    const stream = await createStream();
+    const functionName = await createFanoutFunction();
+    const queue = await createDestinationQueue();
+    const pattern = JSON.stringify({ data: { kind: ['order'] } });
+    await hook(functionName, stream.arn, {
+      lambda: {
+        MaximumRecordAgeInSeconds: 120,
+        BisectBatchOnFunctionError: true,
+        DestinationConfig: { OnFailure: { Destination: queue.arn } },
+        ParallelizationFactor: 4,
+        MaximumBatchingWindowInSeconds: 7,
+        FilterCriteria: { Filters: [{ Pattern: pattern }] },
+      },
+    });
+    const plain = await createStream();
+    await hook(functionName, plain.arn);
+    const mappings = await enabledStreamMappings(lambda, functionName);
+    expect(mappings.find((mapping) => mapping.sourceArn === stream.arn)).toMatchObject({
+      functionArn: await functionArnOf(functionName),
+      maximumRecordAgeSeconds: 120,
+      bisectOnError: true,
+      onFailureDestination: queue.arn,
+      parallelizationFactor: 4,
+      batchingWindowMs: 7_000,
+      filterPatterns: [pattern],
+    });
+    expect(mappings.find((mapping) => mapping.sourceArn === plain.arn)).toMatchObject({
+      maximumRecordAgeSeconds: -1,
+      bisectOnError: false,
+      onFailureDestination: undefined,
+      parallelizationFactor: 1,
+      batchingWindowMs: 0,
+      filterPatterns: [],
+    });
+  });
+
+  it('splits a batch the function fails on in two, again and again, until the poisoned record is alone; the good records are delivered, the poisoned one goes to the destination', async () => {
+    const stream = await createStream();
+    const sequenceNumbers = await putRecords(stream.name, sequence(8).map((data) => ({ key: 'k', data: data === 'r5' ? 'poison' : data })));
+    const functionName = await createFanoutFunction();
+    const queue = await createDestinationQueue();
+    await hook(functionName, stream.arn, {
+      batchSize: 8,
+      maximumRetryAttempts: 0,
+      lambda: { BisectBatchOnFunctionError: true, DestinationConfig: { OnFailure: { Destination: queue.arn } } },
+    });
+    const delivered: string[] = [];
+    const handler = scriptedHandler((records) => {
+      const texts = records.map(textOf);
+      if (texts.includes('poison')) return 'throw';
+      delivered.push(...texts);
+      return { batchItemFailures: [] };
+    });
+    poller(functionName, handler);
+    const [record] = await invocationRecordsIn(queue.url, 1);
+    await expect.poll(() => delivered).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r6', 'r7']);
+    expect(handler.batches).toEqual([
+      ['r0', 'r1', 'r2', 'r3', 'r4', 'poison', 'r6', 'r7'],
+      ['r0', 'r1', 'r2', 'r3'],
+      ['r4', 'poison', 'r6', 'r7'],
+      ['r4', 'poison'],
+      ['r4'],
+      ['poison'],
+      ['r6', 'r7'],
+    ]);
+    // the splits used no retry: the poisoned record alone failed once, with MaximumRetryAttempts 0; it was in 4 invocations
+    expect(record!.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 4 });
+    expect(record!.KinesisBatchInfo).toMatchObject({ batchSize: 1, startSequenceNumber: sequenceNumbers[5], endSequenceNumber: sequenceNumbers[5] });
+  });
+
+  it('sends Lambda\'s invocation record to the on-failure queue when the retries are spent, then goes on past the batch', async () => {
+    const stream = await createStream();
+    const sequenceNumbers = await putRecords(stream.name, sequence(3).map((data) => ({ key: 'k', data })));
+    const functionName = await createFanoutFunction();
+    const queue = await createDestinationQueue();
+    await hook(functionName, stream.arn, { maximumRetryAttempts: 1, lambda: { DestinationConfig: { OnFailure: { Destination: queue.arn } } } });
+    const handler = scriptedHandler((records) => (textOf(records[0]!) === 'after' ? { batchItemFailures: [] } : 'throw'));
+    const before = Date.now();
+    poller(functionName, handler);
+    const [record, ...others] = await invocationRecordsIn(queue.url, 1);
+    expect(others).toEqual([]);
+    expect(Object.keys(record!).sort()).toEqual(['KinesisBatchInfo', 'requestContext', 'responseContext', 'timestamp', 'version']);
+    expect(record).toEqual({
+      requestContext: { requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), functionArn: await functionArnOf(functionName), condition: 'RetryAttemptsExhausted', approximateInvokeCount: 2 },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      version: '1.0',
+      timestamp: expect.stringMatching(isoTime),
+      KinesisBatchInfo: {
+        shardId: 'shardId-000000000000',
+        startSequenceNumber: sequenceNumbers[0],
+        endSequenceNumber: sequenceNumbers[2],
+        approximateArrivalOfFirstRecord: expect.stringMatching(isoTime),
+        approximateArrivalOfLastRecord: expect.stringMatching(isoTime),
+        batchSize: 3,
+        streamArn: stream.arn,
+      },
+    });
+    const info = record!.KinesisBatchInfo!;
+    expect(Date.parse(info.approximateArrivalOfFirstRecord)).toBeLessThanOrEqual(Date.parse(info.approximateArrivalOfLastRecord));
+    expect(Date.parse(record!.timestamp)).toBeGreaterThanOrEqual(before);
+    // the batch is passed: what comes after it is read
+    await putRecords(stream.name, [{ key: 'k', data: 'after' }]);
+    await expect.poll(() => handler.batches.at(-1)).toEqual(['after']);
+    expect(handler.batches.slice(0, 2)).toEqual([sequence(3), sequence(3)]);
+  });
+
+  it('publishes the invocation record to an SNS destination', async () => {
+    const stream = await createStream();
+    const [sequenceNumber] = await putRecords(stream.name, [{ key: 'k', data: 'r0' }]);
+    const functionName = await createFanoutFunction();
+    const topic = await createSubscribedTopic();
+    await hook(functionName, stream.arn, { maximumRetryAttempts: 0, lambda: { DestinationConfig: { OnFailure: { Destination: topic.topicArn } } } });
+    poller(functionName, scriptedHandler(() => 'throw'));
+    const [record] = await invocationRecordsIn(topic.queueUrl, 1);
+    expect(record!.requestContext.condition).toBe('RetryAttemptsExhausted');
+    expect(record!.KinesisBatchInfo).toMatchObject({ startSequenceNumber: sequenceNumber, endSequenceNumber: sequenceNumber, batchSize: 1, streamArn: stream.arn });
+  });
+
+  it('reads the shards of a stream at once: a batch held on one shard does not hold the other', async () => {
+    const name = uniqueName('two-shards');
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 2 }));
+    const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+    const streamArn = StreamDescriptionSummary!.StreamARN!;
+    // a hash key in each half of the range: one record in each shard
+    for (const [data, hashKey] of [['first-shard', '0'], ['second-shard', (2n ** 127n + 1n).toString()]]) {
+      await kinesis.send(new PutRecordCommand({ StreamName: name, PartitionKey: data!, ExplicitHashKey: hashKey, Data: Buffer.from(data!) }));
+    }
+    const functionName = await createFanoutFunction();
+    await hook(functionName, streamArn);
+    const secondSeen = new AbortController();
+    const finished: string[] = [];
+    const handler = scriptedHandler(async ([record]) => {
+      const text = textOf(record!);
+      if (text === 'second-shard') secondSeen.abort();
+      // the first shard's batch is held until the second shard's arrives (or a generous ceiling passes)
+      else await pause(20_000, secondSeen.signal);
+      finished.push(text);
+      return { batchItemFailures: [] };
+    });
+    poller(functionName, handler);
+    await expect.poll(() => finished.length, { timeout: 30_000 }).toBe(2);
+    expect(finished).toEqual(['second-shard', 'first-shard']);
+  });
+
+  it('writes the invocation record with the event to an S3 destination, under Lambda\'s key, for a DynamoDB stream (DDBStreamBatchInfo)', async () => {
+    const { tableName, streamArn } = await createStreamedTable('NEW_IMAGE');
+    for (const id of ['a', 'b']) await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { id: { S: id } } }));
+    const functionName = await createFanoutFunction();
+    const bucketArn = await createFailureBucket();
+    const bucket = bucketArn.split(':::')[1]!;
+    const mappingId = await hook(functionName, streamArn, { maximumRetryAttempts: 0, lambda: { DestinationConfig: { OnFailure: { Destination: bucketArn } } } });
+    poller(functionName, scriptedHandler(() => 'throw'));
+    const s3 = new S3Client({ ...config, forcePathStyle: true });
+    const keys = async () => (await s3.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents?.map((object) => object.Key!) ?? [];
+    await expect.poll(keys, { timeout: 30_000, interval: 300 }).toHaveLength(1);
+    const [key] = await keys();
+    expect(key).toMatch(new RegExp(`^aws/lambda/${mappingId}/[^/]+/\\d{4}/\\d\\d/\\d\\d/\\d{4}-\\d\\d-\\d\\dT\\d\\d\\.\\d\\d\\.\\d\\d-[0-9a-f-]{36}$`));
+    const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const document = JSON.parse(await Body!.transformToString()) as InvocationRecord & { payload: { Records: DynamoDBRecord[] } };
+    const reader = dynamodbStreamsReader(new DynamoDBStreamsClient(config), streamArn);
+    const [shard] = await reader.shards();
+    const records = (await reader.read(shard!.id, await reader.iterator(shard!.id, { type: 'TRIM_HORIZON' }), 100)).records as DynamoDBRecord[];
+    expect(key!.split('/')[3]).toBe(shard!.id);
+    expect(document.DDBStreamBatchInfo).toMatchObject({
+      shardId: shard!.id,
+      startSequenceNumber: records[0]!.dynamodb!.SequenceNumber,
+      endSequenceNumber: records[1]!.dynamodb!.SequenceNumber,
+      batchSize: 2,
+      streamArn,
+    });
+    expect(document.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 1 });
+    expect(document.payload.Records.map((record) => record.dynamodb!.Keys!.id!.S)).toEqual(['a', 'b']);
+  });
+
+  it('sends records older than MaximumRecordAgeInSeconds to the destination without invoking the function, and delivers the newer ones', async () => {
+    const stream = await createStream();
+    const sequenceNumbers = await putRecords(stream.name, sequence(2, 'old').map((data) => ({ key: 'k', data })));
+    const functionName = await createFanoutFunction();
+    const queue = await createDestinationQueue();
+    // Lambda takes 60 s at the least; moto takes any age, and the poller applies the one given
+    const maxAgeSeconds = 4;
+    await hook(functionName, stream.arn, { lambda: { MaximumRecordAgeInSeconds: maxAgeSeconds, DestinationConfig: { OnFailure: { Destination: queue.arn } } } });
+    // setup, not an assertion: the records are older than the mapping keeps when the poller starts
+    await new Promise((resolve) => setTimeout(resolve, maxAgeSeconds * 1000 + 500));
+    const handler = scriptedHandler();
+    poller(functionName, handler);
+    const [record] = await invocationRecordsIn(queue.url, 1);
+    expect(record!.requestContext).toMatchObject({ condition: 'RecordAgeExceeded', approximateInvokeCount: 0 });
+    expect(record!.responseContext).toEqual({ statusCode: 0, executedVersion: '', functionError: '' });
+    expect(record!.KinesisBatchInfo).toMatchObject({ batchSize: 2, startSequenceNumber: sequenceNumbers[0], endSequenceNumber: sequenceNumbers[1] });
+    await putRecords(stream.name, [{ key: 'k', data: 'new' }]);
+    await expect.poll(() => handler.batches).toEqual([['new']]);
+  });
+
+  it('processes up to ParallelizationFactor batches of a shard at once, each partition key\'s records in order, each once', async () => {
+    const stream = await createStream();
+    const keys = Array.from({ length: 12 }, (_, index) => `key-${index}`);
+    const records = Array.from({ length: 5 }, (_, round) => keys.map((key) => ({ key, data: `${key}/${round}` }))).flat();
+    await putRecords(stream.name, records);
+    const functionName = await createFanoutFunction();
+    await hook(functionName, stream.arn, { batchSize: 3, lambda: { ParallelizationFactor: 4 } });
+    let active = 0;
+    let mostAtOnce = 0;
+    const overlapSeen = new AbortController();
+    const received = new Map<string, number[]>();
+    const handler = scriptedHandler(async (batch) => {
+      active += 1;
+      mostAtOnce = Math.max(mostAtOnce, active);
+      if (active >= 2) overlapSeen.abort();
+      // each invocation waits for a second one to start (the event that shows overlap), with a generous ceiling
+      await pause(20_000, overlapSeen.signal);
+      for (const record of batch) {
+        const [key, round] = textOf(record).split('/');
+        received.set(key!, [...(received.get(key!) ?? []), Number(round)]);
+      }
+      active -= 1;
+      return { batchItemFailures: [] };
+    });
+    poller(functionName, handler);
+    await expect.poll(() => handler.batches.flat().length, { timeout: 60_000 }).toBe(records.length);
+    expect(mostAtOnce).toBeGreaterThanOrEqual(2);
+    expect(mostAtOnce).toBeLessThanOrEqual(4);
+    for (const key of keys) expect(received.get(key), key).toEqual([0, 1, 2, 3, 4]);
+    expect(handler.batches.every((batch) => batch.length <= 3)).toBe(true);
+  });
+
+  it('checkpoints a parallel shard only up to the lowest record not done', async () => {
+    const stream = await createStream();
+    // two keys that go to different lanes of 10
+    const sequenceNumbers = await putRecords(stream.name, [
+      { key: 'slow', data: 'slow' },
+      { key: 'fast-1', data: 'fast' },
+    ]);
+    const functionName = await createFanoutFunction();
+    const mappingId = await hook(functionName, stream.arn, { batchSize: 1, lambda: { ParallelizationFactor: 10 } });
+    const release = new AbortController();
+    const checkpoints = new MemoryCheckpoints();
+    const finished: string[] = [];
+    const handler = scriptedHandler(async (batch) => {
+      if (textOf(batch[0]!) === 'slow') await pause(30_000, release.signal);
+      finished.push(textOf(batch[0]!));
+      return { batchItemFailures: [] };
+    });
+    poller(functionName, handler, { checkpoints });
+    await expect.poll(() => handler.batches.flat().sort()).toEqual(['fast', 'slow']);
+    await expect.poll(() => finished).toEqual(['fast']);
+    // the later record is done, the earlier is not: no checkpoint yet
+    expect(checkpoints.get(mappingId, 'shardId-000000000000')).toBeUndefined();
+    release.abort();
+    await expect.poll(() => checkpoints.get(mappingId, 'shardId-000000000000')).toBe(sequenceNumbers[1]);
+  });
+
+  it('gathers records arriving slowly for MaximumBatchingWindowInSeconds, and invokes once with them all', async () => {
+    const stream = await createStream();
+    const functionName = await createFanoutFunction();
+    await hook(functionName, stream.arn, { lambda: { MaximumBatchingWindowInSeconds: 5 } });
+    const handler = scriptedHandler();
+    poller(functionName, handler);
+    await expect.poll(() => positionsTaken).toContain(`${stream.arn} TRIM_HORIZON`);
+    for (const data of ['w0', 'w1', 'w2']) {
+      await putRecords(stream.name, [{ key: 'k', data }]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    await expect.poll(() => handler.batches, { timeout: 20_000 }).toEqual([['w0', 'w1', 'w2']]);
+    await putRecords(stream.name, [{ key: 'k', data: 'next' }]);
+    await expect.poll(() => handler.batches, { timeout: 20_000 }).toEqual([['w0', 'w1', 'w2'], ['next']]);
+  });
+
+  it('cuts a batch before its event passes Lambda\'s 6 MB', async () => {
+    const stream = await createStream();
+    // 1,000,000 bytes each, about 1.33 MB in base64: four make an event of 5.3 MB, a fifth would pass 6 MB
+    const megabyte = 'x'.repeat(1_000_000);
+    await putRecords(stream.name, Array.from({ length: 7 }, (_, index) => ({ key: 'k', data: `${index}${megabyte.slice(1)}` })));
+    const functionName = await createFanoutFunction();
+    await hook(functionName, stream.arn, { batchSize: 100 });
+    const sizes: number[][] = [];
+    const handler = scriptedHandler((records) => {
+      sizes.push(records.map((record) => Number(textOf(record)[0])));
+      return { batchItemFailures: [] };
+    });
+    poller(functionName, handler);
+    await expect.poll(() => sizes.flat(), { timeout: 30_000 }).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(sizes).toEqual([[0, 1, 2, 3], [4, 5, 6]]);
+  });
+
+  it('sends the function only the records that match one of the mapping\'s filters; the others count as processed', async () => {
+    const stream = await createStream();
+    const records = [
+      { key: 'k', data: '{"kind":"order","total":12}', matches: true }, // numeric range and exact value
+      { key: 'k', data: '{"kind":"order","total":5}', matches: false },
+      { key: 'vip-7', data: 'plain text', matches: true }, // prefix on the partition key
+      { key: 'k', data: 'plain text', matches: false },
+      { key: 'k', data: '{"region":"us","city":"paris"}', matches: true }, // anything-but, equals-ignore-case, exists: false
+      { key: 'k', data: '{"region":"eu","city":"paris"}', matches: false },
+      { key: 'k', data: '{"region":"us","city":"PARIS","note":"x"}', matches: false },
+      { key: 'k', data: '{"file":"cat.png"}', matches: true }, // suffix
+      { key: 'k', data: '{"file":"cat.jpg"}', matches: false },
+    ];
+    const sequenceNumbers = await putRecords(stream.name, records);
+    const functionName = await createFanoutFunction();
+    const patterns = [
+      { data: { kind: ['order'], total: [{ numeric: ['>', 10, '<=', 100] }] } },
+      { partitionKey: [{ prefix: 'vip-' }] },
+      { data: { region: [{ 'anything-but': ['eu'] }], city: [{ 'equals-ignore-case': 'Paris' }], note: [{ exists: false }] } },
+      { data: { file: [{ suffix: '.png' }] } },
+    ];
+    const mappingId = await hook(functionName, stream.arn, { lambda: { FilterCriteria: { Filters: patterns.map((pattern) => ({ Pattern: JSON.stringify(pattern) })) } } });
+    const checkpoints = new MemoryCheckpoints();
+    const handler = scriptedHandler();
+    poller(functionName, handler, { checkpoints });
+    // the last record matches nothing: the shard's checkpoint passes it all the same
+    await expect.poll(() => checkpoints.get(mappingId, 'shardId-000000000000')).toBe(sequenceNumbers.at(-1));
+    expect(handler.batches.flat()).toEqual(records.filter((record) => record.matches).map((record) => record.data));
+  });
+
+  it('filters DynamoDB stream records on eventName and the new image, in DynamoDB JSON', async () => {
+    const { tableName, streamArn } = await createStreamedTable('NEW_IMAGE');
+    for (const [id, status] of [['a', 'active'], ['b', 'closed'], ['c', 'active']] as const) {
+      await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { id: { S: id }, status: { S: status } } }));
+    }
+    await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { id: { S: 'a' }, status: { S: 'active' }, again: { BOOL: true } } }));
+    const functionName = await createFanoutFunction();
+    await hook(functionName, streamArn, {
+      lambda: { FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { status: { S: ['active'] } } } }) }] } },
+    });
+    const { keys, handler } = changesHandler();
+    poller(functionName, handler);
+    await expect.poll(() => keys).toEqual(['INSERT a', 'INSERT c']);
   });
 });

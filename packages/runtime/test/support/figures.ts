@@ -6,6 +6,7 @@ import type { Fanout } from '../../src/fanout.js';
 import { createLogger } from '../../src/log/logger.js';
 import { MemoryCheckpoints } from '../../src/local/checkpoints.js';
 import { kinesisReader } from '../../src/local/kinesis-reader.js';
+import { streamMapping } from '../../src/local/mappings.js';
 import { LocalPoller } from '../../src/local/poller.js';
 import { Http1KinesisClient } from '../../src/targets/kinesis/client.js';
 import { aws } from './harness.js';
@@ -139,7 +140,7 @@ export function tally(received: readonly Received[]) {
 export function figuresPoller(fanout: Fanout, source: string): LocalPoller {
   return new LocalPoller({
     process: (event, remainingTimeMs) => fanout.process(event, remainingTimeMs),
-    mappings: async () => [{ id: 'figures', sourceArn: source, batchSize: 500, startingPosition: { type: 'TRIM_HORIZON' }, reportsItemFailures: true, maximumRetryAttempts: -1 }],
+    mappings: async () => [streamMapping({ id: 'figures', sourceArn: source, batchSize: 500, reportsItemFailures: true })],
     readerFor: (sourceArn) => kinesisReader(kinesis, sourceArn, 'arn:aws:iam::123456789012:role/figures'),
     checkpoints: new MemoryCheckpoints(),
     timeoutMs: 60_000,
