@@ -150,7 +150,10 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
               if (stored.target) router.open({ screen: 'wizard', sourceArn: route.sourceArn, editing: stored.target });
               else feedback.say(`${String(stored.row.id)} is invalid (${stored.problems.join('; ')}): fix it with fanout-console update, or unregister it`, 'error');
             }}
-            onReload={() => void targets.reload().then((read) => read && activity.reload())}
+            onReload={() => {
+              feedback.clear();
+              void targets.reload().then((read) => read && activity.reload());
+            }}
             onBack={() => {
               router.back();
               void sources.reload();
@@ -166,6 +169,10 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
           <SourcesScreen
             sources={sources}
             onOpen={(opened) => router.open({ screen: 'targets', sourceArn: opened.arn })}
+            onReload={() => {
+              feedback.clear();
+              void sources.reload();
+            }}
             onDeploy={() =>
               ask(`Deploy ${services.deployment.functionName} (create or update its role, tables, store, function and policy)?`, () =>
                 router.open({ screen: 'deployment', action: 'deploy' }),

@@ -9,7 +9,7 @@ export interface StatusLineProps {
   /** A question waiting for y or another key. */
   question: string | undefined;
   status: Status | undefined;
-  /** Reading again what the screen shows, or an action's AWS call under way. */
+  /** Reading again what the screen shows, or an action's AWS call under way: said when nothing else is. */
   busy: boolean;
   /** After q: the app is stopping (in --local, the function's code and moto too). */
   stopping: boolean;
@@ -23,12 +23,14 @@ function Said({ question, status, busy, stopping, hint }: Omit<StatusLineProps, 
   if (stopping) return <Text bold>stopping…</Text>;
   if (question) return <Text bold wrap="truncate-end">{question} [y/N]</Text>;
   if (status?.kind === 'error') return <Text color="red" wrap="truncate-end">✗ {status.text}</Text>;
+  if (status) return <Text dimColor wrap="truncate-end">{status.text}</Text>;
   if (busy) return <Text dimColor>loading…</Text>;
-  return <Text dimColor wrap="truncate-end">{status?.text ?? hint}</Text>;
+  return <Text dimColor wrap="truncate-end">{hint}</Text>;
 }
 
-/** The last thing that happened, one line: errors in plain words, the app goes on; at its right end, the screen shown. */
+/** The last thing that happened, one line: errors in plain words, the app goes on; at its right end, the screen shown (a question takes the whole line). */
 export function StatusLine({ screen, ...said }: StatusLineProps) {
+  if (said.question && !said.stopping) return <Said {...said} />;
   return (
     <Box justifyContent="space-between">
       <Box flexShrink={1}>

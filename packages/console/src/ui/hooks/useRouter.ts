@@ -21,26 +21,29 @@ export interface Router {
   back(screen?: Route['screen']): void;
 }
 
-/** The screens as a stack: the sources at the bottom, the one shown on top. Every change calls `onChange` first. */
-export function useRouter(onChange: () => void): Router {
+/**
+ * The screens as a stack: the sources at the bottom, the one shown on top. Opening a screen calls
+ * `onOpen` first (the status line starts afresh there); going back keeps what was said, the outcome
+ * of what was done on the screen left.
+ */
+export function useRouter(onOpen: () => void): Router {
   const [stack, setStack] = useState<readonly Route[]>([{ screen: 'sources' }]);
   const open = useCallback(
     (route: Route) => {
-      onChange();
+      onOpen();
       setStack((screens) => [...screens, route]);
     },
-    [onChange],
+    [onOpen],
   );
   const back = useCallback(
     (screen?: Route['screen']) => {
-      onChange();
       setStack((screens) => {
         const below = screens.slice(0, -1);
         const to = screen === undefined ? below.length - 1 : below.findLastIndex((route) => route.screen === screen);
         return to < 0 ? screens.slice(0, 1) : screens.slice(0, to + 1);
       });
     },
-    [onChange],
+    [],
   );
   return useMemo(() => {
     const route = stack.at(-1)!;

@@ -9,6 +9,7 @@ import { visibleWindow } from '../window.js';
 export interface SourcesScreenProps {
   sources: Sources;
   onOpen: (source: DiscoveredSource) => void;
+  onReload: () => void;
   onDeploy: () => void;
   onDestroy: () => void;
   isActive: boolean;
@@ -30,7 +31,7 @@ const STUCK_MARK = ' stuck';
 type Column = 'name' | 'kind' | 'hook' | 'targets' | 'lag';
 
 /** Keys of the sources screen; `/` types a filter, which takes the keys until Enter or Esc. */
-function useSourcesKeys({ sources, onOpen, onDeploy, onDestroy, isActive }: SourcesScreenProps) {
+function useSourcesKeys({ sources, onOpen, onReload, onDeploy, onDestroy, isActive }: SourcesScreenProps) {
   const selected = sources.shown[sources.selected];
   useInput(
     (input, key) => {
@@ -47,7 +48,7 @@ function useSourcesKeys({ sources, onOpen, onDeploy, onDestroy, isActive }: Sour
       else if (key.return && selected) onOpen(selected);
       else if (input === '/') sources.setFilter('', true);
       else if (key.escape && sources.filter !== undefined) sources.setFilter(undefined, false);
-      else if (input === 'r') void sources.reload();
+      else if (input === 'r') onReload();
       else if (input === 'p' && selected) void sources.switchPause(selected);
       else if (input === 'h' && selected) sources.switchHook(selected);
       else if (input === 'd') onDeploy();
