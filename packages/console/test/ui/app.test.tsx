@@ -261,12 +261,52 @@ describe('the interactive app', () => {
     }
   });
 
-  it('shows an AWS error in the status line and keeps running', async () => {
+  it('says it is loading while the sources are read, not that there are none', async () => {
+    const services = appServices(appContext(), deployment);
+    let read!: () => void;
+    const readable = new Promise<void>((resolve) => (read = resolve));
+    const app = render(<App services={{ ...services, sources: () => readable.then(services.sources) }} colors={false} />);
+    try {
+      const loading = await frameWhere(app.lastFrame, (frame) => frame.includes(`function ${functionName} (Active)`), 'the header');
+      expect(loading).toContain('loading… the Kinesis streams and the DynamoDB tables with a stream');
+      expect(loading).not.toContain('no Kinesis stream');
+      read();
+      await frameWhere(app.lastFrame, (frame) => frame.includes(stream.name) && !frame.includes('loading…'), 'the sources');
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('says stopping… on q until what stops with the app has stopped, then quits', async () => {
+    let stopped!: () => void;
+    let stops = 0;
+    const onQuit = () => {
+      stops += 1;
+      return new Promise<void>((resolve) => (stopped = resolve));
+    };
+    const app = render(<App services={appServices(appContext(), deployment)} colors={false} onQuit={onQuit} />);
+    try {
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`function ${functionName} (Active)`), 'the app');
+      await press(app, 'q');
+      await frameWhere(app.lastFrame, (frame) => frame.split('\n').at(-1)!.startsWith('stopping…'), 'stopping…');
+      // keys do nothing any more; a second q does not stop twice
+      await press(app, 'q', '?');
+      expect(app.lastFrame()).not.toContain('Keys');
+      stopped();
+      await expect.poll(() => stops).toBe(1);
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('says why the sources could not be read in place of them, and keeps running', async () => {
     const unreachable = appContext({ endpointUrl: 'http://127.0.0.1:9' });
     const app = render(<App services={appServices(unreachable, deployment)} colors={false} />);
     try {
       const frame = await frameWhere(app.lastFrame, (text) => text.includes('✗'), 'an error');
-      expect(frame).toMatch(/✗ .*(ECONNREFUSED|connect)/);
+      expect(frame).toMatch(/✗ could not read the sources: .*(ECONNREFUSED|connect)/);
+      expect(frame).toContain('r to try again');
+      expect(frame).not.toContain('no Kinesis stream');
       await press(app, '?');
       await frameWhere(app.lastFrame, (text) => text.includes('Keys'), 'the help after the error');
     } finally {
