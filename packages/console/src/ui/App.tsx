@@ -95,6 +95,14 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
   const busy = (route.screen === 'sources' && (sources.list.loading || feedback.working) && sources.list.value !== undefined) ||
     (onTargets && (targets.loading || feedback.working) && targets.value !== undefined);
 
+  /** What every screen is given: whether its keys are listened to, and its room. */
+  const frame = { isActive: listening, width, height, colors };
+  /** Back to the sources from deploy or from a source's targets: the function, the hooks or the targets may have changed. */
+  const backToSources = () => {
+    router.back();
+    void sources.reload();
+  };
+
   const screen = () => {
     if (feedback.noCredentials) return <NoCredentialsScreen />;
     switch (route.screen) {
@@ -106,15 +114,9 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
             services={services}
             action={route.action}
             feedback={feedback}
-            onClose={() => {
-              router.back();
-              void sources.reload();
-            }}
+            onClose={backToSources}
             onQuit={quit}
-            isActive={listening}
-            width={width}
-            height={height}
-            colors={colors}
+            {...frame}
           />
         );
       case 'wizard':
@@ -154,14 +156,8 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
               feedback.clear();
               void targets.reload().then((read) => read && activity.reload());
             }}
-            onBack={() => {
-              router.back();
-              void sources.reload();
-            }}
-            isActive={listening}
-            width={width}
-            height={height}
-            colors={colors}
+            onBack={backToSources}
+            {...frame}
           />
         );
       case 'sources':
@@ -179,10 +175,7 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
               )
             }
             onDestroy={() => router.open({ screen: 'deployment', action: 'destroy' })}
-            isActive={listening}
-            width={width}
-            height={height}
-            colors={colors}
+            {...frame}
           />
         );
     }
