@@ -140,7 +140,10 @@ describe('fanout-console in a terminal', () => {
       const orders = await demoOrders(aws.endpoint);
       // collapse JSON: the orders, as the demo put them, in one message per batch
       expect(JSON.parse(orders[0]!)).toMatchObject({ Records: expect.arrayContaining([expect.objectContaining({ order: expect.any(Number), item: expect.any(String) })]) });
+      const beforeQuit = await terminal.shows('copies', loaded);
       await terminal.type('q');
+      // the orders and the function's code here take a moment to stop: the app says so
+      await terminal.shows('stopping…', beforeQuit);
       expect(await terminal.exited).toBe(0);
       // the poller kept its checkpoints where XDG_STATE_HOME says
       expect(Object.keys(JSON.parse(readFileSync(join(state, 'fanout', 'checkpoints', aws.regions[0], 'fanout.json'), 'utf8')) as object)).toHaveLength(1);
