@@ -72,7 +72,10 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
   const quit = useCallback(() => {
     if (stopping) return;
     setStopping(true);
-    void (onQuit?.() ?? Promise.resolve()).finally(() => exit());
+    // a failure to stop is reported by whoever passed onQuit (it awaits the same stop); the app quits all the same
+    void Promise.resolve(onQuit?.())
+      .catch(() => undefined)
+      .then(() => exit());
   }, [stopping, onQuit, exit]);
 
   // text is typed in the wizard and in the sources' filter; a deploy or destroy keeps q until it has run

@@ -39,12 +39,12 @@ export function useLoad<Value>(load: (() => Promise<Value>) | undefined, { refre
     if (!load) return undefined;
     setPending((count) => count + 1);
     try {
-      const read = await load();
+      const answer = await load();
       if (current.current !== load) return undefined;
       shown.current = true;
-      setValue(() => read);
+      setValue(() => answer);
       setError(undefined);
-      return read;
+      return answer;
     } catch (failure) {
       if (current.current !== load) return undefined;
       if (shown.current) reporting.current.onLaterError(failure);
