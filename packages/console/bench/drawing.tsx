@@ -1,11 +1,12 @@
 import { render } from 'ink-testing-library';
 import { sourcesMatching, type DiscoveredSource } from '../src/app/sources.js';
-import { SourcesScreen } from '../src/ui/screens/SourcesScreen.js';
+import { SourcesTable } from '../src/ui/screens/SourcesScreen.js';
 import { heapUsed, median, percentile, since } from '@fanout/testbed/bench';
 
-/** A terminal of 100 columns (ink-testing-library's) with 40 lines for the list. */
+/** A terminal of 100 columns (ink-testing-library's) with 40 lines for the list (below its column titles). */
 const WIDTH = 100;
 export const LIST_HEIGHT = 40;
+const TITLES = 1;
 /** Draws timed per list size, after as many untimed ones to warm the JIT up. */
 const DRAWS = 30;
 /** Typed into the filter one key at a time, as a person looking for one stream of many would. */
@@ -30,8 +31,10 @@ export function syntheticSources(total: number): DiscoveredSource[] {
   });
 }
 
+const NOTICE = { loading: '', error: undefined, empty: 'no source' };
+
 function screen(sources: readonly DiscoveredSource[], filter?: string) {
-  return <SourcesScreen sources={sources} selected={0} filter={filter} iteratorAge={ITERATOR_AGE} width={WIDTH} height={LIST_HEIGHT} colors />;
+  return <SourcesTable sources={sources} selected={0} filter={filter} iteratorAge={ITERATOR_AGE} notice={NOTICE} width={WIDTH} height={LIST_HEIGHT + TITLES} colors />;
 }
 
 

@@ -72,12 +72,14 @@ export async function runLocalDemo(context: CommandContext): Promise<void> {
     });
     const orders = startDemoOrders(context, demo.streamName);
     context.io.err(`${DEMO.stream} gets an order a second, copied to ${DEMO.queue}; the function's log is in ${logFile}`);
+    let stopped: Promise<void> | undefined;
+    const stop = () => (stopped ??= orders.stop().then(() => local.stop()));
     try {
       const { runApp } = await import('../ui/run.js');
-      await runApp(context, deployment, { metricsRefreshMs: 10_000 });
+      // the app says `stopping…` while the orders and the function's code here stop
+      await runApp(context, deployment, { metricsRefreshMs: 10_000, onQuit: stop });
     } finally {
-      await orders.stop();
-      await local.stop();
+      await stop();
     }
   } finally {
     await moto?.stop();

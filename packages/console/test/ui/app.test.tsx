@@ -18,13 +18,17 @@ const sink = new HttpSinkClient(inject('testbed').http.endpoint);
 const functionName = uniqueName('app');
 const deployment = deploymentOf({ function: functionName });
 let stream: { name: string; arn: string };
+/** The queues of alpha and beta, by target id. */
+const queues: Record<string, { name: string; url: string }> = {};
 
 beforeAll(async () => {
   expect((await fanoutConsole(['--yes', 'deploy', '--function', functionName])).code).toBe(0);
   stream = await createStream();
   const source = ['--function', functionName, '--source-arn', stream.arn];
   for (const id of ['alpha', 'beta']) {
-    const { url } = await createQueue();
+    const queue = await createQueue();
+    queues[id] = queue;
+    const { url } = queue;
     expect((await fanoutConsole(['--yes', 'register', 'sqs', ...source, '--id', id, '--destination', url, '--active'])).code).toBe(0);
   }
   expect((await fanoutConsole(['--yes', 'hook', ...source])).code).toBe(0);
@@ -60,13 +64,14 @@ describe('the interactive app', () => {
 
       await press(app, KEYS.enter);
       const targets = await frameWhere(app.lastFrame, (frame) => frame.includes('beta') && /[▂▃▄▅▆▇█]/.test(frame), 'the targets with sparklines');
-      expect(targets).toMatch(/› alpha\s+sqs\s+http\S+\s+yes/);
-      expect(targets).toMatch(/beta\s+sqs\s+http\S+\s+yes/);
+      // the destinations share their start (the endpoint, the account): each keeps its end, the queue's name
+      expect(targets).toMatch(new RegExp(`› alpha\\s+sqs\\s+\\S*/${queues.alpha!.name}\\s+yes`));
+      expect(targets).toMatch(new RegExp(`beta\\s+sqs\\s+\\S*/${queues.beta!.name}\\s+yes`));
       // alpha delivered 5, 20 and 40 records in three recent minutes: its sparkline rises to a full block
       expect(targets.split('\n').find((line) => line.includes('alpha'))).toMatch(/█/);
 
       await press(app, ' ');
-      await frameWhere(app.lastFrame, (frame) => /› alpha\s+sqs\s+http\S+\s+no/.test(frame), 'alpha switched off');
+      await frameWhere(app.lastFrame, (frame) => /› alpha\s+sqs\s+\S+\s+no/.test(frame), 'alpha switched off');
       await expect.poll(async () => (await tableRows(deployment.tableName)).find((row) => row.id === 'alpha')?.active).toBe(false);
 
       await press(app, KEYS.down, ' ');
@@ -153,6 +158,7 @@ describe('the interactive app', () => {
       await press(app, '/', stream.name, KEYS.enter, KEYS.enter);
       const wide = await frameWhere(app.lastFrame, (frame) => /› alpha\s+sqs/.test(frame), 'the targets');
       fits(wide, 80, 24);
+      expect(wide).toContain(`/${queues.alpha!.name} `);
 
       resize(160, 30);
       const wider = await frameWhere(app.lastFrame, (frame) => frame.split('\n').some((line) => line.length > 100), 'the app at 160 columns');
@@ -161,12 +167,16 @@ describe('the interactive app', () => {
       const queueUrl = /› alpha\s+sqs\s+(\S+)/.exec(wider)![1]!;
       expect(queueUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\d{12}\/queue-\w+$/);
 
-      resize(50, 12);
-      const narrow = await frameWhere(app.lastFrame, (frame) => frame.split('\n').every((line) => line.length <= 50), 'the app at 50 columns');
-      fits(narrow, 50, 12);
-      const alpha = narrow.split('\n').find((line) => line.includes('› alpha'))!;
-      expect(alpha).toMatch(/http\S*…/);
-      expect(alpha).not.toContain(queueUrl);
+      // at 60 and 50 columns: titles on one line, the queue's name in view, cut at its start
+      for (const [columns, rows] of [[60, 20], [50, 12]] as const) {
+        resize(columns, rows);
+        const narrow = await frameWhere(app.lastFrame, (frame) => frame.split('\n').every((line) => line.length <= columns), `the app at ${columns} columns`);
+        fits(narrow, columns, rows);
+        expect(narrow).toMatch(/^ {2}ID\s+TYPE\s+DEST/m);
+        const alpha = narrow.split('\n').find((line) => line.includes('› alpha'))!;
+        expect(alpha).toContain(`…/${queues.alpha!.name}`);
+        expect(alpha).not.toContain(queueUrl);
+      }
     } finally {
       app.unmount();
     }
@@ -204,16 +214,19 @@ describe('the interactive app', () => {
       await frameWhere(app.lastFrame, (frame) => frame.includes(`function ${functionName} (Active)`) && !frame.includes('loading…'), 'the sources');
       await press(app, '/', watched.name, KEYS.enter, KEYS.enter);
       const healthy = await frameWhere(app.lastFrame, (frame) => /› blocked\s+http\s+\S+\s+yes\s+ok\s+-\s+0\s/.test(frame) && /steady\s+sqs/.test(frame), 'both targets ok');
-      expect(healthy).toMatch(/ID\s+TYPE\s+DESTINATION\s+ACTIVE\s+STATE\s+BEHIND\s+STORED\s+DELIV\s+FAILED/);
+      // 80 columns: every column but the options, ACTIVE said ON
+      expect(healthy).toMatch(/ID\s+TYPE\s+DESTINATION\s+ON\s+STATE\s+BEHIND\s+STORED\s+DELIV\s+FAILED/);
 
       // the function finds blocked's endpoint refusing, for several invocations: it writes the state once
       const lastError = `HTTP 503 from ${sink.url(path)}: Service Unavailable`;
       await putTargetState(`${functionName}Progress`, watched.arn, 'blocked', { state: 'stuck', since: minutesAgo(14), heldSince: minutesAgo(20), stored: 1, lastError });
       const readsAtWrite = reads;
-      const stuck = await frameWhere(app.lastFrame, (frame) => /› blocked\s+http\s+\S+\s+yes\s+stuck 14m\s+20m\s+1\s/.test(frame), 'blocked stuck');
+      // the wider STATE leaves no room at 80 columns for BEHIND: the line under the table says it
+      const stuck = await frameWhere(app.lastFrame, (frame) => /› blocked\s+http\s+\S+\s+yes\s+stuck 14m\s+1\s/.test(frame), 'blocked stuck');
+      expect(stuck).not.toContain('BEHIND');
       // the first read begun after the write showed it: within one refresh
       expect(firstStuckRead).toBeLessThanOrEqual(readsAtWrite + 1);
-      expect(stuck).toMatch(/steady\s+sqs\s+\S+\s+yes\s+ok\s+-\s+0\s/);
+      expect(stuck).toMatch(/steady\s+sqs\s+\S+\s+yes\s+ok\s+0\s/);
       // the line under the table: the selected target's state and its last error, whole as far as 80 columns go
       expect(stuck).toContain(`blocked: stuck 14m · behind 20m · 1 stored · last error: HTTP 503 from`);
       for (const line of stuck.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
@@ -242,18 +255,58 @@ describe('the interactive app', () => {
       await frameWhere(app.lastFrame, (frame) => frame.includes('blocked: 1 delivered, 0 failed again, 0 left in arn:aws:s3:::'), 'the redrive done');
       expect((await sink.requests(path)).map((request) => JSON.parse(request.bytes.toString()).partitionKey)).toEqual(['order']);
       // the store's count read again with the targets
-      await frameWhere(app.lastFrame, (frame) => /› blocked\s+http\s+\S+\s+yes\s+stuck 14m\s+20m\s+0\s/.test(frame), 'nothing stored any more');
+      await frameWhere(app.lastFrame, (frame) => /› blocked\s+http\s+\S+\s+yes\s+stuck 14m\s+0\s/.test(frame), 'nothing stored any more');
     } finally {
       app.unmount();
     }
   });
 
-  it('shows an AWS error in the status line and keeps running', async () => {
+  it('says it is loading while the sources are read, not that there are none', async () => {
+    const services = appServices(appContext(), deployment);
+    let read!: () => void;
+    const readable = new Promise<void>((resolve) => (read = resolve));
+    const app = render(<App services={{ ...services, sources: () => readable.then(services.sources) }} colors={false} />);
+    try {
+      const loading = await frameWhere(app.lastFrame, (frame) => frame.includes(`function ${functionName} (Active)`), 'the header');
+      expect(loading).toContain('loading… the Kinesis streams and the DynamoDB tables with a stream');
+      expect(loading).not.toContain('no Kinesis stream');
+      read();
+      await frameWhere(app.lastFrame, (frame) => frame.includes(stream.name) && !frame.includes('loading…'), 'the sources');
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('says stopping… on q until what stops with the app has stopped, then quits', async () => {
+    let stopped!: () => void;
+    let stops = 0;
+    const onQuit = () => {
+      stops += 1;
+      return new Promise<void>((resolve) => (stopped = resolve));
+    };
+    const app = render(<App services={appServices(appContext(), deployment)} colors={false} onQuit={onQuit} />);
+    try {
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`function ${functionName} (Active)`), 'the app');
+      await press(app, 'q');
+      await frameWhere(app.lastFrame, (frame) => frame.split('\n').at(-1)!.startsWith('stopping…'), 'stopping…');
+      // keys do nothing any more; a second q does not stop twice
+      await press(app, 'q', '?');
+      expect(app.lastFrame()).not.toContain('Keys');
+      stopped();
+      await expect.poll(() => stops).toBe(1);
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('says why the sources could not be read in place of them, and keeps running', async () => {
     const unreachable = appContext({ endpointUrl: 'http://127.0.0.1:9' });
     const app = render(<App services={appServices(unreachable, deployment)} colors={false} />);
     try {
       const frame = await frameWhere(app.lastFrame, (text) => text.includes('✗'), 'an error');
-      expect(frame).toMatch(/✗ .*(ECONNREFUSED|connect)/);
+      expect(frame).toMatch(/✗ could not read the sources: .*(ECONNREFUSED|connect)/);
+      expect(frame).toContain('r to try again');
+      expect(frame).not.toContain('no Kinesis stream');
       await press(app, '?');
       await frameWhere(app.lastFrame, (text) => text.includes('Keys'), 'the help after the error');
     } finally {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole, type ConsoleBuild } from '../../scripts/build.js';
 import { aws, fanoutConsole } from '../support/console.js';
 import { createQueue, createStream, receiveBodies } from '../support/destination-resources.js';
+import { openScreen, type Screen } from '../support/screen.js';
 
 const packageDir = resolve(import.meta.dirname, '../..');
 const installDir = mkdtempSync(join(tmpdir(), 'fanout-console-pty-'));
@@ -27,10 +28,12 @@ afterAll(() => rmSync(installDir, { recursive: true, force: true }));
  * Runs the console in a pseudo-terminal made by util-linux's `script`, as a person at a terminal
  * would: keys go in through the terminal, the screen comes out of it.
  */
+const terminalEnv = { PATH: process.env.PATH, TERM: 'xterm-256color', NO_COLOR: '1', AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey };
+
 function inTerminal(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   const command = [process.execPath, built.cliFile, ...args].map((part) => `'${part}'`).join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
-    env: { PATH: process.env.PATH, TERM: 'xterm-256color', NO_COLOR: '1', AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey, ...env },
+    env: { ...terminalEnv, ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let screen = '';
@@ -137,7 +140,10 @@ describe('fanout-console in a terminal', () => {
       const orders = await demoOrders(aws.endpoint);
       // collapse JSON: the orders, as the demo put them, in one message per batch
       expect(JSON.parse(orders[0]!)).toMatchObject({ Records: expect.arrayContaining([expect.objectContaining({ order: expect.any(Number), item: expect.any(String) })]) });
+      const beforeQuit = await terminal.shows('copies', loaded);
       await terminal.type('q');
+      // the orders and the function's code here take a moment to stop: the app says so
+      await terminal.shows('stopping…', beforeQuit);
       expect(await terminal.exited).toBe(0);
       // the poller kept its checkpoints where XDG_STATE_HOME says
       expect(Object.keys(JSON.parse(readFileSync(join(state, 'fanout', 'checkpoints', aws.regions[0], 'fanout.json'), 'utf8')) as object)).toHaveLength(1);
@@ -174,6 +180,92 @@ describe('fanout-console in a terminal', () => {
       await expect.poll(() => fetch(endpoint).then(() => 'answers', () => 'gone')).toBe('gone');
     } finally {
       terminal.kill();
+    }
+  });
+});
+
+describe('the app on a terminal emulator\'s screen', () => {
+  const functionName = uniqueName('screen');
+  let stream: { name: string; arn: string };
+  const queues: string[] = [];
+
+  beforeAll(async () => {
+    stream = await createStream();
+    const on = ['--function', functionName, '--source-arn', stream.arn];
+    expect((await fanoutConsole(['--yes', 'deploy', '--function', functionName])).code).toBe(0);
+    for (const id of ['copy', 'archive']) {
+      const queue = await createQueue();
+      queues.push(queue.name);
+      expect((await fanoutConsole(['--yes', 'register', 'sqs', ...on, '--id', id, '--destination', queue.url, '--active'])).code).toBe(0);
+    }
+    expect((await fanoutConsole(['--yes', 'hook', ...on])).code).toBe(0);
+  });
+
+  /** The real console's app on the deployment, in a terminal of that size; `before` is on the screen first, as a shell's lines would be. */
+  const openApp = (columns: number, rows: number, before = '') =>
+    openScreen(process.execPath, [built.cliFile, '--endpoint-url', aws.endpoint, '--region', aws.regions[0], 'ui', '--function', functionName], { columns, rows, env: terminalEnv, before });
+
+  /** Waits for the sources read (the shared moto has many), opens this stream's targets and waits for both, their activity read. */
+  async function openTargets(screen: Screen): Promise<string[]> {
+    // the header read (cut at narrow widths), and the stream listed
+    await screen.shows((lines) => !lines[0]!.includes('account …') && lines.some((line) => line.includes(stream.name)), 'the sources');
+    await screen.type('/', stream.name, '\r', '\r');
+    return targetsShown(screen);
+  }
+
+  const targetsShown = (screen: Screen) =>
+    screen.shows((lines) => queues.every((queue) => lines.some((line) => line.includes(queue) && !line.includes('·'))) && lines.at(-1)!.endsWith('targets'), 'the targets');
+
+  it('draws in the alternate screen; after each resize (80×24, 60×20, 160×50) the screen is what the app draws at that size, no line of an earlier frame left; q restores the screen as it was', async () => {
+    const screen = openApp(80, 24, 'BEFORE the app\r\n');
+    try {
+      let frame = await openTargets(screen);
+      expect(screen.buffer()).toBe('alternate');
+      for (const [columns, rows] of [[60, 20], [160, 50]] as const) {
+        // the app as it draws at that size from the start
+        const fresh = openApp(columns, rows);
+        let expected: string[];
+        try {
+          expected = await openTargets(fresh);
+        } finally {
+          fresh.dispose();
+        }
+        screen.resize(columns, rows);
+        const resized = await screen.shows((lines) => lines.join('\n') === expected.join('\n'), `the targets at ${columns}×${rows} as a fresh app draws them:\n${expected.join('\n')}\n`);
+        // (said again: no line of the frame before that the frame now does not have)
+        const earlier = frame.filter((line) => line.trim() && !expected.includes(line));
+        expect(resized.filter((line) => earlier.includes(line))).toEqual([]);
+        // nothing wraps: the header is one line, cut at the edge, the column titles another
+        expect(resized[0]).toMatch(/^fanout account /);
+        expect(resized.filter((line) => /^ {2}ID /.test(line))).toHaveLength(1);
+        frame = resized;
+      }
+      await screen.type('q');
+      expect(await screen.exited).toBe(0);
+      expect(screen.buffer()).toBe('normal');
+      // the screen as it was before: no frame of the app on it, or in the scrollback
+      const normal = screen.normalLines();
+      expect(normal[0]).toBe('BEFORE the app');
+      expect(normal.filter((line) => line.includes('fanout account') || line.includes(stream.name))).toEqual([]);
+    } finally {
+      screen.dispose();
+    }
+  });
+
+  it('restores the screen on Ctrl-C and on SIGTERM too', async () => {
+    for (const end of ['Ctrl-C', 'SIGTERM'] as const) {
+      const screen = openApp(80, 24, 'BEFORE the app\r\n');
+      try {
+        await screen.shows((lines) => lines[0]!.includes(`function ${functionName} (Active)`), 'the app');
+        expect(screen.buffer()).toBe('alternate');
+        if (end === 'Ctrl-C') await screen.type('\u0003');
+        else screen.signal('SIGTERM');
+        await screen.exited;
+        expect(screen.buffer(), end).toBe('normal');
+        expect(screen.normalLines().filter((line) => line.includes('fanout account')), end).toEqual([]);
+      } finally {
+        screen.dispose();
+      }
     }
   });
 });

@@ -132,6 +132,35 @@ describe('the register wizard', () => {
     expect(await rowOf('to-queue')).toMatchObject({ type: 'sqs', destination: queue.url, active: true, collapse: 'JSON', parallel: true });
   });
 
+  it('narrows the type list as you type, says its keys, and leaves the targets screen\'s message behind', async () => {
+    const app = await openTargets(source.name);
+    await press(app, 'p');
+    await frameWhere(app, (frame) => frame.includes(`${source.name} paused`), 'the hook paused');
+    await press(app, 'n');
+    const types = await frameWhere(app, (frame) => frame.includes('Type of the target'), 'the type step');
+    expect(types).toContain('type to filter · ↑ ↓ to move · Enter to choose · Esc to cancel');
+    // the targets screen's message stays there, and so does its loading…
+    expect(types).not.toContain('paused');
+    expect(types).not.toContain('loading…');
+    expect(types).toContain('Esc goes back a step · Ctrl-C to quit');
+    await type(app, 'fi');
+    const narrowed = await frameWhere(app, (frame) => frame.includes('filter: fi'), 'the list narrowed');
+    expect(narrowed).toMatch(/^› firehose$/m);
+    expect(narrowed).not.toMatch(/^ {2}sqs$/m);
+    await type(app, 'x');
+    await frameWhere(app, (frame) => frame.includes('nothing matches "fix"'), 'nothing left');
+    await press(app, KEYS.backspace, KEYS.backspace);
+    // Backspace widens it again
+    const widened = await frameWhere(app, (frame) => frame.includes('filter: f') && !frame.includes('filter: fi'), 'the list widened');
+    expect(widened).toMatch(/^› firehose$/m);
+    await press(app, KEYS.enter);
+    await frameWhere(app, (frame) => frame.includes('Where the destination is') && frame.includes('· firehose'), 'firehose chosen');
+    await press(app, KEYS.escape, KEYS.escape);
+    await frameWhere(app, (frame) => frame.includes('DESTINATION') && !frame.includes('New target'), 'the targets screen');
+    await press(app, 'p');
+    await frameWhere(app, (frame) => frame.includes(`${source.name} resumed`), 'the hook resumed');
+  });
+
   it('registers an sns target on a topic chosen from the discovered list', async () => {
     const topic = await createTopic();
     const app = await openWizard();
@@ -286,10 +315,12 @@ describe('the register wizard for every kind of destination', () => {
     const endpoint = /› (\S+\.iot\.\S+)/.exec(frame)![1]!;
     await press(app, KEYS.enter);
     await frameWhere(app, (text) => text.includes('topic:'), 'the topic question');
-    await type(app, 'orders/created');
+    // a topic may have spaces: the text field keeps them
+    await type(app, 'orders/created today');
+    await frameWhere(app, (text) => text.includes('topic: orders/created today'), 'the topic typed, its spaces kept');
     await press(app, KEYS.enter);
     await finish(app, 'to-iot');
-    expect(await rowOf('to-iot')).toMatchObject({ type: 'iot', destination: `${endpoint}#orders/created`, active: true });
+    expect(await rowOf('to-iot')).toMatchObject({ type: 'iot', destination: `${endpoint}#orders/created today`, active: true });
   });
 
   it('registers a redis target on a replication group chosen from the list, stored as its primary endpoint', async () => {

@@ -8,7 +8,7 @@ const KEYS: ReadonlyArray<{ keys: string; does: string; where: string }> = [
   { keys: '/', does: 'filter by name as you type (Enter keeps it)', where: 'sources' },
   { keys: 'r', does: 'read again now', where: 'lists' },
   { keys: '?', does: 'this help', where: 'lists' },
-  { keys: 'q', does: 'quit', where: 'lists' },
+  { keys: 'q Ctrl-C', does: 'quit (Ctrl-C anywhere)', where: 'lists' },
   { keys: 'space', does: 'switch the target on or off', where: 'targets' },
   { keys: 'n', does: 'register a new target with the wizard', where: 'targets' },
   { keys: 'e', does: 'change the target with the wizard', where: 'targets' },

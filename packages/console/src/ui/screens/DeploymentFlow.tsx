@@ -1,25 +1,21 @@
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
-import { useEffect, useRef, useState } from 'react';
 import type { DestroyOptions } from '../../app/deploy.js';
-import type { StepEvent } from '../../app/steps.js';
-import { describeError } from '../../errors.js';
-import type { Status } from '../components/StatusLine.js';
+import { useDeployment, type DeploymentAction } from '../hooks/useDeployment.js';
+import type { Feedback } from '../hooks/useFeedback.js';
 import type { AppServices } from '../services.js';
 import { fit } from '../text.js';
-import { DeploymentScreen, type DeploymentEnding } from './DeploymentScreen.js';
-
-export type DeploymentAction = 'deploy' | 'destroy';
+import { DeploymentScreen } from './DeploymentScreen.js';
 
 export interface DeploymentFlowProps {
   services: AppServices;
   /** deploy runs at once (the app has asked y/N); destroy first asks what to delete. */
   action: DeploymentAction;
-  /** Runs an AWS call the way the app does: loading shown, an error in the status line and undefined. */
-  attempt: <Result>(action: () => Promise<Result>) => Promise<Result | undefined>;
-  onStatus: (status: Status | undefined) => void;
+  feedback: Feedback;
   /** Esc once it has finished (or cancelled): back to the sources. */
   onClose: () => void;
+  onQuit: () => void;
+  isActive: boolean;
   width: number;
   height: number;
   colors: boolean;
@@ -35,72 +31,33 @@ const DESTROY_CHOICES: ReadonlyArray<{ label: string; value: DestroyOptions | ty
   { label: CANCEL, value: CANCEL },
 ];
 
-/** Step events in place: a step keeps its line from running to done or failed. */
-function withStep(steps: readonly StepEvent[], event: StepEvent): StepEvent[] {
-  const index = steps.findIndex((step) => step.name === event.name);
-  return index < 0 ? [...steps, event] : steps.map((step, at) => (at === index ? event : step));
-}
-
 /**
- * Deploys or destroys the function, a line a step. While the steps run, keys do nothing (Esc
- * included): the action always finishes where it can be seen. Then Esc goes back.
+ * Deploys or destroys the function, a line a step. While the steps run, keys do nothing (Esc and q
+ * included): the action always finishes where it can be seen. Then Esc goes back, q quits.
  */
-export function DeploymentFlow({ services, action, attempt, onStatus, onClose, width, height, colors }: DeploymentFlowProps) {
-  const { exit } = useApp();
+export function DeploymentFlow({ services, action, feedback, onClose, onQuit, isActive, width, height, colors }: DeploymentFlowProps) {
   const { functionName, tableName, roleName } = services.deployment;
-  const [choosing, setChoosing] = useState(action === 'destroy');
-  const [steps, setSteps] = useState<StepEvent[]>([]);
-  const [ending, setEnding] = useState<DeploymentEnding>();
-  const started = useRef(false);
-
-  const start = async (options: DestroyOptions = {}) => {
-    if (started.current) return;
-    started.current = true;
-    setChoosing(false);
-    onStatus(undefined);
-    let failedStep: string | undefined;
-    let failure: string | undefined;
-    const onStep = (event: StepEvent) => {
-      if (event.state === 'failed') failedStep = event.name;
-      setSteps((list) => withStep(list, event));
-    };
-    const run = async (): Promise<unknown> => (action === 'deploy' ? services.deploy(onStep) : services.destroy(options, onStep));
-    const result = await attempt(() =>
-      run().catch((error: unknown) => {
-        failure = describeError(error);
-        throw error;
-      }),
-    );
-    if (result === undefined) {
-      setEnding({ failed: true, text: `✗ ${action} stopped: ${failedStep ? `${failedStep} failed` : failure}` });
-      return;
-    }
-    const done = `${functionName} ${action === 'deploy' ? 'deployed' : 'destroyed'}`;
-    onStatus({ kind: 'info', text: done });
-    setEnding({ failed: false, text: `✓ ${done}` });
-  };
-
-  useEffect(() => {
-    // once, when the screen opens
-    if (action === 'deploy') void start();
-  }, []);
+  const run = useDeployment(services, action, feedback);
 
   const cancel = () => {
-    onStatus({ kind: 'info', text: 'nothing deleted' });
     onClose();
+    feedback.say('nothing deleted');
   };
 
-  useInput((input, key) => {
-    if (choosing) {
-      if (key.escape) cancel();
-      return;
-    }
-    if (!ending) return;
-    if (key.escape) onClose();
-    else if (input === 'q') exit();
-  });
+  useInput(
+    (input, key) => {
+      if (run.choosing) {
+        if (key.escape) cancel();
+        return;
+      }
+      if (!run.ending) return;
+      if (key.escape) onClose();
+      else if (input === 'q') onQuit();
+    },
+    { isActive },
+  );
 
-  if (choosing) {
+  if (run.choosing) {
     return (
       <Box flexDirection="column">
         <Text bold wrap="truncate-end">
@@ -113,7 +70,8 @@ export function DeploymentFlow({ services, action, attempt, onStatus, onClose, w
           // the indicator takes two characters
           items={DESTROY_CHOICES.map((choice) => ({ ...choice, key: choice.label, label: fit(choice.label, width - 2).trimEnd() }))}
           initialIndex={DESTROY_CHOICES.length - 1}
-          onSelect={(item) => (item.value === CANCEL ? cancel() : void start(item.value))}
+          isFocused={isActive}
+          onSelect={(item) => (item.value === CANCEL ? cancel() : void run.start(item.value))}
         />
         <Text dimColor wrap="truncate-end">
           {fit('↑ ↓ to move · Enter to choose · Esc to cancel', width)}
@@ -124,8 +82,8 @@ export function DeploymentFlow({ services, action, attempt, onStatus, onClose, w
   return (
     <DeploymentScreen
       title={`${action === 'deploy' ? 'Deploying' : 'Destroying'} ${functionName}`}
-      steps={steps}
-      ending={ending}
+      steps={run.steps}
+      ending={run.ending}
       width={width}
       height={height}
       colors={colors}

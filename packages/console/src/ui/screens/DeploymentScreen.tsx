@@ -1,13 +1,8 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import type { StepEvent } from '../../app/steps.js';
+import type { DeploymentEnding } from '../hooks/useDeployment.js';
 import { fit } from '../text.js';
-
-/** How a deploy or a destroy ended: undefined while its steps run. */
-export interface DeploymentEnding {
-  failed: boolean;
-  text: string;
-}
 
 export interface DeploymentScreenProps {
   title: string;

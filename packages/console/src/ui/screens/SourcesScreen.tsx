@@ -1,14 +1,18 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useInput } from 'ink';
 import { hookLabel, type DiscoveredSource } from '../../app/sources.js';
+import { Notice } from '../components/Notice.js';
 import { Sparkline } from '../components/Sparkline.js';
-import { columnWidths, fit } from '../text.js';
+import type { Sources } from '../hooks/useSources.js';
+import { fit, tableLayout, type TableColumn } from '../text.js';
 import { visibleWindow } from '../window.js';
 
 export interface SourcesScreenProps {
-  sources: readonly DiscoveredSource[];
-  selected: number;
-  filter: string | undefined;
-  iteratorAge: readonly number[] | undefined;
+  sources: Sources;
+  onOpen: (source: DiscoveredSource) => void;
+  onReload: () => void;
+  onDeploy: () => void;
+  onDestroy: () => void;
+  isActive: boolean;
   width: number;
   height: number;
   colors: boolean;
@@ -24,39 +28,122 @@ const hookText = (source: DiscoveredSource) => (source.hook === 'none' ? '—' :
 const TARGETS_WIDTH = 7;
 const STUCK_MARK = ' stuck';
 
+type Column = 'name' | 'kind' | 'hook' | 'targets' | 'lag';
+
+/** Keys of the sources screen; `/` types a filter, which takes the keys until Enter or Esc. */
+function useSourcesKeys({ sources, onOpen, onReload, onDeploy, onDestroy, isActive }: SourcesScreenProps) {
+  const selected = sources.shown[sources.selected];
+  useInput(
+    (input, key) => {
+      if (sources.filtering) {
+        const typed = sources.filter ?? '';
+        if (key.escape) sources.setFilter(undefined, false);
+        else if (key.return) sources.setFilter(typed, false);
+        else if (key.backspace || key.delete) sources.setFilter(typed.slice(0, -1), true);
+        else if (input && !key.ctrl && !key.meta) sources.setFilter(typed + input, true);
+        return;
+      }
+      const move = key.upArrow || input === 'k' ? -1 : key.downArrow || input === 'j' ? 1 : 0;
+      if (move) sources.move(move);
+      else if (key.return && selected) onOpen(selected);
+      else if (input === '/') sources.setFilter('', true);
+      else if (key.escape && sources.filter !== undefined) sources.setFilter(undefined, false);
+      else if (input === 'r') onReload();
+      else if (input === 'p' && selected) void sources.switchPause(selected);
+      else if (input === 'h' && selected) sources.switchHook(selected);
+      else if (input === 'd') onDeploy();
+      else if (input === 'X') onDestroy();
+    },
+    { isActive },
+  );
+}
+
+export interface SourcesTableProps {
+  sources: readonly DiscoveredSource[];
+  selected: number;
+  filter: string | undefined;
+  iteratorAge: readonly number[] | undefined;
+  /** What to say when there is no source to show: loading, why they could not be read, or that there are none. */
+  notice: { loading: string; error: string | undefined; empty: string };
+  width: number;
+  height: number;
+  colors: boolean;
+}
+
 /**
  * Kinesis streams and DynamoDB tables with streams, whether the function reads them, their targets
- * (marked `stuck` when one is), how far behind it is.
+ * (marked `stuck` when one is), how far behind it is. Columns give way as the terminal narrows.
  */
-export function SourcesScreen({ sources, selected, filter, iteratorAge, width, height, colors }: SourcesScreenProps) {
+export function SourcesTable({ sources, selected, filter, iteratorAge, notice, width, height, colors }: SourcesTableProps) {
   const hookWidth = sources.reduce((widest, source) => (source.consumer === undefined ? widest : Math.max(widest, hookText(source).length)), HOOK_WIDTH);
   const counts = sources.map((source) => `${source.targets.active}/${source.targets.all}`);
   const targetsWidth = Math.max(TARGETS_WIDTH, ...sources.map((source, index) => counts[index]!.length + (source.stuck > 0 ? STUCK_MARK.length : 0)));
-  const [name, kind, hook, targets, lag] = columnWidths(width - 2, [
-    { min: 10 }, { width: 8 }, { width: Math.min(hookWidth, HOOK_WIDTH_WITH_CONSUMER) }, { width: targetsWidth }, { width: 16 },
-  ]);
-  const { first, rows } = visibleWindow(sources, selected, height);
+  const specs: Array<TableColumn<Column>> = [
+    { name: 'name', titles: ['SOURCE'], min: 10, priority: 0 },
+    { name: 'kind', titles: ['KIND'], width: 8, priority: 3 },
+    { name: 'hook', titles: ['HOOK'], width: Math.min(hookWidth, HOOK_WIDTH_WITH_CONSUMER), priority: 1 },
+    { name: 'targets', titles: ['TARGETS', 'TGTS'], width: targetsWidth, priority: 2 },
+    { name: 'lag', titles: ['LAG (1 h)', 'LAG'], width: width >= 100 ? 16 : 10, priority: 4 },
+  ];
+  const columns = tableLayout(width - 2, specs);
+  const filterLine = filter !== undefined ? 1 : 0;
+  const { first, rows } = visibleWindow(sources, selected, height - 1 - filterLine);
+
+  const cell = (name: Column, source: DiscoveredSource, index: number, columnWidth: number) => {
+    if (name === 'name') return fit(source.name, columnWidth);
+    if (name === 'kind') return fit(source.kind, columnWidth);
+    if (name === 'hook') return fit(hookText(source), columnWidth);
+    if (name === 'lag') return <Sparkline values={source.hook === 'none' ? undefined : iteratorAge} width={columnWidth} />;
+    const count = counts[index]!;
+    if (source.stuck === 0) return fit(count, columnWidth);
+    return (
+      <>
+        {count}
+        <Text {...(colors ? { color: 'red', bold: true } : {})}>{STUCK_MARK}</Text>
+        {' '.repeat(Math.max(0, columnWidth - count.length - STUCK_MARK.length))}
+      </>
+    );
+  };
+
   return (
     <Box flexDirection="column">
-      <Text bold>
+      <Text bold wrap="truncate-end">
         {'  '}
-        {fit('SOURCE', name!)} {fit('KIND', kind!)} {fit('HOOK', hook!)} {fit('TARGETS', targets!)} {fit('LAG (1 h)', lag!)}
+        {columns.map((column) => column.title).join(' ')}
       </Text>
       {rows.map((source, offset) => {
-        const isSelected = first + offset === selected;
-        const count = counts[first + offset]!;
+        const index = first + offset;
+        const isSelected = index === selected;
         return (
           <Text key={source.arn} inverse={isSelected && colors} wrap="truncate-end">
             {isSelected ? '› ' : '  '}
-            {fit(source.name, name!)} {fit(source.kind, kind!)} {fit(hookText(source), hook!)} {count}
-            {source.stuck > 0 ? <Text {...(colors ? { color: 'red', bold: true } : {})}>{STUCK_MARK}</Text> : null}
-            {' '.repeat(Math.max(0, targets! - count.length - (source.stuck > 0 ? STUCK_MARK.length : 0)))}{' '}
-            <Sparkline values={source.hook === 'none' ? undefined : iteratorAge} width={lag!} />
+            {columns.map((column, at) => (
+              <Text key={column.name}>
+                {at > 0 ? ' ' : ''}
+                {cell(column.name, source, index, column.width)}
+              </Text>
+            ))}
           </Text>
         );
       })}
-      {sources.length === 0 ? <Text dimColor>{filter ? `no source matches "${filter}"` : 'no Kinesis stream and no DynamoDB table with a stream here'}</Text> : null}
-      {filter !== undefined ? <Text>/{filter}</Text> : null}
+      {sources.length === 0 ? <Notice {...notice} /> : null}
+      {filter !== undefined ? <Text wrap="truncate-end">/{filter}</Text> : null}
     </Box>
+  );
+}
+
+/** The sources screen: its table, and its keys. */
+export function SourcesScreen(props: SourcesScreenProps) {
+  useSourcesKeys(props);
+  const { sources, width, height, colors } = props;
+  const { list, filter } = sources;
+  const region = sources.header.value?.region;
+  const notice = {
+    loading: list.value === undefined && !list.error ? 'loading… the Kinesis streams and the DynamoDB tables with a stream' : '',
+    error: list.value === undefined && list.error ? `could not read the sources: ${list.error}` : undefined,
+    empty: filter ? `no source matches "${filter}"` : `no Kinesis stream and no DynamoDB table with a stream in ${region ?? 'this region'}`,
+  };
+  return (
+    <SourcesTable sources={sources.shown} selected={sources.selected} filter={filter} iteratorAge={sources.iteratorAge} notice={notice} width={width} height={height} colors={colors} />
   );
 }

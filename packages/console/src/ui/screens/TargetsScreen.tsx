@@ -1,20 +1,28 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useInput } from 'ink';
 import type { TargetActivity } from '../../app/metrics.js';
 import { hookLabel, type DiscoveredSource } from '../../app/sources.js';
-import { statusCells, targetStatus, type SourceStates, type TargetStatus } from '../../app/target-state.js';
+import { statusCells, targetStatus, type TargetStatus } from '../../app/target-state.js';
 import type { StoredTarget } from '../../aws/targets-table.js';
 import { targetLine, type TargetLine } from '../../app/target-rows.js';
+import { Notice } from '../components/Notice.js';
 import { Sparkline } from '../components/Sparkline.js';
-import { columnWidths, fit, type ColumnSpec } from '../text.js';
+import type { Sources } from '../hooks/useSources.js';
+import type { Targets } from '../hooks/useTargets.js';
+import { cutStart, fit, tableLayout, type TableColumn } from '../text.js';
 import { visibleWindow } from '../window.js';
 
 export interface TargetsScreenProps {
-  source: DiscoveredSource;
-  targets: readonly StoredTarget[];
-  /** The targets' states, read with them; undefined until read. */
-  states: SourceStates | undefined;
-  selected: number;
+  sourceArn: string;
+  /** The source as the sources screen last read it. */
+  source: DiscoveredSource | undefined;
+  sources: Sources;
+  targets: Targets;
   activity: Readonly<Record<string, TargetActivity>>;
+  onNew: () => void;
+  onEdit: (stored: StoredTarget) => void;
+  onReload: () => void;
+  onBack: () => void;
+  isActive: boolean;
   width: number;
   height: number;
   colors: boolean;
@@ -25,7 +33,12 @@ const OPTIONS_MIN_WIDTH = 120;
 /** Below this width the last error has no column either (the line below has the selected target's, whole). */
 const LAST_ERROR_MIN_WIDTH = 120;
 
+/** The source's line, the column titles and the selected target's line. */
+const CHROME_LINES = 3;
+
 const STATE_COLOR: Record<string, string> = { ok: 'green', retrying: 'yellow', stuck: 'red' };
+
+type Column = 'id' | 'type' | 'destination' | 'active' | 'state' | 'behind' | 'stored' | 'options' | 'delivered' | 'failed' | 'lastError';
 
 function lineOf(stored: StoredTarget): TargetLine {
   return stored.target
@@ -33,24 +46,7 @@ function lineOf(stored: StoredTarget): TargetLine {
     : { id: String(stored.row.id ?? ''), type: String(stored.row.type ?? ''), destination: String(stored.row.destination ?? ''), active: '', options: `INVALID: ${stored.problems.join('; ')}` };
 }
 
-const HEADERS: Record<string, string> = {
-  id: 'ID',
-  type: 'TYPE',
-  destination: 'DESTINATION',
-  active: 'ACTIVE',
-  state: 'STATE',
-  behind: 'BEHIND',
-  stored: 'STORED',
-  options: 'OPTIONS',
-  delivered: 'DELIVERED',
-  failed: 'FAILED',
-  lastError: 'LAST ERROR',
-};
-
-/** A column's title; a sparkline narrower than DELIVERED says DELIV. */
-const headerOf = (name: string, width: number) => (name === 'delivered' && width < HEADERS.delivered!.length ? 'DELIV' : HEADERS[name]!);
-
-const longest = (values: readonly string[], header: string) => Math.max(header.length, ...values.map((value) => value.length));
+const longest = (values: readonly string[], title: string) => Math.max(title.length, ...values.map((value) => value.length));
 
 /** The selected target in words, whole: its state, how far behind, what its store holds, its last error, its options. */
 function detailOf(line: TargetLine, status: TargetStatus, now: number): string {
@@ -66,79 +62,123 @@ function detailOf(line: TargetLine, status: TargetStatus, now: number): string {
     .join(' · ');
 }
 
+function useTargetsKeys({ source, sources, targets, onNew, onEdit, onReload, onBack, isActive }: TargetsScreenProps) {
+  useInput(
+    (input, key) => {
+      const move = key.upArrow || input === 'k' ? -1 : key.downArrow || input === 'j' ? 1 : 0;
+      if (move) targets.move(move);
+      else if (input === ' ') void targets.switchActive();
+      else if (input === 'p' && source) void sources.switchPause(source);
+      else if (input === 'h' && source) sources.switchHook(source);
+      else if (input === 'x') targets.unregister();
+      else if (input === 'R') void targets.redrive();
+      else if (input === 'n') onNew();
+      else if (input === 'e' && targets.chosen) onEdit(targets.chosen);
+      else if (input === 'r') onReload();
+      else if (key.escape) onBack();
+    },
+    { isActive },
+  );
+}
+
 /**
  * The targets of one source, live: what they are, whether they are on, their state (ok, retrying,
  * stuck, since when), how far behind, what their failure store holds, and delivered/failed records
- * per minute. Columns give way on a narrow terminal; the line under the table says the selected
+ * per minute. Columns give way on a narrow terminal, the least needed first, and titles shorten; a
+ * destination too long for its column keeps its end. The line under the table says the selected
  * target's state, options and last error whole.
  */
-export function TargetsScreen({ source, targets, states, selected, activity, width, height, colors }: TargetsScreenProps) {
+export function TargetsScreen(props: TargetsScreenProps) {
+  useTargetsKeys(props);
+  const { sourceArn, source, targets, activity, width, height, colors } = props;
   const now = Date.now();
-  const lines = targets.map(lineOf);
-  const statuses = lines.map((line) => targetStatus(states, line.id, now));
+  const stored = targets.value?.targets ?? [];
+  const lines = stored.map(lineOf);
+  const statuses = lines.map((line) => targetStatus(targets.value?.states, line.id, now));
   const cells = statuses.map((status) => statusCells(status, now));
-  const showOptions = width >= OPTIONS_MIN_WIDTH;
-  const showLastError = width >= LAST_ERROR_MIN_WIDTH && cells.some((cell) => cell.lastError);
   // narrow terminals get shorter sparklines: the id and the destination are what a person reads
   const sparkline = width >= 140 ? 16 : width >= 100 ? 10 : 6;
-  // the id whole, up to a length, before the destination gets more
-  const idWidth = longest(lines.map((line) => line.id), HEADERS.id!);
-  const specs: Array<[string, ColumnSpec]> = [
-    ['id', { min: Math.min(idWidth, width >= 100 ? 16 : 7), weight: 1, max: idWidth }],
-    ['type', { width: 9 }],
-    ['destination', { min: 12, weight: 8, max: longest(lines.map((line) => line.destination), HEADERS.destination!) }],
-    ['active', { width: 6 }],
-    // `retrying 59m`
-    ['state', { width: 12 }],
-    ['behind', { width: 6 }],
-    ['stored', { width: 6 }],
-    ...(showOptions ? [['options', { min: 7, weight: 2, max: longest(lines.map((line) => line.options), HEADERS.options!) }] as [string, ColumnSpec]] : []),
-    ['delivered', { width: sparkline }],
-    ['failed', { width: sparkline }],
-    ...(showLastError ? [['lastError', { min: 10, weight: 4 }] as [string, ColumnSpec]] : []),
+  const idWidth = longest(lines.map((line) => line.id), 'ID');
+  const destinationWidth = longest(lines.map((line) => line.destination), 'DESTINATION');
+  const specs: Array<TableColumn<Column>> = [
+    { name: 'id', titles: ['ID'], min: Math.min(idWidth, 16), weight: 1, max: idWidth, priority: 0 },
+    { name: 'type', titles: ['TYPE'], width: longest(lines.map((line) => line.type), 'TYPE'), priority: 4 },
+    // a third of the width before the columns below it in priority get any
+    { name: 'destination', titles: ['DESTINATION', 'DEST'], min: Math.min(destinationWidth, Math.max(12, Math.floor(width / 3))), weight: 8, max: destinationWidth, priority: 1 },
+    { name: 'active', titles: ['ACTIVE', 'ON'], width: width >= 100 ? 6 : 3, priority: 3 },
+    { name: 'state', titles: ['STATE'], width: longest(cells.map((cell) => cell.state), 'STATE'), priority: 2 },
+    { name: 'behind', titles: ['BEHIND'], width: 6, priority: 8 },
+    { name: 'stored', titles: ['STORED'], width: 6, priority: 7 },
+    ...(width >= OPTIONS_MIN_WIDTH ? [{ name: 'options' as const, titles: ['OPTIONS'], min: 7, weight: 2, max: longest(lines.map((line) => line.options), 'OPTIONS'), priority: 9 }] : []),
+    { name: 'delivered', titles: ['DELIVERED', 'DELIV'], width: sparkline, priority: 5 },
+    { name: 'failed', titles: ['FAILED', 'FAIL'], width: sparkline, priority: 6 },
+    ...(width >= LAST_ERROR_MIN_WIDTH && cells.some((cell) => cell.lastError) ? [{ name: 'lastError' as const, titles: ['LAST ERROR'], min: 10, weight: 4, priority: 10 }] : []),
   ];
-  const widths = Object.fromEntries(columnWidths(width - 2, specs.map(([, spec]) => spec)).map((columnWidth, index) => [specs[index]![0], columnWidth]));
-  const column = (name: string, text: string) => (widths[name] === undefined ? '' : `${fit(text, widths[name])} `);
-  // the title, the column titles and the selected target's line
-  const { first, rows } = visibleWindow(targets, selected, height - 1);
-  const chosen = lines[selected];
+  const columns = tableLayout(width - 2, specs);
+  const { first, rows } = visibleWindow(stored, targets.selected, height - CHROME_LINES);
+  const chosen = lines[targets.selected];
+  const chosenState = statuses[targets.selected]?.state;
+
+  const cell = (name: Column, index: number, columnWidth: number) => {
+    const line = lines[index]!;
+    const state = cells[index]!;
+    const series = activity[line.id];
+    const stateColor = colors ? STATE_COLOR[statuses[index]!.state ?? ''] : undefined;
+    switch (name) {
+      case 'destination':
+        return fit(cutStart(line.destination, columnWidth), columnWidth);
+      case 'active':
+        return <Text {...(colors ? { color: line.active === 'yes' ? 'green' : 'gray' } : {})}>{fit(line.active, columnWidth)}</Text>;
+      case 'state':
+        return <Text {...(stateColor ? { color: stateColor } : {})}>{fit(state.state, columnWidth)}</Text>;
+      case 'delivered':
+        return <Sparkline values={series?.delivered} width={columnWidth} color={colors ? 'green' : undefined} />;
+      case 'failed':
+        return <Sparkline values={series?.failed} width={columnWidth} color={colors ? 'red' : undefined} />;
+      case 'behind':
+      case 'stored':
+      case 'lastError':
+        return fit(state[name], columnWidth);
+      default:
+        return fit(line[name], columnWidth);
+    }
+  };
+
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text bold>{source.name}</Text> ({source.kind}, hook {hookLabel(source)}) — {source.arn}
+        <Text bold>{source?.name ?? sourceArn}</Text>
+        {source ? ` (${source.kind}, hook ${hookLabel(source)}) — ${sourceArn}` : ''}
       </Text>
       <Text bold wrap="truncate-end">
         {'  '}
-        {specs.map(([name]) => fit(headerOf(name, widths[name]!), widths[name]!)).join(' ')}
+        {columns.map((column) => column.title).join(' ')}
       </Text>
       {rows.map((_, offset) => {
         const index = first + offset;
-        const isSelected = index === selected;
-        const line = lines[index]!;
-        const cell = cells[index]!;
-        const series = activity[line.id];
-        const stateColor = colors ? STATE_COLOR[statuses[index]!.state ?? ''] : undefined;
+        const isSelected = index === targets.selected;
         return (
-          <Text key={line.id} inverse={isSelected && colors} wrap="truncate-end">
+          <Text key={lines[index]!.id} inverse={isSelected && colors} wrap="truncate-end">
             {isSelected ? '› ' : '  '}
-            {column('id', line.id)}
-            {column('type', line.type)}
-            {column('destination', line.destination)}
-            <Text {...(colors ? { color: line.active === 'yes' ? 'green' : 'gray' } : {})}>{column('active', line.active)}</Text>
-            <Text {...(stateColor ? { color: stateColor } : {})}>{column('state', cell.state)}</Text>
-            {column('behind', cell.behind)}
-            {column('stored', cell.stored)}
-            {column('options', line.options)}
-            <Sparkline values={series?.delivered} width={widths.delivered!} color={colors ? 'green' : undefined} />{' '}
-            <Sparkline values={series?.failed} width={widths.failed!} color={colors ? 'red' : undefined} />
-            {showLastError ? ` ${fit(cell.lastError, widths.lastError!)}` : ''}
+            {columns.map((column, at) => (
+              <Text key={column.name}>
+                {at > 0 ? ' ' : ''}
+                {cell(column.name, index, column.width)}
+              </Text>
+            ))}
           </Text>
         );
       })}
-      {targets.length === 0 ? <Text dimColor>no targets yet: press n to register one</Text> : null}
+      {stored.length === 0 ? (
+        <Notice
+          loading={targets.value === undefined && !targets.error ? `loading… the targets of ${source?.name ?? sourceArn}` : ''}
+          error={targets.value === undefined && targets.error ? `could not read the targets: ${targets.error}` : undefined}
+          empty="no targets yet: press n to register one"
+        />
+      ) : null}
       {chosen ? (
-        <Text wrap="truncate-end" {...(colors && statuses[selected]!.state && statuses[selected]!.state !== 'ok' ? { color: STATE_COLOR[statuses[selected]!.state] } : { dimColor: true })}>
-          {fit(detailOf(chosen, statuses[selected]!, now), width)}
+        <Text wrap="truncate-end" {...(colors && chosenState && chosenState !== 'ok' ? { color: STATE_COLOR[chosenState] } : { dimColor: true })}>
+          {fit(detailOf(chosen, statuses[targets.selected]!, now), width)}
         </Text>
       ) : null}
     </Box>

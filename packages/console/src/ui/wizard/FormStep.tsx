@@ -12,10 +12,11 @@ export interface FormStepProps {
   onText: (name: WizardValueName, text: string) => void;
   onSubmit: () => void;
   footer: string;
+  isActive: boolean;
 }
 
 /** A step of fields, one per line: ↑ ↓ choose one; space or ← → change a toggle or a choice; text is typed in place. */
-export function FormStep({ title, fields, cursor, onCursor, onStep, onText, onSubmit, footer }: FormStepProps) {
+export function FormStep({ title, fields, cursor, onCursor, onStep, onText, onSubmit, footer, isActive }: FormStepProps) {
   const focused = fields[cursor];
   useInput((input, key) => {
     if (key.upArrow) onCursor(Math.max(0, cursor - 1));
@@ -25,7 +26,7 @@ export function FormStep({ title, fields, cursor, onCursor, onStep, onText, onSu
     else if (input === ' ' || key.rightArrow) onStep(focused.name, 1);
     else if (key.leftArrow) onStep(focused.name, -1);
     else if (key.return) onSubmit();
-  });
+  }, { isActive });
   return (
     <Box flexDirection="column">
       <Text bold>{title}</Text>
@@ -35,7 +36,7 @@ export function FormStep({ title, fields, cursor, onCursor, onStep, onText, onSu
             {index === cursor ? '› ' : '  '}
             {field.name}:{' '}
             {field.kind === 'text' ? (
-              <TextInput value={field.value} focus={index === cursor} onChange={(text) => onText(field.name, text)} onSubmit={onSubmit} />
+              <TextInput value={field.value} focus={isActive && index === cursor} onChange={(text) => onText(field.name, text)} onSubmit={onSubmit} />
             ) : (
               field.value
             )}

@@ -1,18 +1,19 @@
 import { Box, Text, useInput } from 'ink';
 
 /** The last step: the row as it will be written; Enter writes it. */
-export function ReviewStep({ row, saving, action, onConfirm }: {
+export function ReviewStep({ row, saving, action, onConfirm, isActive }: {
   row: Readonly<Record<string, unknown>> | undefined;
   saving: boolean;
   /** What Enter does, in words: "register", "save the change". */
   action: string;
   onConfirm: () => void;
+  isActive: boolean;
 }) {
   useInput(
     (_input, key) => {
       if (key.return) onConfirm();
     },
-    { isActive: !saving && row !== undefined },
+    { isActive: isActive && !saving && row !== undefined },
   );
   return (
     <Box flexDirection="column">

@@ -1,31 +1,17 @@
 import type { TargetConfig, TargetTypeName } from '@fanout/runtime/config';
 import { Box, Text, useInput } from 'ink';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useReducer, useRef } from 'react';
 import type { DestinationChoice } from '../../app/destination-discovery.js';
 import type { TargetDraft } from '../../app/targets.js';
-import type { DestinationPlace } from '../../app/destination-discovery.js';
+import type { Attempt } from '../hooks/useFeedback.js';
 import type { AppServices } from '../services.js';
-import { BY_HAND, DestinationStep, type DestinationPhase } from './DestinationStep.js';
-import { NEW_TARGET_VALUES, PLACE_FIELDS, asksPlace, formFields, stepValue, rowFieldsOf, valuesOf, type WizardValueName, type WizardValues } from './fields.js';
+import { BY_HAND, DestinationStep } from './DestinationStep.js';
+import { PLACE_FIELDS, formFields, stepValue, rowFieldsOf, type WizardValueName } from './fields.js';
 import { FormStep } from './FormStep.js';
 import { IdStep } from './IdStep.js';
 import { ReviewStep } from './ReviewStep.js';
+import { initialWizardState, stepsOf, wizardReducer } from './state.js';
 import { TypeStep } from './TypeStep.js';
-
-type Step = 'type' | 'place' | 'destination' | 'id' | 'options' | 'review';
-
-/** The steps of a wizard: a new target asks its type and id; an edit keeps them. Where applies to AWS destinations only. */
-function stepsOf(type: TargetTypeName | undefined, editing: boolean): Step[] {
-  return [
-    ...(editing ? [] : (['type'] as const)),
-    // before the type is chosen, counted: most types ask it
-    ...(!type || asksPlace(type) ? (['place'] as const) : []),
-    'destination',
-    ...(editing ? [] : (['id'] as const)),
-    'options',
-    'review',
-  ];
-}
 
 export interface WizardProps {
   services: AppServices;
@@ -35,36 +21,20 @@ export interface WizardProps {
   existingIds: readonly string[];
   /** The stored target to change; none to register a new one. */
   editing?: TargetConfig | undefined;
-  /** Runs an AWS call the way the app does: loading shown, an error in the status line and undefined. */
-  attempt: <Result>(action: () => Promise<Result>) => Promise<Result | undefined>;
+  /** Runs an AWS call the way the app does: an error in the status line and undefined. */
+  attempt: Attempt;
   onSaved: (target: TargetConfig) => void;
   onClose: () => void;
+  /** False while a question of the app takes the keys. */
+  isActive: boolean;
   height: number;
 }
 
-/** Registers a target, or changes one, step by step; every step's state lives here, so Esc goes back without losing anything. */
-export function Wizard({ services, sourceArn, sourceName, existingIds, editing, attempt, onSaved, onClose, height }: WizardProps) {
-  const [type, setType] = useState<TargetTypeName | undefined>(editing?.type);
+/** Registers a target, or changes one, step by step; its state is one reducer's (state.ts), so Esc goes back without losing anything. */
+export function Wizard({ services, sourceArn, sourceName, existingIds, editing, attempt, onSaved, onClose, isActive, height }: WizardProps) {
+  const [state, dispatch] = useReducer(wizardReducer, editing, initialWizardState);
+  const { step, type, values, place, phase, checking, saving } = state;
   const steps = stepsOf(type, editing !== undefined);
-  const [step, setStep] = useState<Step>(steps[0]!);
-  const [values, setValues] = useState<WizardValues>(editing ? valuesOf(editing) : NEW_TARGET_VALUES);
-  /** The place the destinations are listed and looked up in: the place step's values once it is passed. */
-  const [place, setPlace] = useState<DestinationPlace>(editing ? { region: editing.region, role: editing.role, externalId: editing.externalId } : {});
-  const [choices, setChoices] = useState<DestinationChoice[]>();
-  const [filter, setFilter] = useState('');
-  const [cursor, setCursor] = useState(0);
-  const [phase, setPhase] = useState<DestinationPhase>(editing ? 'manual' : 'pick');
-  const [byHand, setByHand] = useState(editing !== undefined);
-  const [picked, setPicked] = useState('');
-  const [manual, setManual] = useState(editing?.destination ?? '');
-  const [extra, setExtra] = useState('');
-  const [checking, setChecking] = useState(false);
-  const [destinationProblem, setDestinationProblem] = useState<string>();
-  const [destination, setDestination] = useState<string | undefined>(editing?.destination);
-  const [id, setId] = useState(editing?.id ?? '');
-  const [idProblem, setIdProblem] = useState<string>();
-  const [fieldCursor, setFieldCursor] = useState(0);
-  const [saving, setSaving] = useState(false);
 
   // the destinations of the type in the place, listed when the list is shown and again only when the type or the place changes
   const placeKey = JSON.stringify([type, place.region, place.role, place.externalId]);
@@ -75,11 +45,10 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, editing, 
     listedFor.current = placeKey;
     let current = true;
     let settled = false;
-    setChoices(undefined);
-    setCursor(0);
+    dispatch({ kind: 'listing' });
     void attempt(() => services.destinations(type, place)).then((found) => {
       settled = true;
-      if (current) setChoices(found ?? []);
+      if (current) dispatch({ kind: 'listed', choices: found ?? [] });
     });
     return () => {
       current = false;
@@ -88,83 +57,39 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, editing, 
     };
   }, [type, place, placeKey, listing, attempt, services]);
 
-  const items = useMemo(() => {
-    if (!choices) return undefined;
-    const wanted = filter.toLowerCase();
-    return [...choices.filter((choice) => choice.label.toLowerCase().includes(wanted) || choice.value.toLowerCase().includes(wanted)), BY_HAND];
-  }, [choices, filter]);
-
   const input = type ? rowFieldsOf(values, type, sourceArn) : {};
-  const draft: TargetDraft = { sourceArn, type, destination, id: id.trim() || undefined, ...input };
+  const draft: TargetDraft = { sourceArn, type, destination: state.destination, id: state.id.trim() || undefined, ...input };
   const problems = step === 'place' || step === 'options' || step === 'review' ? services.validateDraft(draft) : {};
   const fields = type && (step === 'place' || step === 'options') ? formFields(step, values, type, sourceArn, problems) : [];
 
-  const goTo = (next: Step) => {
-    setFieldCursor(0);
-    setStep(next);
-  };
-  const forward = () => goTo(steps[steps.indexOf(step) + 1]!);
-
-  const chooseType = (chosen: TargetTypeName) => {
-    if (chosen !== type) {
-      setType(chosen);
-      setFilter('');
-      setCursor(0);
-      setPhase('pick');
-      setByHand(false);
-      setPicked('');
-      setManual('');
-      setExtra('');
-      setDestination(undefined);
-      setDestinationProblem(undefined);
-    }
-    goTo(stepsOf(chosen, false)[1]!);
-  };
-
   const submitPlace = () => {
     if (PLACE_FIELDS.some((name) => problems[name])) return;
-    const { region, role, externalId } = input;
-    if (region !== place.region || role !== place.role || externalId !== place.externalId) setPlace({ region, role, externalId });
-    forward();
+    dispatch({ kind: 'place', place: { region: input.region, role: input.role, externalId: input.externalId } });
   };
 
   /** Looks the destination up in the place; a problem stays on the step, beside what was typed. */
   const check = async (typed: string, index?: string) => {
     if (!type) return;
-    setChecking(true);
-    setDestinationProblem(undefined);
+    dispatch({ kind: 'checking' });
     const result = await attempt(() => services.checkDestination({ type, destination: typed, index, ...place }));
-    setChecking(false);
-    if (!result) return;
-    if (!result.ok) return setDestinationProblem(result.problem);
-    setDestination(result.destination);
-    forward();
+    dispatch(result?.ok ? { kind: 'checked', destination: result.destination, problem: undefined } : { kind: 'checked', destination: undefined, problem: result?.problem });
   };
 
   /** The destination is chosen or typed: es asks its index, iot its topic, unless it names them after #. */
-  const destinationGiven = (value: string) => {
-    setPicked(value);
-    setDestinationProblem(undefined);
-    if ((type === 'es' || type === 'iot') && !value.includes('#')) setPhase(type === 'es' ? 'index' : 'topic');
-    else void check(value);
+  const destinationGiven = (value: string, byHand: boolean) => {
+    const asks = (type === 'es' || type === 'iot') && !value.includes('#') ? (type === 'es' ? 'index' : 'topic') : undefined;
+    dispatch({ kind: 'picked', value, byHand, asks });
+    if (!asks) void check(value);
   };
 
-  const pick = (choice: DestinationChoice) => {
-    if (choice === BY_HAND) {
-      setByHand(true);
-      if (!manual) setManual(filter);
-      setDestinationProblem(undefined);
-      setPhase('manual');
-    } else {
-      setByHand(false);
-      destinationGiven(choice.value);
-    }
-  };
+  const pick = (choice: DestinationChoice) => (choice === BY_HAND ? dispatch({ kind: 'byHand' }) : destinationGiven(choice.value, false));
 
   const submitExtra = (text: string) => {
-    if (!text.trim()) return setDestinationProblem(`${phase}: required`);
-    if (type === 'es') void check(picked, text.trim());
-    else void check(`${picked}#${text.trim()}`);
+    // a topic or an index is taken as typed, inner spaces included; only its ends are trimmed
+    const value = text.trim();
+    if (!value) return dispatch({ kind: 'destinationProblem', problem: `${phase}: required` });
+    if (type === 'es') void check(state.picked, value);
+    else void check(`${state.picked}#${value}`);
   };
 
   const submitId = (text: string) => {
@@ -174,46 +99,43 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, editing, 
       : existingIds.includes(wanted)
         ? `${sourceName} has a target "${wanted}" already`
         : services.validateDraft({ id: wanted }).id?.join('; ');
-    setIdProblem(problem);
-    if (!problem) forward();
+    dispatch({ kind: 'idChecked', problem });
   };
 
   /** Set at once, unlike `saving`: a second Enter before the app draws again must not write twice. */
   const writing = useRef(false);
   const save = async () => {
+    const { destination } = state;
     if (!type || destination === undefined || writing.current) return;
     writing.current = true;
-    setSaving(true);
+    dispatch({ kind: 'saving', saving: true });
     const write = editing ? services.replace : services.register;
-    const target = await attempt(() => write({ ...input, sourceArn, id: id.trim(), type, destination }));
+    const target = await attempt(() => write({ ...input, sourceArn, id: state.id.trim(), type, destination }));
     writing.current = false;
-    setSaving(false);
+    dispatch({ kind: 'saving', saving: false });
     if (target) onSaved(target);
   };
 
-  useInput((_input, key) => {
-    if (!key.escape || checking || saving) return;
-    if (step === 'destination' && phase !== 'pick') {
-      setDestinationProblem(undefined);
-      return setPhase(phase === 'manual' || !byHand ? 'pick' : 'manual');
-    }
-    setDestinationProblem(undefined);
-    setIdProblem(undefined);
-    const index = steps.indexOf(step);
-    if (index === 0) return onClose();
-    goTo(steps[index - 1]!);
-  });
+  useInput(
+    (_input, key) => {
+      if (!key.escape || checking || saving) return;
+      if (steps.indexOf(step) === 0) onClose();
+      else dispatch({ kind: 'back' });
+    },
+    { isActive },
+  );
 
   const formStep = (title: string, onSubmit: () => void, footer: string) => (
     <FormStep
       title={title}
       fields={fields}
-      cursor={Math.min(fieldCursor, fields.length - 1)}
-      onCursor={setFieldCursor}
-      onStep={(name, by) => setValues((current) => stepValue(current, name, by))}
-      onText={(name: WizardValueName, text) => setValues((current) => ({ ...current, [name]: text }))}
+      cursor={Math.min(state.fieldCursor, fields.length - 1)}
+      onCursor={(cursor) => dispatch({ kind: 'field', cursor })}
+      onStep={(name, by) => dispatch({ kind: 'values', change: (current) => stepValue(current, name, by) })}
+      onText={(name: WizardValueName, text) => dispatch({ kind: 'values', change: (current) => ({ ...current, [name]: text }) })}
       onSubmit={onSubmit}
       footer={footer}
+      isActive={isActive}
     />
   );
 
@@ -223,59 +145,45 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, editing, 
         <Text bold>{editing ? `Change target ${editing.id} of ${sourceName}` : `New target of ${sourceName}`}</Text> — step {steps.indexOf(step) + 1} of{' '}
         {steps.length}
         {type ? ` · ${type}` : ''}
-        {destination && step !== 'destination' ? ` · ${destination}` : ''}
+        {state.destination && step !== 'destination' ? ` · ${state.destination}` : ''}
       </Text>
-      {step === 'type' ? <TypeStep type={type} onSelect={chooseType} /> : null}
-      {step === 'place'
-        ? formStep('Where the destination is', submitPlace, '↑ ↓ to move · Enter to go on · Esc to go back')
-        : null}
+      {step === 'type' ? (
+        <TypeStep list={state.types} onList={(list) => dispatch({ kind: 'types', list })} onSelect={(chosen: TargetTypeName) => dispatch({ kind: 'type', type: chosen })} isActive={isActive} height={height - 1} />
+      ) : null}
+      {step === 'place' ? formStep('Where the destination is', submitPlace, '↑ ↓ to move · Enter to go on · Esc to go back') : null}
       {step === 'destination' && type ? (
         <DestinationStep
           type={type}
           phase={phase}
-          items={items}
-          filter={filter}
-          cursor={cursor}
-          picked={picked}
-          manual={manual}
-          extra={extra}
+          choices={state.choices}
+          list={state.destinations}
+          picked={state.picked}
+          manual={state.manual}
+          extra={state.extra}
           checking={checking}
-          problem={destinationProblem}
+          problem={state.destinationProblem}
+          isActive={isActive}
           height={Math.max(3, height - 6)}
-          onFilter={(text) => {
-            setFilter(text);
-            setCursor(0);
-          }}
-          onCursor={setCursor}
+          onList={(list) => dispatch({ kind: 'destinations', list })}
           onPick={pick}
-          onManual={setManual}
-          onManualSubmit={(text) => (text.trim() ? destinationGiven(text.trim()) : setDestinationProblem('destination: required'))}
-          onExtra={setExtra}
+          onManual={(text) => dispatch({ kind: 'manual', text })}
+          onManualSubmit={(text) => (text.trim() ? destinationGiven(text.trim(), true) : dispatch({ kind: 'destinationProblem', problem: 'destination: required' }))}
+          onExtra={(text) => dispatch({ kind: 'extra', text })}
           onExtraSubmit={submitExtra}
         />
       ) : null}
-      {step === 'id' ? (
-        <IdStep
-          id={id}
-          problem={idProblem}
-          onChange={(text) => {
-            setId(text);
-            setIdProblem(undefined);
-          }}
-          onSubmit={submitId}
-        />
-      ) : null}
+      {step === 'id' ? <IdStep id={state.id} problem={state.idProblem} onChange={(id) => dispatch({ kind: 'id', id })} onSubmit={submitId} isActive={isActive} /> : null}
       {step === 'options'
         ? formStep(
             'Options',
             () => {
-              if (Object.keys(problems).length === 0) forward();
+              if (Object.keys(problems).length === 0) dispatch({ kind: 'step', step: 'review' });
             },
             'space or ← → to change · Enter to review · Esc to go back',
           )
         : null}
       {step === 'review' ? (
-        <ReviewStep row={services.previewRow(draft)} saving={saving} action={editing ? 'save the change' : 'register'} onConfirm={() => void save()} />
+        <ReviewStep row={services.previewRow(draft)} saving={saving} action={editing ? 'save the change' : 'register'} onConfirm={() => void save()} isActive={isActive} />
       ) : null}
     </Box>
   );
