@@ -176,4 +176,10 @@ describe('fanout-console local without a function: the event forwarder\'s run', 
       expect(run.err).toBe(`fanout-console: ${message}`);
     }
   });
+
+  it('says in one line which API an endpoint lacks: the deployed function\'s run against kinesalite, which serves Kinesis alone', async () => {
+    const run = await fanoutConsole(['local', '--function', 'fanout', '--checkpoints', scratchFile('checkpoints.json')], { endpoint: kinesalite.endpoint });
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(new RegExp(`^fanout-console: 127\\.0\\.0\\.1:\\d+ does not answer as the Lambda API \\(HTTP \\d+[^)]*\\): point --endpoint-url at an endpoint that serves Lambda too`));
+  });
 });

@@ -74,10 +74,11 @@ export class AwsSession {
     };
   }
 
-  /** An error of a client the session did not make (the runtime's, in local mode) classified as its own clients' are. */
-  classified(error: unknown): unknown {
+  /** An error of a client the session did not make (the runtime's, in local mode) classified as its own clients' are; `service`: the API it called, when known. */
+  classified(error: unknown, service?: string): unknown {
     const { endpointFrom, profile } = this.requestSettings();
-    return classifyAwsError(error, { endpointFrom, profile });
+    const endpoint = this.endpoint();
+    return classifyAwsError(error, { endpointFrom, profile, ...(service ? { service } : {}), ...(endpoint ? { host: new URL(endpoint).host } : {}) });
   }
 
   private requestSettings(): RequestSettings {

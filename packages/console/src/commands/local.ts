@@ -69,7 +69,8 @@ async function runDeployed(context: CommandContext, flags: LocalFlags): Promise<
     },
   }).catch((error: unknown) => {
     if ((error as Error).name === 'ResourceNotFoundException') throw new NotFoundError(`--function: no function ${functionName} in ${region}; run fanout-console deploy first, or pass --function`);
-    throw context.aws.classified(error);
+    // starting, it reads the function's configuration from Lambda
+    throw context.aws.classified(error, 'Lambda');
   });
   context.io.err(`polling the streams hooked to ${functionName} in ${region} (checkpoints in ${checkpointsFile}, log in ${logFile}); Ctrl-C to stop`);
   await context.interrupted();
@@ -126,7 +127,8 @@ async function runStandalone(context: CommandContext, flags: LocalFlags): Promis
     if (error instanceof StreamNotFoundError) {
       throw new NotFoundError(`--stream: ${error.message}; create it, or check ${kinesisEndpoint ? 'KINESIS_ENDPOINT' : '--endpoint-url'} and --region`);
     }
-    throw context.aws.classified(error);
+    // starting, it looks the streams up in Kinesis
+    throw context.aws.classified(error, 'Kinesis');
   });
   const to = flags.targets ? `the targets in ${flags.targets}` : flags.to!;
   context.io.err(`forwarding ${streams.join(', ')} to ${to} (checkpoints in ${checkpointsFile}); Ctrl-C to stop`);
