@@ -7,7 +7,7 @@ import { delimiter, join } from 'node:path';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { GetFunctionCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig, cacheDirectory, freePort, uniqueName } from '@fanout/testbed';
+import { awsClientConfig, cacheDirectory, freePort, motoRequests, uniqueName } from '@fanout/testbed';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { describe, expect, it } from 'vitest';
 import { ensureMoto } from '../src/aws/moto.js';
@@ -108,6 +108,31 @@ describe('fanout-console local', () => {
     // the one shard's checkpoint is the last record put (and delivered)
     const saved = JSON.parse(readFileSync(checkpoints, 'utf8')) as Record<string, Record<string, string>>;
     expect(Object.values(saved).flatMap((shards) => Object.values(shards))).toEqual([lastSequenceNumber]);
+  });
+
+  it('delivers to an iot target registered by topic name, whose row holds the account\'s real data endpoint, on moto', async () => {
+    const { functionName, queue } = await hookedFunction([]);
+    const stream = await createStream();
+    const topic = `fanout/${uniqueName('topic')}`;
+    const scope = ['--function', functionName, '--source-arn', stream.arn];
+    expect((await fanoutConsole(['--yes', 'register', 'iot', ...scope, '--id', 'things', '--destination', topic, '--collapse', 'none', '--active'])).code).toBe(0);
+    expect((await fanoutConsole(['--yes', 'hook', ...scope, '--starting-position', 'TRIM_HORIZON'])).code).toBe(0);
+    const listed = (await fanoutConsole(['--output', 'json', 'list', '--function', functionName, '--source-arn', stream.arn])).json<Array<{ destination: string }>>();
+    // what DescribeEndpoint gives: an AWS host, which local mode sends to --endpoint-url as every client
+    expect(listed.map((row) => row.destination)).toEqual([expect.stringMatching(new RegExp(`\\.iot\\.[a-z0-9-]+\\.amazonaws\\.com#${topic}$`))]);
+    const kinesis = new KinesisClient({ ...awsClientConfig(aws), requestHandler: new NodeHttpHandler() });
+    await kinesis.send(new PutRecordCommand({ StreamName: stream.name, PartitionKey: 'k', Data: Buffer.from('{"thing":1}') }));
+
+    const { terminal, pressCtrlC } = terminalWithCtrlC();
+    const running = fanoutConsole(['local', '--function', functionName, '--checkpoints', checkpointsFile(), '--refresh', '1'], { terminal });
+    const published = () => motoRequests(aws, /^\/topics\//).filter((request) => new URL(request.url).pathname === `/topics/${encodeURIComponent(topic)}`);
+    try {
+      await expect.poll(() => published().map((request) => request.body.toString('utf8')), { interval: 500 }).toEqual(['{"thing":1}']);
+    } finally {
+      pressCtrlC();
+    }
+    expect((await running).code).toBe(0);
+    expect(await receiveBodies(queue.url)).toEqual([]);
   });
 
   it('refuses a function that is not deployed, and a bad --refresh, in one line, exit 2', async () => {
