@@ -61,6 +61,6 @@ describe('metrics', () => {
     expect(settingsFromEnvironment(base).metricsOutput).toBe('api');
     expect(settingsFromEnvironment({ ...base, AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', METRICS_OUTPUT: 'api' }).metricsOutput).toBe('api');
     expect(settingsFromEnvironment({ ...base, METRICS_OUTPUT: 'emf' }).metricsOutput).toBe('emf');
-    expect(() => settingsFromEnvironment({ ...base, METRICS_OUTPUT: 'logs' })).toThrow('METRICS_OUTPUT: expected emf or api, got "logs"');
+    expect(() => settingsFromEnvironment({ ...base, METRICS_OUTPUT: 'logs' })).toThrow('METRICS_OUTPUT: expected emf or api or none, got "logs"');
   });
 });

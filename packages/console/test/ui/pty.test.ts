@@ -207,9 +207,11 @@ describe('the app on a terminal emulator\'s screen', () => {
 
   /** Waits for the sources read (the shared moto has many), opens this stream's targets and waits for both, their activity read. */
   async function openTargets(screen: Screen): Promise<string[]> {
-    // the header read (cut at narrow widths), and the stream listed
-    await screen.shows((lines) => !lines[0]!.includes('account …') && lines.some((line) => line.includes(stream.name)), 'the sources');
-    await screen.type('/', stream.name, '\r', '\r');
+    // the header read (cut at narrow widths), and the sources listed (this stream may be below the screen's last row: the filter finds it)
+    await screen.shows((lines) => !lines[0]!.includes('account …') && lines.some((line) => /\bkinesis\b/.test(line)), 'the sources');
+    await screen.type('/', stream.name);
+    await screen.shows((lines) => lines.some((line) => line.includes(stream.name)), 'the stream, filtered');
+    await screen.type('\r', '\r');
     return targetsShown(screen);
   }
 
