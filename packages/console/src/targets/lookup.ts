@@ -1,7 +1,7 @@
 import { TARGET_TYPES, type TargetTypeName } from '@fanout/runtime/config';
 import type { ClientScope } from '../aws/session.js';
 import type { AwsContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
 import type { DestinationChoice, DestinationPlace, DestinationRequest, ErrorClass, Lookup, Missing } from './types.js';
 
 /** The client scope of a place: its region (else `fallbackRegion`, else the session's) and the role's credentials. */
@@ -14,7 +14,7 @@ export function lookupFor(context: AwsContext, request: DestinationRequest): Loo
   const notFound = async ({ resource, scope, fix }: Missing): Promise<never> => {
     const region = scope.region ?? (await context.aws.region());
     const account = request.role ? accountOfArn(request.role) : await context.aws.accountId();
-    throw new UsageError(`--destination: no ${resource} in ${region} (account ${account}); ${fix}`);
+    throw new NotFoundError(`--destination: no ${resource} in ${region} (account ${account}); ${fix}`);
   };
   const storedForm = <Parsed>(otherForm?: string): Parsed => parseStored<Parsed>(request.type, request.destination, otherForm);
   return {
