@@ -102,9 +102,19 @@ describe('the interactive app', () => {
       await press(app, 'y');
       await frameWhere(app.lastFrame, (frame) => frame.includes(`${stream.name} unhooked`) && frame.includes('hook none'), 'unhooked');
       expect(await mappingsOf(functionName)).toEqual([]);
+      // hooked again, it asks where to start: after an unhook LATEST is preselected (its targets have had the records)
       await press(app, 'h');
-      await frameWhere(app.lastFrame, (frame) => frame.includes(`${stream.name} hooked to ${functionName}`) && frame.includes('hook enabled'), 'hooked again');
-      expect((await mappingsOf(functionName)).map((mapping) => [mapping.EventSourceArn, mapping.State])).toEqual([[stream.arn, 'Enabled']]);
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`Hook ${stream.name} from [LATEST]  TRIM_HORIZON ?`), 'the starting position question');
+      await press(app, KEYS.escape);
+      await frameWhere(app.lastFrame, (frame) => frame.includes('nothing changed') && frame.includes('hook none'), 'no hook on Esc');
+      expect(await mappingsOf(functionName)).toEqual([]);
+      await press(app, 'h');
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`Hook ${stream.name} from [LATEST]`), 'the question again');
+      await press(app, KEYS.right);
+      await frameWhere(app.lastFrame, (frame) => frame.includes(' LATEST  [TRIM_HORIZON]?'), 'TRIM_HORIZON picked');
+      await press(app, KEYS.right, KEYS.enter);
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`${stream.name} hooked to ${functionName}, from LATEST`) && frame.includes('hook enabled'), 'hooked again');
+      expect((await mappingsOf(functionName)).map((mapping) => [mapping.EventSourceArn, mapping.State, mapping.StartingPosition])).toEqual([[stream.arn, 'Enabled', 'LATEST']]);
     } finally {
       app.unmount();
     }

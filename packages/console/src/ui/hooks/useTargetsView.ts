@@ -65,6 +65,10 @@ export function useTargetsView(targets: Targets, activity: Readonly<Record<strin
     const next = shown[Math.min(Math.max(selected + by, 0), Math.max(shown.length - 1, 0))];
     if (next) select(String(next.row.id));
   };
-  const cycleSort = () => setSort((now) => TARGET_SORTS[(TARGET_SORTS.indexOf(now) + 1) % TARGET_SORTS.length]!);
+  const cycleSort = () => {
+    // the selected target stays selected wherever the new order puts it
+    if (chosen) select(String(chosen.row.id));
+    setSort((now) => TARGET_SORTS[(TARGET_SORTS.indexOf(now) + 1) % TARGET_SORTS.length]!);
+  };
   return { shown, selected, chosen, move, sort, cycleSort, filter };
 }

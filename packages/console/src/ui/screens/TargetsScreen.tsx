@@ -41,6 +41,9 @@ const OPTIONS_MIN_WIDTH = 120;
 /** Below this width the last error has no column either (the line below has the selected target's, whole). */
 const LAST_ERROR_MIN_WIDTH = 120;
 
+/** Below this width the figures beside the sparklines have no room in the table (the line below has the selected target's). */
+const FIGURES_MIN_WIDTH = 100;
+
 /** The source's line, the column titles and the selected target's line (and the filter's, when there is one). */
 const CHROME_LINES = 3;
 
@@ -56,14 +59,15 @@ function lineOf(stored: StoredTarget): TargetLine {
 
 const longest = (values: readonly string[], title: string) => Math.max(title.length, ...values.map((value) => value.length));
 
-/** The selected target in words, whole: its state, how far behind, what its store holds, its last error, its options. */
-function detailOf(line: TargetLine, status: TargetStatus, now: number): string {
+/** The selected target in words, whole: its state, how far behind, what its store holds, its last error, its figures (where the table has no room for them), its options. */
+function detailOf(line: TargetLine, status: TargetStatus, now: number, figures: string): string {
   const cells = statusCells(status, now);
   return [
     `${line.id}: ${cells.state === '-' ? 'state not known (no progress table: deploy again)' : cells.state}`,
     status.behindSeconds !== undefined ? `behind ${cells.behind}` : '',
     status.stored ? `${status.stored} stored` : '',
     status.lastError ? `last error: ${status.lastError}` : '',
+    figures,
     line.options,
   ]
     .filter(Boolean)
@@ -116,7 +120,8 @@ export function TargetsScreen(props: TargetsScreenProps) {
   // beside each sparkline, its last minute's and its hour's figures
   const figures = Object.fromEntries(lines.map((line) => [line.id, { delivered: counterText(activity[line.id]?.delivered), failed: counterText(activity[line.id]?.failed) }]));
   const figuresWidth = (counter: 'delivered' | 'failed') => longest(lines.map((line) => figures[line.id]![counter]), '');
-  const counterWidth = (counter: 'delivered' | 'failed') => sparkline + (figuresWidth(counter) > 0 ? 1 + figuresWidth(counter) : 0);
+  // below FIGURES_MIN_WIDTH the line under the table has the selected target's figures, not the columns
+  const counterWidth = (counter: 'delivered' | 'failed') => sparkline + (width >= FIGURES_MIN_WIDTH && figuresWidth(counter) > 0 ? 1 + figuresWidth(counter) : 0);
   const idWidth = longest(lines.map((line) => line.id), 'ID');
   const destinationWidth = longest(lines.map((line) => line.destination), 'DESTINATION');
   const specs: Array<TableColumn<Column>> = [
@@ -198,7 +203,7 @@ export function TargetsScreen(props: TargetsScreenProps) {
       ) : null}
       {chosen ? (
         <Text wrap="truncate-end" {...(colors && chosenState && chosenState !== 'ok' ? { color: STATE_COLOR[chosenState] } : { dimColor: true })}>
-          {fit(detailOf(chosen, statuses[view.selected]!, now), width)}
+          {fit(detailOf(chosen, statuses[view.selected]!, now, width >= FIGURES_MIN_WIDTH || !figures[chosen.id]!.delivered ? '' : `delivered ${figures[chosen.id]!.delivered} · failed ${figures[chosen.id]!.failed}`), width)}
         </Text>
       ) : null}
       <FilterLine text={filter} />
