@@ -1,4 +1,3 @@
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { ENVIRONMENT } from '@fanout/runtime/config';
@@ -12,6 +11,7 @@ import { appContext } from '../support/app.js';
 import { aws, fanoutConsole } from '../support/console.js';
 import { createQueue, createStream } from '../support/destination-resources.js';
 import { lambda } from '../support/deployment.js';
+import { putRecentCounter } from '../support/metrics.js';
 import { tableRows } from '../support/state.js';
 import { KEYS, frameWhere, press } from '../support/ui.js';
 
@@ -23,25 +23,8 @@ const CONFIG_TTL_SECONDS = 15;
 let stream: { name: string; arn: string };
 let alphaQueue: { name: string; url: string };
 
-/** A counter the runtime would have published for a target of the stream, `minutesAgo` each value. */
-async function putCounter(name: string, target: string, values: readonly number[]): Promise<void> {
-  await new CloudWatchClient(awsClientConfig(aws)).send(
-    new PutMetricDataCommand({
-      Namespace: 'Custom/FanOut',
-      MetricData: values.map((value, minutesAgo) => ({
-        MetricName: name,
-        Value: value,
-        Unit: 'Count',
-        Timestamp: new Date(Date.now() - (minutesAgo + 2) * 60_000),
-        Dimensions: [
-          { Name: 'Function', Value: functionName },
-          { Name: 'Source', Value: stream.arn },
-          { Name: 'Target', Value: target },
-        ],
-      })),
-    }),
-  );
-}
+/** A counter the runtime would have published for a target of the stream. */
+const putCounter = (name: string, target: string, values: readonly number[]) => putRecentCounter({ functionName, sourceArn: stream.arn, target }, name, values);
 
 /** Lines as the runtime writes them in Lambda, in the function's log group. */
 async function putLogLines(lines: ReadonlyArray<{ target: string; message: string }>): Promise<void> {
