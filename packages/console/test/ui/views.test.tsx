@@ -150,10 +150,19 @@ describe('the targets screen', () => {
       await press(app, 's');
       await frameWhere(app.lastFrame, (frame) => frame.includes('sorted by state'), 'sorted by state');
       await press(app, 's');
-      // zulu failed 3 records in the hour: first; the figures beside the sparklines say so
-      const byFailed = await frameWhere(app.lastFrame, (frame) => frame.includes('sorted by failed') && order(frame)[0] === 'zulu', 'sorted by failed');
-      expect(byFailed.split('\n').find((line) => /^\s+zulu/.test(line))).toMatch(/0\/m 0\/h\s+\S+ \d\/m 3\/h/);
-      expect(byFailed.split('\n').find((line) => /alpha/.test(line))).toMatch(/\d+\/m 65\/h/);
+      // zulu failed 3 records in the hour: first
+      await frameWhere(app.lastFrame, (frame) => frame.includes('sorted by failed') && order(frame)[0] === 'zulu', 'sorted by failed');
+      // at 100 columns the line under the table has the selected target's figures (the last minute's, the hour's)
+      await frameWhere(app.lastFrame, (frame) => /alpha: ok · delivered \d+\/m 65\/h · failed 0\/m 0\/h/.test(frame), "alpha's figures under the table");
+      // wide enough, they are beside the sparklines
+      Object.defineProperty(app.stdout, 'columns', { value: 160, configurable: true });
+      app.stdout.emit('resize');
+      const wide = await frameWhere(app.lastFrame, (frame) => /zulu.*3\/h/.test(frame), 'the figures beside the sparklines');
+      expect(wide.split('\n').find((line) => /^\s+zulu/.test(line))).toMatch(/ 0\/m 0\/h\s+\S+ \d\/m 3\/h\s*$/);
+      expect(wide.split('\n').find((line) => /alpha/.test(line))).toMatch(/ \d+\/m 65\/h\s+\S+ 0\/m 0\/h\s*$/);
+      expect(wide).not.toMatch(/alpha: ok · delivered/);
+      Object.defineProperty(app.stdout, 'columns', { value: 100, configurable: true });
+      app.stdout.emit('resize');
       await press(app, 's');
       await frameWhere(app.lastFrame, (frame) => !frame.includes('sorted by') && order(frame).join() === 'alpha,mike,zulu', 'sorted by id again');
 

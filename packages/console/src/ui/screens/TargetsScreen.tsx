@@ -6,7 +6,7 @@ import type { StoredTarget } from '../../aws/targets-table.js';
 import { targetLine, type TargetLine } from '../../app/target-rows.js';
 import { FilterLine } from '../components/FilterLine.js';
 import { Notice } from '../components/Notice.js';
-import { counterText, SparkFigures } from '../components/Sparkline.js';
+import { counterText, Sparkline } from '../components/Sparkline.js';
 import type { Sources } from '../hooks/useSources.js';
 import type { Targets } from '../hooks/useTargets.js';
 import type { TargetsView } from '../hooks/useTargetsView.js';
@@ -41,15 +41,12 @@ const OPTIONS_MIN_WIDTH = 120;
 /** Below this width the last error has no column either (the line below has the selected target's, whole). */
 const LAST_ERROR_MIN_WIDTH = 120;
 
-/** Below this width the figures beside the sparklines have no room in the table (the line below has the selected target's). */
-const FIGURES_MIN_WIDTH = 100;
-
 /** The source's line, the column titles and the selected target's line (and the filter's, when there is one). */
 const CHROME_LINES = 3;
 
 const STATE_COLOR: Record<string, string> = { ok: 'green', retrying: 'yellow', stuck: 'red' };
 
-type Column = 'id' | 'type' | 'destination' | 'active' | 'state' | 'behind' | 'stored' | 'options' | 'delivered' | 'failed' | 'lastError';
+type Column = 'id' | 'type' | 'destination' | 'active' | 'state' | 'behind' | 'stored' | 'options' | 'delivered' | 'deliveredFigures' | 'failed' | 'failedFigures' | 'lastError';
 
 function lineOf(stored: StoredTarget): TargetLine {
   return stored.target
@@ -120,8 +117,9 @@ export function TargetsScreen(props: TargetsScreenProps) {
   // beside each sparkline, its last minute's and its hour's figures
   const figures = Object.fromEntries(lines.map((line) => [line.id, { delivered: counterText(activity[line.id]?.delivered), failed: counterText(activity[line.id]?.failed) }]));
   const figuresWidth = (counter: 'delivered' | 'failed') => longest(lines.map((line) => figures[line.id]![counter]), '');
-  // below FIGURES_MIN_WIDTH the line under the table has the selected target's figures, not the columns
-  const counterWidth = (counter: 'delivered' | 'failed') => sparkline + (width >= FIGURES_MIN_WIDTH && figuresWidth(counter) > 0 ? 1 + figuresWidth(counter) : 0);
+  // the figures are columns of their own, the last to get room: without it, the line under the table says the selected target's
+  const figuresColumn = (counter: 'delivered' | 'failed', priority: number): Array<TableColumn<Column>> =>
+    figuresWidth(counter) > 0 ? [{ name: `${counter}Figures`, titles: [''], width: figuresWidth(counter), priority }] : [];
   const idWidth = longest(lines.map((line) => line.id), 'ID');
   const destinationWidth = longest(lines.map((line) => line.destination), 'DESTINATION');
   const specs: Array<TableColumn<Column>> = [
@@ -134,8 +132,10 @@ export function TargetsScreen(props: TargetsScreenProps) {
     { name: 'behind', titles: ['BEHIND'], width: 6, priority: 8 },
     { name: 'stored', titles: ['STORED'], width: 6, priority: 7 },
     ...(width >= OPTIONS_MIN_WIDTH ? [{ name: 'options' as const, titles: ['OPTIONS'], min: 7, weight: 2, max: longest(lines.map((line) => line.options), 'OPTIONS'), priority: 9 }] : []),
-    { name: 'delivered', titles: ['DELIVERED', 'DELIV'], width: counterWidth('delivered'), priority: 5 },
-    { name: 'failed', titles: ['FAILED', 'FAIL'], width: counterWidth('failed'), priority: 6 },
+    { name: 'delivered', titles: ['DELIVERED', 'DELIV'], width: sparkline, priority: 5 },
+    ...figuresColumn('delivered', 11),
+    { name: 'failed', titles: ['FAILED', 'FAIL'], width: sparkline, priority: 6 },
+    ...figuresColumn('failed', 12),
     ...(width >= LAST_ERROR_MIN_WIDTH && cells.some((cell) => cell.lastError) ? [{ name: 'lastError' as const, titles: ['LAST ERROR'], min: 10, weight: 4, priority: 10 }] : []),
   ];
   const columns = tableLayout(width - 2, specs);
@@ -156,9 +156,13 @@ export function TargetsScreen(props: TargetsScreenProps) {
       case 'state':
         return <Text {...(stateColor ? { color: stateColor } : {})}>{fit(state.state, columnWidth)}</Text>;
       case 'delivered':
-        return <SparkFigures values={series?.delivered} figures={figures[line.id]!.delivered} sparkWidth={sparkline} width={columnWidth} color={colors ? 'green' : undefined} />;
+        return <Sparkline values={series?.delivered} width={columnWidth} color={colors ? 'green' : undefined} />;
       case 'failed':
-        return <SparkFigures values={series?.failed} figures={figures[line.id]!.failed} sparkWidth={sparkline} width={columnWidth} color={colors ? 'red' : undefined} />;
+        return <Sparkline values={series?.failed} width={columnWidth} color={colors ? 'red' : undefined} />;
+      case 'deliveredFigures':
+        return fit(figures[line.id]!.delivered, columnWidth);
+      case 'failedFigures':
+        return fit(figures[line.id]!.failed, columnWidth);
       case 'behind':
       case 'stored':
       case 'lastError':
@@ -203,7 +207,7 @@ export function TargetsScreen(props: TargetsScreenProps) {
       ) : null}
       {chosen ? (
         <Text wrap="truncate-end" {...(colors && chosenState && chosenState !== 'ok' ? { color: STATE_COLOR[chosenState] } : { dimColor: true })}>
-          {fit(detailOf(chosen, statuses[view.selected]!, now, width >= FIGURES_MIN_WIDTH || !figures[chosen.id]!.delivered ? '' : `delivered ${figures[chosen.id]!.delivered} · failed ${figures[chosen.id]!.failed}`), width)}
+          {fit(detailOf(chosen, statuses[view.selected]!, now, columns.some((column) => column.name === 'failedFigures') || !figures[chosen.id]!.delivered ? '' : `delivered ${figures[chosen.id]!.delivered} · failed ${figures[chosen.id]!.failed}`), width)}
         </Text>
       ) : null}
       <FilterLine text={filter} />
