@@ -44,7 +44,7 @@ export function LogScreen({ targetId, log, onBack, isActive, width, height, colo
       else if (key.downArrow || input === 'j') setBack((now) => Math.max(0, now - 1));
       else if (key.pageUp) setBack((now) => Math.min(most, now + rows));
       else if (key.pageDown) setBack((now) => Math.max(0, now - rows));
-      else if (input === 'G' || input === 'End') setBack(0);
+      else if (input === 'G') setBack(0);
       else if (input === 't' && targetId) {
         setBack(0);
         log.switchTarget();

@@ -41,6 +41,9 @@ const OPTIONS_MIN_WIDTH = 120;
 /** Below this width the last error has no column either (the line below has the selected target's, whole). */
 const LAST_ERROR_MIN_WIDTH = 120;
 
+/** The last error's column at least: enough to say what failed (`HTTP 503 from https://…`) before the figures beside the sparklines get room. */
+const LAST_ERROR_MIN = 20;
+
 /** The source's line, the column titles and the selected target's line (and the filter's, when there is one). */
 const CHROME_LINES = 3;
 
@@ -136,7 +139,7 @@ export function TargetsScreen(props: TargetsScreenProps) {
     ...figuresColumn('delivered', 11),
     { name: 'failed', titles: ['FAILED', 'FAIL'], width: sparkline, priority: 6 },
     ...figuresColumn('failed', 12),
-    ...(width >= LAST_ERROR_MIN_WIDTH && cells.some((cell) => cell.lastError) ? [{ name: 'lastError' as const, titles: ['LAST ERROR'], min: 10, weight: 4, priority: 10 }] : []),
+    ...(width >= LAST_ERROR_MIN_WIDTH && cells.some((cell) => cell.lastError) ? [{ name: 'lastError' as const, titles: ['LAST ERROR'], min: LAST_ERROR_MIN, weight: 4, priority: 10 }] : []),
   ];
   const columns = tableLayout(width - 2, specs);
   const { first, rows } = visibleWindow(stored, view.selected, height - CHROME_LINES - (filter !== undefined ? 1 : 0));
