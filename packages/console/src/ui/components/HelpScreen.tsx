@@ -17,7 +17,7 @@ const KEYS: ReadonlyArray<{ keys: string; does: string; where: string }> = [
   { keys: 'R', does: 'redrive: send its stored failures back to it (y/N)', where: 'targets' },
   { keys: 'p', does: 'pause or resume the source\'s hook', where: 'lists' },
   { keys: 'h', does: 'hook (asks where from: ← → Enter), unhook (y/N)', where: 'lists' },
-  { keys: 'd  X', does: 'deploy (y/N); destroy (asks what else to delete)', where: 'sources' },
+  { keys: 'd  X', does: 'deploy (y/N); destroy the function (asks what else)', where: 'sources' },
   { keys: 'y', does: 'yes; any other key is no', where: 'questions' },
   { keys: '↑ ↓  Tab', does: 'move; type to filter a list', where: 'wizard' },
   { keys: 'space ← →', does: 'change a toggle or a choice', where: 'wizard' },
