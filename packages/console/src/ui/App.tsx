@@ -147,7 +147,7 @@ export function App({ services, refreshMs = DEFAULT_REFRESH_SECONDS * 1_000, met
             attempt={feedback.attempt}
             onSaved={(target) => {
               router.back();
-              void targets.changed(`${target.id} ${route.editing ? 'changed' : 'registered'} (${target.type} → ${target.destination})`);
+              void targets.changed(`${target.id} ${route.editing ? 'changed' : 'registered'}`, `${target.type} → ${target.destination}`);
               void targets.reloadSelecting(target.id);
             }}
             onClose={() => router.back()}

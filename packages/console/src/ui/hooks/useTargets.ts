@@ -26,8 +26,8 @@ export interface Targets {
   reload(): Promise<SourceTargets | undefined>;
   /** Reads again and selects the target `id`. */
   reloadSelecting(id: string): Promise<void>;
-  /** Says what changed of a target's row, and when the function sees it (`… · the function sees it within 60 s`). */
-  changed(text: string): Promise<void>;
+  /** Says what changed of a target's row, and when the function sees it (`copy deactivated · the function sees it within 60 s`), then the detail. */
+  changed(text: string, detail?: string): Promise<void>;
   /** Switches the target on or off: shown at once, written at once, rolled back if the write fails. */
   switchActive(stored: StoredTarget): Promise<void>;
   /** Unregisters the target once the user says yes. */
@@ -73,10 +73,10 @@ export function useTargets(
   );
 
   const changed = useCallback(
-    async (text: string) => {
-      // what the change is said with, when the function's settings can be read
+    async (text: string, detail?: string) => {
+      // what the change is said with, when the function's settings can be read; before the detail, which a narrow status line cuts
       const seconds = await services.changesSeenWithin().catch(() => undefined);
-      feedback.say(seconds === undefined ? text : `${text} · ${takesEffectText(seconds)}`);
+      feedback.say([text, seconds === undefined ? '' : takesEffectText(seconds), detail ?? ''].filter(Boolean).join(' · '));
     },
     [services, feedback.say],
   );
