@@ -1,5 +1,6 @@
 import { render } from 'ink-testing-library';
 import { sourcesMatching, type DiscoveredSource } from '../src/app/sources.js';
+import type { SourceLag } from '../src/app/source-lag.js';
 import { SourcesTable } from '../src/ui/screens/SourcesScreen.js';
 import { heapUsed, median, percentile, since } from '@fanout/testbed/bench';
 
@@ -17,6 +18,7 @@ const TYPINGS = 5;
 const PREFIXES = ['orders', 'users', 'clicks', 'payments', 'audit'];
 /** An hour of IteratorAge, a point a minute, for the sparklines of hooked sources. */
 const ITERATOR_AGE = Array.from({ length: 60 }, (_, minute) => (minute * 37) % 1000);
+const LAG: SourceLag = { origin: 'lambda', perMinute: ITERATOR_AGE, nowMs: ITERATOR_AGE.at(-1)!, shards: [] };
 
 /** `total` sources as discovery returns them: streams and tables, some hooked, some with targets. */
 export function syntheticSources(total: number): DiscoveredSource[] {
@@ -34,7 +36,7 @@ export function syntheticSources(total: number): DiscoveredSource[] {
 const NOTICE = { loading: '', error: undefined, empty: 'no source' };
 
 function screen(sources: readonly DiscoveredSource[], filter?: string) {
-  return <SourcesTable sources={sources} selected={0} filter={filter} iteratorAge={ITERATOR_AGE} notice={NOTICE} width={WIDTH} height={LIST_HEIGHT + TITLES} colors />;
+  return <SourcesTable sources={sources} selected={0} filter={filter} lagOf={() => LAG} notice={NOTICE} width={WIDTH} height={LIST_HEIGHT + TITLES} colors />;
 }
 
 

@@ -1,5 +1,4 @@
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { HttpSinkClient, awsClientConfig, uniqueName } from '@fanout/testbed';
+import { HttpSinkClient, uniqueName } from '@fanout/testbed';
 import { render } from 'ink-testing-library';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { deploymentOf } from '../../src/aws/names.js';
@@ -10,6 +9,7 @@ import { aws, fanoutConsole } from '../support/console.js';
 import { whileMotoTakesConsumer } from '../support/consumers.js';
 import { createQueue, createStream } from '../support/destination-resources.js';
 import { mappingsOf } from '../support/deployment.js';
+import { putRecentCounter } from '../support/metrics.js';
 import { failureDocument, putFailureDocument } from '../support/failures.js';
 import { minutesAgo, putTargetState, tableRows } from '../support/state.js';
 import { KEYS, frameWhere, press } from '../support/ui.js';
@@ -33,22 +33,7 @@ beforeAll(async () => {
   }
   expect((await fanoutConsole(['--yes', 'hook', ...source])).code).toBe(0);
   // what the runtime would have published: alpha delivered records a few minutes ago
-  await new CloudWatchClient(awsClientConfig(aws)).send(
-    new PutMetricDataCommand({
-      Namespace: 'Custom/FanOut',
-      MetricData: [5, 20, 40].map((value, minutesAgo) => ({
-        MetricName: 'Delivered',
-        Value: value,
-        Unit: 'Count',
-        Timestamp: new Date(Date.now() - (minutesAgo + 2) * 60_000),
-        Dimensions: [
-          { Name: 'Function', Value: functionName },
-          { Name: 'Source', Value: stream.arn },
-          { Name: 'Target', Value: 'alpha' },
-        ],
-      })),
-    }),
-  );
+  await putRecentCounter({ functionName, sourceArn: stream.arn, target: 'alpha' }, 'Delivered', [5, 20, 40]);
 });
 
 describe('the interactive app', () => {
@@ -102,9 +87,19 @@ describe('the interactive app', () => {
       await press(app, 'y');
       await frameWhere(app.lastFrame, (frame) => frame.includes(`${stream.name} unhooked`) && frame.includes('hook none'), 'unhooked');
       expect(await mappingsOf(functionName)).toEqual([]);
+      // hooked again, it asks where to start: after an unhook LATEST is preselected (its targets have had the records)
       await press(app, 'h');
-      await frameWhere(app.lastFrame, (frame) => frame.includes(`${stream.name} hooked to ${functionName}`) && frame.includes('hook enabled'), 'hooked again');
-      expect((await mappingsOf(functionName)).map((mapping) => [mapping.EventSourceArn, mapping.State])).toEqual([[stream.arn, 'Enabled']]);
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`Hook ${stream.name} from [LATEST]  TRIM_HORIZON ?`), 'the starting position question');
+      await press(app, KEYS.escape);
+      await frameWhere(app.lastFrame, (frame) => frame.includes('nothing changed') && frame.includes('hook none'), 'no hook on Esc');
+      expect(await mappingsOf(functionName)).toEqual([]);
+      await press(app, 'h');
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`Hook ${stream.name} from [LATEST]`), 'the question again');
+      await press(app, KEYS.right);
+      await frameWhere(app.lastFrame, (frame) => frame.includes(' LATEST  [TRIM_HORIZON]?'), 'TRIM_HORIZON picked');
+      await press(app, KEYS.right, KEYS.enter);
+      await frameWhere(app.lastFrame, (frame) => frame.includes(`${stream.name} hooked to ${functionName}, from LATEST`) && frame.includes('hook enabled'), 'hooked again');
+      expect((await mappingsOf(functionName)).map((mapping) => [mapping.EventSourceArn, mapping.State, mapping.StartingPosition])).toEqual([[stream.arn, 'Enabled', 'LATEST']]);
     } finally {
       app.unmount();
     }

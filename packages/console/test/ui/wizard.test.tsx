@@ -101,7 +101,8 @@ async function review(app: App, id: string, done = 'registered'): Promise<string
   await press(app, KEYS.enter);
   const row = await frameWhere(app, (frame) => frame.includes('The row to write') && frame.includes(`id: "${id}"`), 'the review');
   await press(app, KEYS.enter);
-  await frameWhere(app, (frame) => frame.includes(`${id} ${done}`) && new RegExp(`› ${id}\\s`).test(frame), 'the target on the targets screen');
+  // and when the function sees it: within its CONFIG_TTL_SECONDS (the runtime's default here)
+  await frameWhere(app, (frame) => frame.includes(`${id} ${done} · the function sees it within 60 s · `) && new RegExp(`› ${id}\\s`).test(frame), 'the target on the targets screen');
   return row;
 }
 

@@ -6,6 +6,8 @@ import type { DeploymentAction } from './useDeployment.js';
 export type Route =
   | { screen: 'sources' }
   | { screen: 'targets'; sourceArn: string }
+  | { screen: 'detail'; sourceArn: string; id: string }
+  | { screen: 'log'; sourceArn: string; id: string | undefined; onlyTarget: boolean }
   | { screen: 'wizard'; sourceArn: string; editing?: TargetConfig | undefined }
   | { screen: 'deployment'; action: DeploymentAction }
   | { screen: 'help' };

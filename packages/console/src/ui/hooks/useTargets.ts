@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { failuresHeld, redriveSummary } from '../../app/redrive.js';
+import { takesEffectText } from '../../app/takes-effect.js';
 import type { SourceStates } from '../../app/target-state.js';
 import type { StoredTarget } from '../../aws/targets-table.js';
 import type { AppServices } from '../services.js';
@@ -19,19 +20,20 @@ export interface Targets {
   error: string | undefined;
   loading: boolean;
   ids: readonly string[];
-  selected: number;
-  /** The selected target's row, when there is one. */
-  chosen: StoredTarget | undefined;
-  move(by: number): void;
+  /** The id of the target selected (the targets screen shows it in its order, sorted and filtered). */
+  selectedId: string | undefined;
+  select(id: string | undefined): void;
   reload(): Promise<SourceTargets | undefined>;
   /** Reads again and selects the target `id`. */
   reloadSelecting(id: string): Promise<void>;
-  /** Switches the selected target on or off: shown at once, written at once, rolled back if the write fails. */
-  switchActive(): Promise<void>;
-  /** Unregisters the selected target once the user says yes. */
-  unregister(): void;
-  /** Sends the selected target's stored failures back to it once the user says yes; its state is read again after. */
-  redrive(): Promise<void>;
+  /** Says what changed of a target's row, and when the function sees it (`copy deactivated · the function sees it within 60 s`), then the detail. */
+  changed(text: string, detail?: string): Promise<void>;
+  /** Switches the target on or off: shown at once, written at once, rolled back if the write fails. */
+  switchActive(stored: StoredTarget): Promise<void>;
+  /** Unregisters the target once the user says yes. */
+  unregister(stored: StoredTarget): void;
+  /** Sends the target's stored failures back to it once the user says yes; its state is read again after. */
+  redrive(stored: StoredTarget): Promise<void>;
 }
 
 export interface TargetsOptions {
@@ -57,25 +59,30 @@ export function useTargets(
     [services, sourceArn],
   );
   const loaded = useLoad(load, { refreshMs, paused, describe: feedback.describe, onLaterError: feedback.fail });
-  const [selected, setSelected] = useState(0);
-  useEffect(() => setSelected(0), [sourceArn]);
+  const [selectedId, select] = useState<string>();
+  useEffect(() => select(undefined), [sourceArn]);
 
-  const targets = loaded.value?.targets ?? [];
   const ids = useMemo(() => (loaded.value?.targets ?? []).map((stored) => String(stored.row.id)), [loaded.value]);
-  const chosen = targets[selected];
-  const move = (by: number) => setSelected((index) => Math.min(Math.max(index + by, 0), Math.max(targets.length - 1, 0)));
 
   const reloadSelecting = useCallback(
     async (id: string) => {
       const read = await loaded.reload();
-      const index = read?.targets.findIndex((stored) => stored.row.id === id) ?? -1;
-      if (index >= 0) setSelected(index);
+      if (read?.targets.some((stored) => stored.row.id === id)) select(id);
     },
     [loaded.reload],
   );
 
-  const switchActive = async () => {
-    const target = chosen?.target;
+  const changed = useCallback(
+    async (text: string, detail?: string) => {
+      // what the change is said with, when the function's settings can be read; before the detail, which a narrow status line cuts
+      const seconds = await services.changesSeenWithin().catch(() => undefined);
+      feedback.say([text, seconds === undefined ? '' : takesEffectText(seconds), detail ?? ''].filter(Boolean).join(' · '));
+    },
+    [services, feedback.say],
+  );
+
+  const switchActive = async (chosen: StoredTarget) => {
+    const target = chosen.target;
     if (!sourceArn || !target) return;
     const { id, active } = target;
     const withActive = (value: boolean) => (read: SourceTargets) => ({
@@ -84,23 +91,22 @@ export function useTargets(
     });
     loaded.update(withActive(!active));
     const written = await feedback.attempt(() => services.setActive(sourceArn, id, !active));
-    if (written) feedback.say(`${id} ${written.active ? 'activated' : 'deactivated'}`);
+    if (written) await changed(`${id} ${written.active ? 'activated' : 'deactivated'}`);
     else loaded.update(withActive(active));
   };
 
-  const unregister = () => {
-    const id = chosen?.row.id;
+  const unregister = (chosen: StoredTarget) => {
+    const id = chosen.row.id;
     if (!sourceArn || typeof id !== 'string') return;
     ask(`Unregister target ${id} of ${source?.name}?`, async () => {
       if ((await feedback.attempt(() => services.unregister(sourceArn, id))) === undefined) return;
-      feedback.say(`${id} unregistered`);
-      setSelected((index) => Math.max(0, Math.min(index, targets.length - 2)));
+      await changed(`${id} unregistered`);
       await loaded.reload();
     });
   };
 
-  const redrive = async () => {
-    const id = chosen?.row.id;
+  const redrive = async (chosen: StoredTarget) => {
+    const id = chosen.row.id;
     if (!sourceArn || typeof id !== 'string') return;
     const plan = await feedback.attempt(() => services.planRedrive(sourceArn, id));
     if (!plan) return;
@@ -114,5 +120,5 @@ export function useTargets(
     });
   };
 
-  return { value: loaded.value, error: loaded.error, loading: loaded.loading, ids, selected, chosen, move, reload: loaded.reload, reloadSelecting, switchActive, unregister, redrive };
+  return { value: loaded.value, error: loaded.error, loading: loaded.loading, ids, selectedId, select, changed, reload: loaded.reload, reloadSelecting, switchActive, unregister, redrive };
 }

@@ -1,7 +1,10 @@
 import { Box, Text, useInput } from 'ink';
 import { hookLabel, type DiscoveredSource } from '../../app/sources.js';
+import type { SourceLag } from '../../app/source-lag.js';
+import { duration } from '../../app/target-state.js';
+import { FilterLine } from '../components/FilterLine.js';
 import { Notice } from '../components/Notice.js';
-import { Sparkline } from '../components/Sparkline.js';
+import { SparkFigures } from '../components/Sparkline.js';
 import type { Sources } from '../hooks/useSources.js';
 import { fit, tableLayout, type TableColumn } from '../text.js';
 import { visibleWindow } from '../window.js';
@@ -30,24 +33,23 @@ const STUCK_MARK = ' stuck';
 
 type Column = 'name' | 'kind' | 'hook' | 'targets' | 'lag';
 
+/** The lag now beside its sparkline: `350ms`, `12s`, `3m`; nothing while the function reads none of the source's shards. */
+function lagText(lag: SourceLag | undefined): string {
+  if (lag?.nowMs === undefined) return '';
+  return lag.nowMs < 1_000 ? `${lag.nowMs}ms` : duration(lag.nowMs / 1_000);
+}
+/** The figures beside the lag's sparkline: `999ms` at most. */
+const LAG_FIGURES_WIDTH = 5;
+
 /** Keys of the sources screen; `/` types a filter, which takes the keys until Enter or Esc. */
 function useSourcesKeys({ sources, onOpen, onReload, onDeploy, onDestroy, isActive }: SourcesScreenProps) {
   const selected = sources.shown[sources.selected];
   useInput(
     (input, key) => {
-      if (sources.filtering) {
-        const typed = sources.filter ?? '';
-        if (key.escape) sources.setFilter(undefined, false);
-        else if (key.return) sources.setFilter(typed, false);
-        else if (key.backspace || key.delete) sources.setFilter(typed.slice(0, -1), true);
-        else if (input && !key.ctrl && !key.meta) sources.setFilter(typed + input, true);
-        return;
-      }
+      if (sources.filter.take(input, key)) return;
       const move = key.upArrow || input === 'k' ? -1 : key.downArrow || input === 'j' ? 1 : 0;
       if (move) sources.move(move);
       else if (key.return && selected) onOpen(selected);
-      else if (input === '/') sources.setFilter('', true);
-      else if (key.escape && sources.filter !== undefined) sources.setFilter(undefined, false);
       else if (input === 'r') onReload();
       else if (input === 'p' && selected) void sources.switchPause(selected);
       else if (input === 'h' && selected) sources.switchHook(selected);
@@ -62,7 +64,8 @@ export interface SourcesTableProps {
   sources: readonly DiscoveredSource[];
   selected: number;
   filter: string | undefined;
-  iteratorAge: readonly number[] | undefined;
+  /** How far behind the function is on a source, when known. */
+  lagOf: (sourceArn: string) => SourceLag | undefined;
   /** What to say when there is no source to show: loading, why they could not be read, or that there are none. */
   notice: { loading: string; error: string | undefined; empty: string };
   width: number;
@@ -74,7 +77,7 @@ export interface SourcesTableProps {
  * Kinesis streams and DynamoDB tables with streams, whether the function reads them, their targets
  * (marked `stuck` when one is), how far behind it is. Columns give way as the terminal narrows.
  */
-export function SourcesTable({ sources, selected, filter, iteratorAge, notice, width, height, colors }: SourcesTableProps) {
+export function SourcesTable({ sources, selected, filter, lagOf, notice, width, height, colors }: SourcesTableProps) {
   const hookWidth = sources.reduce((widest, source) => (source.consumer === undefined ? widest : Math.max(widest, hookText(source).length)), HOOK_WIDTH);
   const counts = sources.map((source) => `${source.targets.active}/${source.targets.all}`);
   const targetsWidth = Math.max(TARGETS_WIDTH, ...sources.map((source, index) => counts[index]!.length + (source.stuck > 0 ? STUCK_MARK.length : 0)));
@@ -83,7 +86,7 @@ export function SourcesTable({ sources, selected, filter, iteratorAge, notice, w
     { name: 'kind', titles: ['KIND'], width: 8, priority: 3 },
     { name: 'hook', titles: ['HOOK'], width: Math.min(hookWidth, HOOK_WIDTH_WITH_CONSUMER), priority: 1 },
     { name: 'targets', titles: ['TARGETS', 'TGTS'], width: targetsWidth, priority: 2 },
-    { name: 'lag', titles: ['LAG (1 h)', 'LAG'], width: width >= 100 ? 16 : 10, priority: 4 },
+    { name: 'lag', titles: ['LAG (1 h)', 'LAG'], width: (width >= 100 ? 16 : 10) + 1 + LAG_FIGURES_WIDTH, priority: 4 },
   ];
   const columns = tableLayout(width - 2, specs);
   const filterLine = filter !== undefined ? 1 : 0;
@@ -93,7 +96,10 @@ export function SourcesTable({ sources, selected, filter, iteratorAge, notice, w
     if (name === 'name') return fit(source.name, columnWidth);
     if (name === 'kind') return fit(source.kind, columnWidth);
     if (name === 'hook') return fit(hookText(source), columnWidth);
-    if (name === 'lag') return <Sparkline values={source.hook === 'none' ? undefined : iteratorAge} width={columnWidth} />;
+    if (name === 'lag') {
+      const lag = source.hook === 'none' ? undefined : lagOf(source.arn);
+      return <SparkFigures values={lag?.perMinute} figures={lagText(lag)} sparkWidth={columnWidth - 1 - LAG_FIGURES_WIDTH} width={columnWidth} />;
+    }
     const count = counts[index]!;
     if (source.stuck === 0) return fit(count, columnWidth);
     return (
@@ -127,7 +133,7 @@ export function SourcesTable({ sources, selected, filter, iteratorAge, notice, w
         );
       })}
       {sources.length === 0 ? <Notice {...notice} /> : null}
-      {filter !== undefined ? <Text wrap="truncate-end">/{filter}</Text> : null}
+      <FilterLine text={filter} />
     </Box>
   );
 }
@@ -141,9 +147,9 @@ export function SourcesScreen(props: SourcesScreenProps) {
   const notice = {
     loading: list.value === undefined && !list.error ? 'loading… the Kinesis streams and the DynamoDB tables with a stream' : '',
     error: list.value === undefined && list.error ? `could not read the sources: ${list.error}` : undefined,
-    empty: filter ? `no source matches "${filter}"` : `no Kinesis stream and no DynamoDB table with a stream in ${region ?? 'this region'}`,
+    empty: filter.text ? `no source matches "${filter.text}"` : `no Kinesis stream and no DynamoDB table with a stream in ${region ?? 'this region'}`,
   };
   return (
-    <SourcesTable sources={sources.shown} selected={sources.selected} filter={filter} iteratorAge={sources.iteratorAge} notice={notice} width={width} height={height} colors={colors} />
+    <SourcesTable sources={sources.shown} selected={sources.selected} filter={filter.text} lagOf={(arn) => sources.lags?.get(arn)} notice={notice} width={width} height={height} colors={colors} />
   );
 }

@@ -4,10 +4,12 @@ import { hookLabel, type DiscoveredSource } from '../../app/sources.js';
 import { statusCells, targetStatus, type TargetStatus } from '../../app/target-state.js';
 import type { StoredTarget } from '../../aws/targets-table.js';
 import { targetLine, type TargetLine } from '../../app/target-rows.js';
+import { FilterLine } from '../components/FilterLine.js';
 import { Notice } from '../components/Notice.js';
-import { Sparkline } from '../components/Sparkline.js';
+import { counterText, Sparkline } from '../components/Sparkline.js';
 import type { Sources } from '../hooks/useSources.js';
 import type { Targets } from '../hooks/useTargets.js';
+import type { TargetsView } from '../hooks/useTargetsView.js';
 import { cutStart, fit, tableLayout, type TableColumn } from '../text.js';
 import { visibleWindow } from '../window.js';
 
@@ -17,9 +19,15 @@ export interface TargetsScreenProps {
   source: DiscoveredSource | undefined;
   sources: Sources;
   targets: Targets;
+  /** Their order and filter on this screen, and the selection. */
+  view: TargetsView;
   activity: Readonly<Record<string, TargetActivity>>;
   onNew: () => void;
   onEdit: (stored: StoredTarget) => void;
+  /** Enter: the target in full. */
+  onOpen: (stored: StoredTarget) => void;
+  /** l: the function's log (which the pane can narrow to the target). */
+  onLog: (stored: StoredTarget | undefined) => void;
   onReload: () => void;
   onBack: () => void;
   isActive: boolean;
@@ -33,12 +41,15 @@ const OPTIONS_MIN_WIDTH = 120;
 /** Below this width the last error has no column either (the line below has the selected target's, whole). */
 const LAST_ERROR_MIN_WIDTH = 120;
 
-/** The source's line, the column titles and the selected target's line. */
+/** The last error's column at least: enough to say what failed (`HTTP 503 from https://…`) before the figures beside the sparklines get room. */
+const LAST_ERROR_MIN = 20;
+
+/** The source's line, the column titles and the selected target's line (and the filter's, when there is one). */
 const CHROME_LINES = 3;
 
 const STATE_COLOR: Record<string, string> = { ok: 'green', retrying: 'yellow', stuck: 'red' };
 
-type Column = 'id' | 'type' | 'destination' | 'active' | 'state' | 'behind' | 'stored' | 'options' | 'delivered' | 'failed' | 'lastError';
+type Column = 'id' | 'type' | 'destination' | 'active' | 'state' | 'behind' | 'stored' | 'options' | 'delivered' | 'deliveredFigures' | 'failed' | 'failedFigures' | 'lastError';
 
 function lineOf(stored: StoredTarget): TargetLine {
   return stored.target
@@ -48,32 +59,39 @@ function lineOf(stored: StoredTarget): TargetLine {
 
 const longest = (values: readonly string[], title: string) => Math.max(title.length, ...values.map((value) => value.length));
 
-/** The selected target in words, whole: its state, how far behind, what its store holds, its last error, its options. */
-function detailOf(line: TargetLine, status: TargetStatus, now: number): string {
+/** The selected target in words, whole: its state, how far behind, what its store holds, its last error, its figures (where the table has no room for them), its options. */
+function detailOf(line: TargetLine, status: TargetStatus, now: number, figures: string): string {
   const cells = statusCells(status, now);
   return [
     `${line.id}: ${cells.state === '-' ? 'state not known (no progress table: deploy again)' : cells.state}`,
     status.behindSeconds !== undefined ? `behind ${cells.behind}` : '',
     status.stored ? `${status.stored} stored` : '',
     status.lastError ? `last error: ${status.lastError}` : '',
+    figures,
     line.options,
   ]
     .filter(Boolean)
     .join(' · ');
 }
 
-function useTargetsKeys({ source, sources, targets, onNew, onEdit, onReload, onBack, isActive }: TargetsScreenProps) {
+/** Keys of the targets screen; `/` types a filter, which takes the keys until Enter or Esc. */
+function useTargetsKeys({ source, sources, targets, view, onNew, onEdit, onOpen, onLog, onReload, onBack, isActive }: TargetsScreenProps) {
   useInput(
     (input, key) => {
+      if (view.filter.take(input, key)) return;
+      const { chosen } = view;
       const move = key.upArrow || input === 'k' ? -1 : key.downArrow || input === 'j' ? 1 : 0;
-      if (move) targets.move(move);
-      else if (input === ' ') void targets.switchActive();
+      if (move) view.move(move);
+      else if (key.return && chosen) onOpen(chosen);
+      else if (input === 'l') onLog(chosen);
+      else if (input === 's') view.cycleSort();
+      else if (input === ' ' && chosen) void targets.switchActive(chosen);
       else if (input === 'p' && source) void sources.switchPause(source);
       else if (input === 'h' && source) sources.switchHook(source);
-      else if (input === 'x') targets.unregister();
-      else if (input === 'R') void targets.redrive();
+      else if (input === 'x' && chosen) targets.unregister(chosen);
+      else if (input === 'R' && chosen) void targets.redrive(chosen);
       else if (input === 'n') onNew();
-      else if (input === 'e' && targets.chosen) onEdit(targets.chosen);
+      else if (input === 'e' && chosen) onEdit(chosen);
       else if (input === 'r') onReload();
       else if (key.escape) onBack();
     },
@@ -90,14 +108,21 @@ function useTargetsKeys({ source, sources, targets, onNew, onEdit, onReload, onB
  */
 export function TargetsScreen(props: TargetsScreenProps) {
   useTargetsKeys(props);
-  const { sourceArn, source, targets, activity, width, height, colors } = props;
+  const { sourceArn, source, targets, view, activity, width, height, colors } = props;
   const now = Date.now();
-  const stored = targets.value?.targets ?? [];
+  const stored = view.shown;
+  const filter = view.filter.text;
   const lines = stored.map(lineOf);
   const statuses = lines.map((line) => targetStatus(targets.value?.states, line.id, now));
   const cells = statuses.map((status) => statusCells(status, now));
   // narrow terminals get shorter sparklines: the id and the destination are what a person reads
   const sparkline = width >= 140 ? 16 : width >= 100 ? 10 : 6;
+  // beside each sparkline, its last minute's and its hour's figures
+  const figures = Object.fromEntries(lines.map((line) => [line.id, { delivered: counterText(activity[line.id]?.delivered), failed: counterText(activity[line.id]?.failed) }]));
+  const figuresWidth = (counter: 'delivered' | 'failed') => longest(lines.map((line) => figures[line.id]![counter]), '');
+  // the figures are columns of their own, the last to get room: without it, the line under the table says the selected target's
+  const figuresColumn = (counter: 'delivered' | 'failed', priority: number): Array<TableColumn<Column>> =>
+    figuresWidth(counter) > 0 ? [{ name: `${counter}Figures`, titles: [''], width: figuresWidth(counter), priority }] : [];
   const idWidth = longest(lines.map((line) => line.id), 'ID');
   const destinationWidth = longest(lines.map((line) => line.destination), 'DESTINATION');
   const specs: Array<TableColumn<Column>> = [
@@ -111,13 +136,15 @@ export function TargetsScreen(props: TargetsScreenProps) {
     { name: 'stored', titles: ['STORED'], width: 6, priority: 7 },
     ...(width >= OPTIONS_MIN_WIDTH ? [{ name: 'options' as const, titles: ['OPTIONS'], min: 7, weight: 2, max: longest(lines.map((line) => line.options), 'OPTIONS'), priority: 9 }] : []),
     { name: 'delivered', titles: ['DELIVERED', 'DELIV'], width: sparkline, priority: 5 },
+    ...figuresColumn('delivered', 11),
     { name: 'failed', titles: ['FAILED', 'FAIL'], width: sparkline, priority: 6 },
-    ...(width >= LAST_ERROR_MIN_WIDTH && cells.some((cell) => cell.lastError) ? [{ name: 'lastError' as const, titles: ['LAST ERROR'], min: 10, weight: 4, priority: 10 }] : []),
+    ...figuresColumn('failed', 12),
+    ...(width >= LAST_ERROR_MIN_WIDTH && cells.some((cell) => cell.lastError) ? [{ name: 'lastError' as const, titles: ['LAST ERROR'], min: LAST_ERROR_MIN, weight: 4, priority: 10 }] : []),
   ];
   const columns = tableLayout(width - 2, specs);
-  const { first, rows } = visibleWindow(stored, targets.selected, height - CHROME_LINES);
-  const chosen = lines[targets.selected];
-  const chosenState = statuses[targets.selected]?.state;
+  const { first, rows } = visibleWindow(stored, view.selected, height - CHROME_LINES - (filter !== undefined ? 1 : 0));
+  const chosen = lines[view.selected];
+  const chosenState = statuses[view.selected]?.state;
 
   const cell = (name: Column, index: number, columnWidth: number) => {
     const line = lines[index]!;
@@ -135,6 +162,10 @@ export function TargetsScreen(props: TargetsScreenProps) {
         return <Sparkline values={series?.delivered} width={columnWidth} color={colors ? 'green' : undefined} />;
       case 'failed':
         return <Sparkline values={series?.failed} width={columnWidth} color={colors ? 'red' : undefined} />;
+      case 'deliveredFigures':
+        return fit(figures[line.id]!.delivered, columnWidth);
+      case 'failedFigures':
+        return fit(figures[line.id]!.failed, columnWidth);
       case 'behind':
       case 'stored':
       case 'lastError':
@@ -148,6 +179,7 @@ export function TargetsScreen(props: TargetsScreenProps) {
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Text bold>{source?.name ?? sourceArn}</Text>
+        {view.sort !== 'id' ? <Text dimColor>{` sorted by ${view.sort}`}</Text> : ''}
         {source ? ` (${source.kind}, hook ${hookLabel(source)}) — ${sourceArn}` : ''}
       </Text>
       <Text bold wrap="truncate-end">
@@ -156,7 +188,7 @@ export function TargetsScreen(props: TargetsScreenProps) {
       </Text>
       {rows.map((_, offset) => {
         const index = first + offset;
-        const isSelected = index === targets.selected;
+        const isSelected = index === view.selected;
         return (
           <Text key={lines[index]!.id} inverse={isSelected && colors} wrap="truncate-end">
             {isSelected ? '› ' : '  '}
@@ -173,14 +205,15 @@ export function TargetsScreen(props: TargetsScreenProps) {
         <Notice
           loading={targets.value === undefined && !targets.error ? `loading… the targets of ${source?.name ?? sourceArn}` : ''}
           error={targets.value === undefined && targets.error ? `could not read the targets: ${targets.error}` : undefined}
-          empty="no targets yet: press n to register one"
+          empty={filter ? `no target matches "${filter}"` : 'no targets yet: press n to register one'}
         />
       ) : null}
       {chosen ? (
         <Text wrap="truncate-end" {...(colors && chosenState && chosenState !== 'ok' ? { color: STATE_COLOR[chosenState] } : { dimColor: true })}>
-          {fit(detailOf(chosen, statuses[targets.selected]!, now), width)}
+          {fit(detailOf(chosen, statuses[view.selected]!, now, columns.some((column) => column.name === 'failedFigures') || !figures[chosen.id]!.delivered ? '' : `delivered ${figures[chosen.id]!.delivered} · failed ${figures[chosen.id]!.failed}`), width)}
         </Text>
       ) : null}
+      <FilterLine text={filter} />
     </Box>
   );
 }
