@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import TextInput from 'ink-text-input';
-import type { DestinationChoice } from '../../app/destination-discovery.js';
+import type { DestinationChoice, DestinationPart } from '../../app/destination-discovery.js';
 import { FilterList, matching } from '../components/FilterList.js';
 import type { DestinationPhase, ListState } from './state.js';
 
@@ -10,6 +10,8 @@ export const BY_HAND: DestinationChoice = { label: '✎ type it by hand', value:
 export interface DestinationStepProps {
   type: string;
   phase: DestinationPhase;
+  /** What the `part` phase asks (es's index, iot's topic). */
+  part: DestinationPart | undefined;
   /** The discovered destinations; undefined while they load. */
   choices: readonly DestinationChoice[] | undefined;
   list: ListState;
@@ -31,7 +33,7 @@ export interface DestinationStepProps {
 
 /** The destination, from the resources of the type (type to filter) or typed by hand; es asks the index, iot the topic. */
 export function DestinationStep(props: DestinationStepProps) {
-  const { type, phase, choices, list, picked, manual, extra, checking, problem, isActive, height } = props;
+  const { type, phase, part, choices, list, picked, manual, extra, checking, problem, isActive, height } = props;
   const entries = choices && [
     ...matching(choices.map((choice) => ({ label: choice.label, detail: choice.label === choice.value ? undefined : choice.value, choice })), list.filter),
     { label: BY_HAND.label, choice: BY_HAND },
@@ -56,11 +58,11 @@ export function DestinationStep(props: DestinationStepProps) {
           destination: <TextInput value={manual} focus={isActive && !checking} onChange={props.onManual} onSubmit={props.onManualSubmit} />
         </Text>
       ) : null}
-      {phase === 'index' || phase === 'topic' ? (
+      {phase === 'part' ? (
         <>
           <Text wrap="truncate-end">destination: {picked}</Text>
           <Text>
-            {phase}: <TextInput value={extra} focus={isActive && !checking} onChange={props.onExtra} onSubmit={props.onExtraSubmit} />
+            {part?.name}: <TextInput value={extra} focus={isActive && !checking} onChange={props.onExtra} onSubmit={props.onExtraSubmit} />
           </Text>
         </>
       ) : null}

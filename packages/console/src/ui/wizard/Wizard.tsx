@@ -1,7 +1,7 @@
 import type { TargetConfig, TargetTypeName } from '@fanout/runtime/config';
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useReducer, useRef } from 'react';
-import type { DestinationChoice } from '../../app/destination-discovery.js';
+import { destinationPartOf, type DestinationChoice } from '../../app/destination-discovery.js';
 import type { TargetDraft } from '../../app/targets.js';
 import type { Attempt } from '../hooks/useFeedback.js';
 import type { AppServices } from '../services.js';
@@ -75,9 +75,10 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, editing, 
     dispatch(result?.ok ? { kind: 'checked', destination: result.destination, problem: undefined } : { kind: 'checked', destination: undefined, problem: result?.problem });
   };
 
-  /** The destination is chosen or typed: es asks its index, iot its topic, unless it names them after #. */
+  /** The destination is chosen or typed: a type may ask a part after it (es its index, iot its topic), unless it names it after #. */
   const destinationGiven = (value: string, byHand: boolean) => {
-    const asks = (type === 'es' || type === 'iot') && !value.includes('#') ? (type === 'es' ? 'index' : 'topic') : undefined;
+    const part = type ? destinationPartOf(type) : undefined;
+    const asks = part && !value.includes('#') ? part : undefined;
     dispatch({ kind: 'picked', value, byHand, asks });
     if (!asks) void check(value);
   };
@@ -87,8 +88,10 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, editing, 
   const submitExtra = (text: string) => {
     // a topic or an index is taken as typed, inner spaces included; only its ends are trimmed
     const value = text.trim();
-    if (!value) return dispatch({ kind: 'destinationProblem', problem: `${phase}: required` });
-    if (type === 'es') void check(state.picked, value);
+    const part = state.part;
+    if (!part) return;
+    if (!value) return dispatch({ kind: 'destinationProblem', problem: `${part.name}: required` });
+    if (part.apart) void check(state.picked, value);
     else void check(`${state.picked}#${value}`);
   };
 
@@ -155,6 +158,7 @@ export function Wizard({ services, sourceArn, sourceName, existingIds, editing, 
         <DestinationStep
           type={type}
           phase={phase}
+          part={state.part}
           choices={state.choices}
           list={state.destinations}
           picked={state.picked}

@@ -1,12 +1,12 @@
 import type { TargetConfig, TargetTypeName } from '@fanout/runtime/config';
-import type { DestinationChoice } from '../../app/destination-discovery.js';
-import type { DestinationPlace } from '../../app/destination-discovery.js';
+import type { DestinationChoice, DestinationPart, DestinationPlace } from '../../app/destination-discovery.js';
 import { NEW_TARGET_VALUES, asksPlace, valuesOf, type WizardValues } from './fields.js';
 
 export type Step = 'type' | 'place' | 'destination' | 'id' | 'options' | 'review';
 
 /** Where the destination step is: the list, the destination typed by hand, the es index or the iot topic. */
-export type DestinationPhase = 'pick' | 'manual' | 'index' | 'topic';
+/** Picking from the list, typing it by hand, or typing the part the type asks after it (its `part`). */
+export type DestinationPhase = 'pick' | 'manual' | 'part';
 
 /** The steps of a wizard: a new target asks its type and id; an edit keeps them. Where applies to AWS destinations only. */
 export function stepsOf(type: TargetTypeName | undefined, editing: boolean): Step[] {
@@ -40,6 +40,8 @@ export interface WizardState {
   choices: DestinationChoice[] | undefined;
   destinations: ListState;
   phase: DestinationPhase;
+  /** What phase `part` asks. */
+  part?: DestinationPart | undefined;
   /** Whether the destination was typed by hand (Esc from the index or topic goes back there). */
   byHand: boolean;
   /** The destination chosen or typed, before its index or topic. */
@@ -96,7 +98,7 @@ export type WizardAction =
   | { kind: 'listed'; choices: DestinationChoice[] }
   | { kind: 'destinations'; list: ListState }
   | { kind: 'byHand' }
-  | { kind: 'picked'; value: string; byHand: boolean; asks: 'index' | 'topic' | undefined }
+  | { kind: 'picked'; value: string; byHand: boolean; asks: DestinationPart | undefined }
   | { kind: 'manual'; text: string }
   | { kind: 'extra'; text: string }
   | { kind: 'checking' }
@@ -149,7 +151,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case 'byHand':
       return { ...state, byHand: true, manual: state.manual || state.destinations.filter, destinationProblem: undefined, phase: 'manual' };
     case 'picked':
-      return { ...state, picked: action.value, byHand: action.byHand, destinationProblem: undefined, phase: action.asks ?? state.phase };
+      return { ...state, picked: action.value, byHand: action.byHand, destinationProblem: undefined, ...(action.asks ? { phase: 'part', part: action.asks } : {}) };
     case 'manual':
       return { ...state, manual: action.text };
     case 'extra':
