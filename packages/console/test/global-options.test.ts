@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { motoRequests, uniqueName } from '@fanout/testbed';
+import { freePort, motoRequests, uniqueName } from '@fanout/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli.js';
 import { NO_VERIFY_SSL_WARNING } from '../src/context.js';
@@ -171,6 +171,24 @@ describe('--debug', () => {
     expect(debugged.stderr).not.toMatch(/credential-provider|property-provider|evaluateCondition|Not found in ENV/);
     for (const line of debugged.stderr.trimEnd().split('\n')) expect(line).toMatch(/^\[(request|response|info|warn|error)\] |^[\s}\]]/);
     expectNoSecret(debugged.stderr);
+  });
+
+  it("logs the requests of the function's code run here too (local), and makes one attempt at an endpoint that cannot be reached", async () => {
+    const env = environmentWithout({ AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey });
+    const absent = uniqueName('absent');
+    const answered = await spawnConsole(['--debug', '--endpoint-url', aws.endpoint, '--region', aws.regions[0], 'local', '--stream', absent, '--to', 'http://127.0.0.1:9/'], env);
+    expect(answered.code).toBe(2);
+    expect(exchanges(answered.stderr)).toEqual([`request KinesisClient DescribeStreamSummaryCommand POST ${aws.endpoint}`, 'response KinesisClient DescribeStreamSummaryCommand 400']);
+    expectNoSecret(answered.stderr);
+
+    const port = await freePort();
+    const unreachable = await spawnConsole(['--debug', '--endpoint-url', `http://127.0.0.1:${port}`, '--region', aws.regions[0], 'local', '--stream', absent, '--to', 'http://127.0.0.1:9/'], env);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr.split('\n').filter((line) => /^\[(request|response)\]/.test(line))).toEqual([
+      expect.stringMatching(new RegExp(`^\\[request\\] POST http://127\\.0\\.0\\.1:${port}/ KinesisClient DescribeStreamSummaryCommand \\{`)),
+      expect.stringMatching(/^\[response\] failed in \d+ ms KinesisClient DescribeStreamSummaryCommand: connect ECONNREFUSED/),
+    ]);
+    expect(unreachable.stderr.trimEnd().split('\n').at(-1)).toBe(`fanout-console: cannot reach 127.0.0.1:${port} (connection refused): check --endpoint-url`);
   });
 
   it('masks the credentials of a destination role it assumes', async () => {

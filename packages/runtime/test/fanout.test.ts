@@ -1,6 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { uniqueName } from '@fanout/testbed';
-import { AwsClients, type AwsClientConstructor, type AwsScope } from '../src/aws/clients.js';
+import { AwsClients, type AwsClientConstructor, type AwsScope, type AwsSdkClient } from '../src/aws/clients.js';
 import { describe, expect, it } from 'vitest';
 import { dynamodbEvent, kinesisEvent } from './support/events.js';
 import { createTargetsTable, dynamodbSourceArn, kinesisSourceArn, putRows, putTargets, testFanout } from './support/harness.js';
@@ -18,9 +18,9 @@ class ClientsWithUnreachableCloudWatch extends AwsClients {
     super(sessionName);
   }
 
-  override get<Client>(constructor: AwsClientConstructor<Client>, scope: AwsScope): Client {
+  override get<Client extends AwsSdkClient>(constructor: AwsClientConstructor<Client>, scope: AwsScope): Client {
     if ((constructor as unknown) !== CloudWatchClient) return super.get(constructor, scope);
-    return new CloudWatchClient({ region: scope.region, endpoint: `http://127.0.0.1:${this.port}`, maxAttempts: 1 }) as Client;
+    return new CloudWatchClient({ region: scope.region, endpoint: `http://127.0.0.1:${this.port}`, maxAttempts: 1 }) as unknown as Client;
   }
 }
 

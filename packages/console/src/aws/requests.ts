@@ -1,9 +1,10 @@
 import { Agent } from 'node:https';
 import { inspect } from 'node:util';
-import type { DeserializeMiddleware, HandlerExecutionContext, InitializeMiddleware, Logger, MiddlewareStack, Pluggable, RetryErrorInfo, StandardRetryToken } from '@aws-sdk/types';
+import type { DeserializeMiddleware, HandlerExecutionContext, InitializeMiddleware, Logger, Pluggable, RetryErrorInfo, StandardRetryToken } from '@aws-sdk/types';
 import { HttpRequest, HttpResponse } from '@smithy/core/protocols';
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsSdkClient } from '@fanout/runtime/local';
 import { AwsError, NO_REGION_MESSAGE, classifyAwsError, isConnectionFailure, type RequestPlace } from '../errors.js';
 
 /**
@@ -19,13 +20,6 @@ export interface RequestSettings {
   /** Who named the endpoint, for messages; none when requests go to AWS's own. */
   endpointFrom: RequestPlace['endpointFrom'];
   profile: string | undefined;
-}
-
-/** What the session needs of an SDK client: its middleware and the parts of its configuration messages name. */
-export interface SdkClient {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every client's stack has its own input and output types
-  middlewareStack: MiddlewareStack<any, any>;
-  config: { serviceId: string; region(): Promise<string>; maxAttempts(): Promise<number> };
 }
 
 /** The request handler of every client: HTTP/1.1 (the SDK's Kinesis client would use HTTP/2, which some endpoints refuse), the connection timeout, --no-verify-ssl. */
@@ -46,7 +40,7 @@ export class RetriesWhileReachable extends StandardRetryStrategy {
 }
 
 /** Adds what every client of the session does to its middleware: its errors classified, and with --debug each HTTP request and response logged. */
-export function instrument(client: SdkClient, settings: RequestSettings): void {
+export function instrument(client: AwsSdkClient, settings: RequestSettings): void {
   client.middlewareStack.add(classifiedErrors(client, settings), { step: 'initialize', priority: 'high', name: 'fanoutClassifiedErrors' });
   if (settings.debug) exchangeLogging.applyToStack(client.middlewareStack);
 }
@@ -61,7 +55,7 @@ export const exchangeLogging: Pluggable<object, object> = {
  * A command's error as the user is told it (no credentials, no region, an endpoint unreachable or
  * answering another API), named with its service and endpoint; the service's own errors as they are.
  */
-function classifiedErrors(client: SdkClient, settings: RequestSettings): InitializeMiddleware<object, object> {
+function classifiedErrors(client: AwsSdkClient, settings: RequestSettings): InitializeMiddleware<object, object> {
   return (next, context) => async (args) => {
     await client.config.region().catch((cause: unknown) => {
       // the SDK's region provider fails only for want of one

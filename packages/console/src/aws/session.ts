@@ -1,8 +1,9 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider, Logger } from '@aws-sdk/types';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { AwsError, NO_REGION_MESSAGE, classifyAwsError } from '../errors.js';
-import { debugLogger, exchangeLogging, instrument, requestHandler, RetriesWhileReachable, type RequestSettings, type SdkClient } from './requests.js';
+import { debugLogger, exchangeLogging, instrument, requestHandler, RetriesWhileReachable, type RequestSettings } from './requests.js';
+import type { AwsClientDefaults, AwsSdkClient } from '@fanout/runtime/local';
 
 /** The AWS CLI's global options, as every command takes them. */
 export interface AwsOptions {
@@ -15,15 +16,6 @@ export interface AwsOptions {
   credentials?: AwsCredentialIdentityProvider | undefined;
   /** Set when endpointUrl is AWS_ENDPOINT_URL's rather than --endpoint-url's (--local fills it in), so that messages name the right one. */
   endpointFrom?: 'AWS_ENDPOINT_URL' | undefined;
-}
-
-/** What the runtime's own clients get to act as the session's do (its AwsClientDefaults: the local mode). */
-export interface ClientDefaults {
-  endpoint?: string | undefined;
-  profile?: string | undefined;
-  credentials?: AwsCredentialIdentityProvider | undefined;
-  verifySsl: boolean;
-  logger?: Logger | undefined;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every SDK client class takes its own config type
@@ -46,7 +38,7 @@ export class AwsSession {
 
   constructor(readonly options: AwsOptions) {}
 
-  client<Client extends SdkClient>(constructor: ClientConstructor<Client>, scope: ClientScope = {}): Client {
+  client<Client extends AwsSdkClient>(constructor: ClientConstructor<Client>, scope: ClientScope = {}): Client {
     const region = scope.region ?? this.options.region;
     const key = `${constructor.name}|${region ?? ''}|${scope.credentials ? 'assumed' : 'own'}|${scope.forcePathStyle ? 'path' : 'host'}`;
     const cached = scope.credentials ? undefined : (this.clients.get(key) as Client | undefined);
@@ -101,10 +93,25 @@ export class AwsSession {
     return this.options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
   }
 
-  /** The runtime's clients (the local mode) configured as this session's: endpoint, credentials, --no-verify-ssl and --debug. */
-  clientDefaults(): ClientDefaults {
+  /**
+   * The runtime's clients (the local mode) configured as this session's: endpoint, credentials,
+   * --no-verify-ssl and --debug, the same retries, and their errors told the same way.
+   */
+  clientDefaults(): AwsClientDefaults & { verifySsl: boolean } {
     const { profile, credentials, verifySsl, debug } = this.options;
-    return { endpoint: this.endpoint(), profile, credentials, verifySsl, ...(debug ? { logger: debugLogger } : {}) };
+    const settings = this.requestSettings();
+    return {
+      endpoint: this.endpoint(),
+      profile,
+      credentials,
+      verifySsl,
+      ...(debug ? { logger: debugLogger } : {}),
+      instrumentation: {
+        retryStrategy: (maxAttempts) => new RetriesWhileReachable(maxAttempts),
+        instrument: (client) => instrument(client, settings),
+        credentialClientPlugins: debug ? [exchangeLogging] : [],
+      },
+    };
   }
 
   /** The account of the caller's credentials. */

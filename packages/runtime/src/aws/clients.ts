@@ -1,7 +1,7 @@
 import { Agent } from 'node:https';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider, Logger } from '@aws-sdk/types';
+import type { AwsCredentialIdentityProvider, Logger, MiddlewareStack, Pluggable, RetryStrategyV2 } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /**
@@ -12,8 +12,15 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 export const SDK_CONNECTION_TIMEOUT_MS = 3_000;
 export const SDK_REQUEST_TIMEOUT_MS = 10_000;
 
+/** What is used of an AWS SDK v3 client besides its commands: its middleware, and the settings its errors are told with. */
+export interface AwsSdkClient {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- every client's stack has its own input and output types
+  middlewareStack: MiddlewareStack<any, any>;
+  config: { serviceId: string; region(): Promise<string>; maxAttempts(): Promise<number> };
+}
+
 /** Any AWS SDK v3 client class. */
-export type AwsClientConstructor<Client> = new (config: AwsClientOptions) => Client;
+export type AwsClientConstructor<Client extends AwsSdkClient> = new (config: AwsClientOptions) => Client;
 
 export interface AwsClientOptions {
   region: string;
@@ -22,6 +29,7 @@ export interface AwsClientOptions {
   profile?: string;
   requestHandler?: NodeHttpHandler;
   logger?: Logger;
+  retryStrategy?: RetryStrategyV2;
 }
 
 /**
@@ -38,6 +46,18 @@ export interface AwsClientDefaults {
   verifySsl?: boolean | undefined;
   /** Where the SDK logs every request and response. */
   logger?: Logger | undefined;
+  /** What the console does to its own clients, done to these too: its retries, its middleware. */
+  instrumentation?: ClientInstrumentation | undefined;
+}
+
+/** The console's ways with its clients (the local mode), for the runtime's to behave as the console's do. */
+export interface ClientInstrumentation {
+  /** Each client's retry strategy instead of the SDK's standard one, given the client's configured attempts. */
+  retryStrategy(maxAttempts: () => Promise<number>): RetryStrategyV2;
+  /** Adds middleware to a client made (errors told as the console tells them, --debug's request and response lines). */
+  instrument(client: AwsSdkClient): void;
+  /** Plugins of the STS clients the SDK makes to renew an assumed role's credentials. */
+  credentialClientPlugins: Pluggable<object, object>[];
 }
 
 /**
@@ -75,19 +95,20 @@ export class AwsClients {
     private readonly defaults: AwsClientDefaults = {},
   ) {}
 
-  get<Client>(constructor: AwsClientConstructor<Client>, scope: AwsScope): Client {
+  get<Client extends AwsSdkClient>(constructor: AwsClientConstructor<Client>, scope: AwsScope): Client {
     const key = JSON.stringify([constructor.name, scope.region, scope.role ?? '', scope.externalId ?? '', scope.endpoint ?? '']);
-    let client = this.clients.get(key) as Client | undefined;
-    if (!client) {
-      const { profile, credentials } = this.defaults;
-      client = new constructor({
-        region: scope.region,
-        ...this.connection(),
-        ...(scope.endpoint ? { endpoint: scope.endpoint } : {}),
-        ...(scope.role ? { credentials: this.credentialsFor(scope.role, scope.externalId, scope.region) } : credentials ? { credentials } : profile ? { profile } : {}),
-      });
-      this.clients.set(key, client);
-    }
+    const cached = this.clients.get(key) as Client | undefined;
+    if (cached) return cached;
+    const { profile, credentials, instrumentation } = this.defaults;
+    const client: Client = new constructor({
+      region: scope.region,
+      ...this.connection(),
+      ...(scope.endpoint ? { endpoint: scope.endpoint } : {}),
+      ...(scope.role ? { credentials: this.credentialsFor(scope.role, scope.externalId, scope.region) } : credentials ? { credentials } : profile ? { profile } : {}),
+      ...(instrumentation ? { retryStrategy: instrumentation.retryStrategy(() => client.config.maxAttempts()) } : {}),
+    });
+    instrumentation?.instrument(client);
+    this.clients.set(key, client);
     return client;
   }
 
@@ -139,6 +160,7 @@ export class AwsClients {
         params: { RoleArn: role, RoleSessionName: this.sessionName, ...(externalId ? { ExternalId: externalId } : {}) },
         ...(masterCredentials ? { masterCredentials } : {}),
         clientConfig: { region, ...this.connection() },
+        ...(this.defaults.instrumentation ? { clientPlugins: this.defaults.instrumentation.credentialClientPlugins } : {}),
       });
       this.roleCredentials.set(key, provider);
     }

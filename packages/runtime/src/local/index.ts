@@ -19,6 +19,7 @@ export {
   type SourcelessTargetRow,
 } from './standalone.js';
 export { ShardLags, StatusFile } from './lag.js';
+export type { AwsClientDefaults, AwsSdkClient, ClientInstrumentation } from '../aws/clients.js';
 
 export interface LocalModeOptions {
   functionName: string;

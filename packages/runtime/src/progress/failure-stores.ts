@@ -1,4 +1,4 @@
-import type { AwsClientConstructor } from '../aws/clients.js';
+import type { AwsClientConstructor, AwsSdkClient } from '../aws/clients.js';
 import { parseFailureStore, type FailureDocument, type FailureStoreRef } from '../config/contracts.js';
 // types only: the stores' code itself loads when a failure is first stored
 import type { openFailureStore, S3FailureStore } from './failure-store.js';
@@ -22,7 +22,7 @@ export interface FailureStore {
   count(sourceArn: string, targetId: string): Promise<number | undefined>;
 }
 
-export type StoreClient = <Client>(constructor: AwsClientConstructor<Client>, region?: string) => Client;
+export type StoreClient = <Client extends AwsSdkClient>(constructor: AwsClientConstructor<Client>, region?: string) => Client;
 
 /**
  * Opens stores by ARN, in their own region; the function's S3 store (FAILURE_STORE) also keeps what

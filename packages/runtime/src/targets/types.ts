@@ -1,7 +1,7 @@
 import type { FanoutRecord } from '../records/index.js';
 import type { Logger } from '../log/logger.js';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { AwsClientConstructor, OwnEndpoint } from '../aws/clients.js';
+import type { AwsClientConstructor, AwsSdkClient, OwnEndpoint } from '../aws/clients.js';
 import type { TargetOptions, TypeSpecificField } from './options.js';
 
 /**
@@ -65,7 +65,7 @@ export interface SenderContext<Destination> {
    * An AWS SDK client for this target: in its `region` (else `destinationRegion`, else the function's)
    * and with its `role` assumed when it has one. Clients are cached.
    */
-  awsClient<Client>(constructor: AwsClientConstructor<Client>, destinationRegion?: string, ownEndpoint?: OwnEndpoint): Client;
+  awsClient<Client extends AwsSdkClient>(constructor: AwsClientConstructor<Client>, destinationRegion?: string, ownEndpoint?: OwnEndpoint): Client;
   /** The scope `awsClient` uses, for code that signs its own requests: region and credentials (the role's when set), and where to send. */
   awsScope(destinationRegion?: string, ownEndpoint?: OwnEndpoint): { region: string; credentials: AwsCredentialIdentityProvider; endpoint?: string };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { KinesisClient, type PutRecordsCommandInput, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { AwsClients, type AwsClientConstructor, type AwsScope } from '../../src/aws/clients.js';
+import { AwsClients, type AwsClientConstructor, type AwsScope, type AwsSdkClient } from '../../src/aws/clients.js';
 import type { TargetConfig } from '../../src/config/schema.js';
 import { deliverToTarget, outcomeOf } from '../../src/delivery/deliver.js';
 import { Http1KinesisClient } from '../../src/targets/kinesis/client.js';
@@ -46,7 +46,7 @@ class ThrottlingKinesisClients extends AwsClients {
     super('fanout-test');
   }
 
-  override get<Client>(constructor: AwsClientConstructor<Client>, scope: AwsScope): Client {
+  override get<Client extends AwsSdkClient>(constructor: AwsClientConstructor<Client>, scope: AwsScope): Client {
     const client = super.get(constructor, scope);
     if (client instanceof KinesisClient && !this.rigged.has(client)) {
       this.rigged.add(client);
@@ -270,7 +270,7 @@ class KinesisAt extends AwsClients {
     super('fanout-test');
   }
 
-  override get<Client>(constructor: AwsClientConstructor<Client>, scope: AwsScope): Client {
+  override get<Client extends AwsSdkClient>(constructor: AwsClientConstructor<Client>, scope: AwsScope): Client {
     return (constructor as unknown) === Http1KinesisClient ? new constructor({ region: scope.region, endpoint: this.endpoint }) : super.get(constructor, scope);
   }
 }
