@@ -1,4 +1,5 @@
 import { WAIT_CEILING_MS } from '@fanout/testbed';
+import { expect } from 'vitest';
 
 /** Keys as a terminal sends them. */
 export const KEYS = { enter: '\r', up: '\u001B[A', down: '\u001B[B', right: '\u001B[C', escape: '\u001B', backspace: '\u007F' };
@@ -40,4 +41,24 @@ export async function frameWhere(lastFrame: () => string | undefined, check: (fr
 /** Types text as a paste: one read, which a text input or a filter takes whole. */
 export async function type(app: { stdin: { write(data: string): void } }, text: string): Promise<void> {
   await press(app, text);
+}
+
+/** The terminal of an app rendered by ink-testing-library made this size, as a resize of the window does. */
+export function resize(app: { stdout: NodeJS.EventEmitter }, columns: number, rows: number): void {
+  Object.defineProperty(app.stdout, 'columns', { value: columns, configurable: true });
+  Object.defineProperty(app.stdout, 'rows', { value: rows, configurable: true });
+  app.stdout.emit('resize');
+}
+
+/** Whether a frame fits a terminal of this size: no more lines than its rows, none longer than its columns. */
+export const fitsIn = (columns: number, rows: number) => (frame: string) => {
+  const lines = frame.split('\n');
+  return lines.length <= rows && lines.every((line) => line.length <= columns);
+};
+
+/** Checks that a frame fits a terminal of this size, naming the line that does not. */
+export function expectFits(frame: string, columns: number, rows: number): void {
+  const lines = frame.split('\n');
+  expect(lines.length).toBeLessThanOrEqual(rows);
+  for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
 }

@@ -12,7 +12,7 @@ import { mappingsOf } from '../support/deployment.js';
 import { putRecentCounter } from '../support/metrics.js';
 import { failureDocument, putFailureDocument } from '../support/failures.js';
 import { minutesAgo, putTargetState, tableRows } from '../support/state.js';
-import { KEYS, frameWhere, press } from '../support/ui.js';
+import { KEYS, expectFits, frameWhere, press, resize } from '../support/ui.js';
 
 const sink = new HttpSinkClient(inject('testbed').http.endpoint);
 const functionName = uniqueName('app');
@@ -128,45 +128,35 @@ describe('the interactive app', () => {
 
   it('fits an 80×24 terminal, follows its resizes, and cuts long names with an ellipsis', async () => {
     const app = render(<App services={appServices(appContext(), deployment)} colors={false} />);
-    const resize = (columns: number, rows: number) => {
-      Object.defineProperty(app.stdout, 'columns', { value: columns, configurable: true });
-      Object.defineProperty(app.stdout, 'rows', { value: rows, configurable: true });
-      app.stdout.emit('resize');
-    };
-    const fits = (frame: string, columns: number, rows: number) => {
-      const lines = frame.split('\n');
-      expect(lines.length).toBeLessThanOrEqual(rows);
-      for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
-    };
     try {
-      resize(80, 24);
+      resize(app, 80, 24);
       // the shared moto holds many sources: more than 24 lines of them, so the list must be windowed
       const sources = await frameWhere(app.lastFrame, (frame) => frame.includes(`function ${functionName} (Active)`) && !frame.includes('loading…'), 'the sources');
-      fits(sources, 80, 24);
+      expectFits(sources, 80, 24);
       // the help too: every key on one line each
       await press(app, '?');
       const help = await frameWhere(app.lastFrame, (frame) => frame.includes('Esc or ? to close'), 'the help');
-      fits(help, 80, 24);
+      expectFits(help, 80, 24);
       // (the header is cut, the help's own lines are not)
       expect(help.split('\n').slice(1).join('\n')).not.toContain('…');
       await press(app, KEYS.escape);
       await press(app, '/', stream.name, KEYS.enter, KEYS.enter);
       const wide = await frameWhere(app.lastFrame, (frame) => /› alpha\s+sqs/.test(frame), 'the targets');
-      fits(wide, 80, 24);
+      expectFits(wide, 80, 24);
       expect(wide).toContain(`/${queues.alpha!.name} `);
 
-      resize(160, 30);
+      resize(app, 160, 30);
       const wider = await frameWhere(app.lastFrame, (frame) => frame.split('\n').some((line) => line.length > 100), 'the app at 160 columns');
-      fits(wider, 160, 30);
+      expectFits(wider, 160, 30);
       // wide enough for the whole queue URL
       const queueUrl = /› alpha\s+sqs\s+(\S+)/.exec(wider)![1]!;
       expect(queueUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\d{12}\/queue-\w+$/);
 
       // at 60 and 50 columns: titles on one line, the queue's name in view, cut at its start
       for (const [columns, rows] of [[60, 20], [50, 12]] as const) {
-        resize(columns, rows);
+        resize(app, columns, rows);
         const narrow = await frameWhere(app.lastFrame, (frame) => frame.split('\n').every((line) => line.length <= columns), `the app at ${columns} columns`);
-        fits(narrow, columns, rows);
+        expectFits(narrow, columns, rows);
         expect(narrow).toMatch(/^ {2}ID\s+TYPE\s+DEST/m);
         const alpha = narrow.split('\n').find((line) => line.includes('› alpha'))!;
         expect(alpha).toContain(`…/${queues.alpha!.name}`);
@@ -199,13 +189,8 @@ describe('the interactive app', () => {
       },
     };
     const app = render(<App services={counted} refreshMs={1_000} colors={false} />);
-    const resize = (columns: number, rows: number) => {
-      Object.defineProperty(app.stdout, 'columns', { value: columns, configurable: true });
-      Object.defineProperty(app.stdout, 'rows', { value: rows, configurable: true });
-      app.stdout.emit('resize');
-    };
     try {
-      resize(80, 24);
+      resize(app, 80, 24);
       await frameWhere(app.lastFrame, (frame) => frame.includes(`function ${functionName} (Active)`) && !frame.includes('loading…'), 'the sources');
       await press(app, '/', watched.name, KEYS.enter, KEYS.enter);
       const healthy = await frameWhere(app.lastFrame, (frame) => /› blocked\s+http\s+\S+\s+yes\s+ok\s+-\s+0\s/.test(frame) && /steady\s+sqs/.test(frame), 'both targets ok');
@@ -228,9 +213,9 @@ describe('the interactive app', () => {
       expect(stuck.split('\n').length).toBeLessThanOrEqual(24);
 
       // wide enough, the last error has its own column
-      resize(160, 30);
+      resize(app, 160, 30);
       await frameWhere(app.lastFrame, (frame) => /STORED\s+OPTIONS\s+DELIVERED\s+FAILED\s+LAST ERROR/.test(frame) && /› blocked.*stuck 14m.*HTTP 503 from/.test(frame), 'the LAST ERROR column');
-      resize(80, 24);
+      resize(app, 80, 24);
 
       // the sources screen marks the source
       await press(app, KEYS.escape);

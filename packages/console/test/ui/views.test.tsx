@@ -13,7 +13,7 @@ import { createQueue, createStream } from '../support/destination-resources.js';
 import { lambda } from '../support/deployment.js';
 import { putRecentCounter } from '../support/metrics.js';
 import { tableRows } from '../support/state.js';
-import { KEYS, frameWhere, press } from '../support/ui.js';
+import { KEYS, expectFits, fitsIn, frameWhere, press, resize } from '../support/ui.js';
 
 const sink = new HttpSinkClient(inject('testbed').http.endpoint);
 const functionName = uniqueName('views');
@@ -94,13 +94,14 @@ describe('the targets screen', () => {
       expect(detail).toMatch(/store\s+0 held · s3 \(the function's\) arn:aws:s3:::/);
       expect(detail.split('\n').at(-1)).toMatch(/target$/);
 
-      // at 60×20 it still fits, the destination wrapped rather than cut
-      Object.defineProperty(app.stdout, 'columns', { value: 60, configurable: true });
-      Object.defineProperty(app.stdout, 'rows', { value: 20, configurable: true });
-      app.stdout.emit('resize');
-      const narrow = await frameWhere(app.lastFrame, (frame) => frame.split('\n').every((line) => line.length <= 60) && frame.includes('in the hour'), 'the detail view at 60 columns');
-      expect(narrow.split('\n').length).toBeLessThanOrEqual(20);
-      expect(narrow.replace(/\n\s*/g, '')).toContain(alphaQueue.url);
+      // at 80×24 and 60×20 it still fits, the destination wrapped rather than cut
+      for (const [columns, rows] of [[80, 24], [60, 20]] as const) {
+        resize(app, columns, rows);
+        const narrow = await frameWhere(app.lastFrame, (frame) => fitsIn(columns, rows)(frame) && frame.includes('in the hour'), `the detail view at ${columns}×${rows}`);
+        expect(narrow.replace(/\n\s*/g, '')).toContain(alphaQueue.url);
+        expect(narrow).toMatch(/rejected\s+0\/min\s+0 in the hour/);
+        expect(narrow.split('\n').at(-1)).toMatch(/target$/);
+      }
 
       await press(app, KEYS.escape);
       await frameWhere(app.lastFrame, (frame) => /› alpha\s+sqs/.test(frame) && /zulu\s+sqs/.test(frame), 'the targets again');
@@ -133,6 +134,13 @@ describe('the targets screen', () => {
       expect(fromDetail).not.toContain('zulu could not be served');
       await press(app, KEYS.escape);
       await frameWhere(app.lastFrame, (frame) => frame.includes('in the hour'), 'back in the detail view');
+
+      // at 80×24 the pane fits, each log line cut at the edge rather than wrapped
+      resize(app, 80, 24);
+      await press(app, KEYS.escape, 'l');
+      const small = await frameWhere(app.lastFrame, (frame) => frame.includes('log: all targets') && frame.includes('zulu could not be served'), 'every line at 80×24');
+      expectFits(small, 80, 24);
+      expect(small).toMatch(/warn\s+\[alpha\] alpha retrying: HTTP 503/);
     } finally {
       app.unmount();
     }
@@ -155,14 +163,12 @@ describe('the targets screen', () => {
       // at 100 columns the line under the table has the selected target's figures (the last minute's, the hour's)
       await frameWhere(app.lastFrame, (frame) => /alpha: ok · delivered \d+\/m 65\/h · failed 0\/m 0\/h/.test(frame), "alpha's figures under the table");
       // wide enough, they are beside the sparklines
-      Object.defineProperty(app.stdout, 'columns', { value: 160, configurable: true });
-      app.stdout.emit('resize');
+      resize(app, 160, 24);
       const wide = await frameWhere(app.lastFrame, (frame) => /zulu.*3\/h/.test(frame), 'the figures beside the sparklines');
       expect(wide.split('\n').find((line) => /^\s+zulu/.test(line))).toMatch(/ 0\/m 0\/h\s+\S+ \d\/m 3\/h\s*$/);
       expect(wide.split('\n').find((line) => /alpha/.test(line))).toMatch(/ \d+\/m 65\/h\s+\S+ 0\/m 0\/h\s*$/);
       expect(wide).not.toMatch(/alpha: ok · delivered/);
-      Object.defineProperty(app.stdout, 'columns', { value: 100, configurable: true });
-      app.stdout.emit('resize');
+      resize(app, 100, 24);
       await press(app, 's');
       await frameWhere(app.lastFrame, (frame) => !frame.includes('sorted by') && order(frame).join() === 'alpha,mike,zulu', 'sorted by id again');
 
