@@ -41,27 +41,37 @@ export function readTargetsFile(file: string, sourceArns: readonly string[]): Ta
   }
   const rows = Array.isArray(document) ? (document as unknown[]) : (document as { targets?: unknown } | null)?.targets;
   if (!Array.isArray(rows)) throw new InvalidTargetsError(file, ['expected a list of target rows (or `targets:` holding one)']);
+  return validTargetRows(rows, sourceArns, file);
+}
+
+/**
+ * Rows in the targets table's schema, validated by the same schema; a row without `sourceArn` is a
+ * target of each of the run's sources. Every problem is named with its row (`row 2 (id copy): …`),
+ * unless `nameRows` is false (a target given by flags, named by its flag).
+ */
+export function validTargetRows(rows: readonly unknown[], sourceArns: readonly string[], origin: string, nameRows = true): TargetConfig[] {
   const problems: string[] = [];
   const targets: TargetConfig[] = [];
   const seen = new Set<string>();
+  const prefix = (index: number, row: unknown) => (nameRows ? `${rowName(index, row)}: ` : '');
   rows.forEach((row, index) => {
     const forEverySource = typeof row === 'object' && row !== null && !('sourceArn' in row);
     for (const sourceArn of forEverySource ? sourceArns : [undefined]) {
       const validation = validateTargetRow(sourceArn ? { ...(row as object), sourceArn } : row);
       if (!validation.ok) {
-        problems.push(...validation.problems.map((problem) => `${rowName(index, row)}: ${problem}`));
+        problems.push(...validation.problems.map((problem) => `${prefix(index, row)}${problem}`));
         return;
       }
       const key = JSON.stringify([validation.target.sourceArn, validation.target.id]);
       if (seen.has(key)) {
-        problems.push(`${rowName(index, row)}: id: another row of ${validation.target.sourceArn} has the id ${validation.target.id}; give each an id of its own`);
+        problems.push(`${prefix(index, row)}id: another row of ${validation.target.sourceArn} has the id ${validation.target.id}; give each an id of its own`);
         return;
       }
       seen.add(key);
       targets.push(validation.target);
     }
   });
-  if (problems.length > 0) throw new InvalidTargetsError(file, problems);
+  if (problems.length > 0) throw new InvalidTargetsError(origin, problems);
   return targets;
 }
 

@@ -2,8 +2,8 @@ import { DescribeStreamSummaryCommand, ResourceNotFoundException } from '@aws-sd
 import { AwsClients, type AwsClientDefaults } from '../aws/clients.js';
 import { ENVIRONMENT } from '../config/contracts.js';
 import type { TargetsSource } from '../config/loader.js';
-import { sourceKind, validateTargetRow, type TargetConfig, type TargetRowInput } from '../config/schema.js';
-import { FileTargets, FixedTargets, InvalidTargetsError } from '../config/targets-file.js';
+import { sourceKind, type TargetRowInput } from '../config/schema.js';
+import { FileTargets, FixedTargets, validTargetRows } from '../config/targets-file.js';
 import type { Logger } from '../log/logger.js';
 import { settingsFromEnvironment } from '../settings.js';
 import { Http1KinesisClient } from '../targets/kinesis/client.js';
@@ -70,17 +70,7 @@ async function resolveStream(kinesis: Http1KinesisClient, stream: string, endpoi
 
 function targetsSource(targets: StandaloneOptions['targets'], sourceArns: readonly string[], log: Logger): TargetsSource {
   if ('file' in targets) return new FileTargets(targets.file, sourceArns, log);
-  const problems: string[] = [];
-  const rows: TargetConfig[] = [];
-  for (const sourceArn of sourceArns) {
-    for (const row of targets.rows) {
-      const validation = validateTargetRow({ ...row, sourceArn });
-      if (validation.ok) rows.push(validation.target);
-      else problems.push(...validation.problems);
-    }
-  }
-  if (problems.length > 0) throw new InvalidTargetsError(targets.origin, [...new Set(problems)]);
-  return new FixedTargets(rows, targets.origin);
+  return new FixedTargets(validTargetRows(targets.rows, sourceArns, targets.origin, false), targets.origin);
 }
 
 /**
