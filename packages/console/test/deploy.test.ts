@@ -95,7 +95,7 @@ describe('deploy', () => {
           TARGETS_TABLE: `${name}Targets`,
           PROGRESS_TABLE: `${name}Progress`,
           FAILURE_STORE: `arn:aws:s3:::${bucketOf(name)}`,
-          NODE_OPTIONS: '--max-semi-space-size=3 --max-old-space-size=58',
+          NODE_OPTIONS: '--max-semi-space-size=1 --max-old-space-size=62',
           MALLOC_ARENA_MAX: '2',
           MALLOC_MMAP_THRESHOLD_: '131072',
         },
@@ -109,7 +109,7 @@ describe('deploy', () => {
     expect(outcomes(second)).toEqual({ ...unchanged, function: 'updated' });
     expect(await functionConfiguration(name)).toMatchObject({ MemorySize: 256, Timeout: 30, Environment: { Variables: { TARGETS_TABLE: `${name}Targets` } } });
     // V8's heap follows the memory, leaving Node.js its share of it
-    expect((await functionConfiguration(name))!.Environment!.Variables!.NODE_OPTIONS).toBe('--max-semi-space-size=6 --max-old-space-size=180');
+    expect((await functionConfiguration(name))!.Environment!.Variables!.NODE_OPTIONS).toBe('--max-semi-space-size=4 --max-old-space-size=184');
 
     // flags not given keep what the function has: the memory stays 256
     const third = await deploy(['--function', name]);
@@ -149,7 +149,7 @@ describe('deploy', () => {
           TARGETS_TABLE: `${name}Targets`,
           PROGRESS_TABLE: `${name}Progress`,
           HTTP_TOKEN: 'secret',
-          NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=3 --max-old-space-size=58',
+          NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=1 --max-old-space-size=62',
           // the function's own allocator setting kept, the other one added
           MALLOC_ARENA_MAX: '4',
           MALLOC_MMAP_THRESHOLD_: '131072',

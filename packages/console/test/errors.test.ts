@@ -1,7 +1,9 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort, uniqueName } from '@fanout/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsSession } from '../src/aws/session.js';
 import { aws, environmentWithout, spawnConsole } from './support/console.js';
 import { createStream } from './support/destination-resources.js';
 
@@ -99,6 +101,34 @@ describe('errors, each said in one line with its exit code', () => {
       expect(await spawnConsole(['--endpoint-url', `https://127.0.0.1:${port}`, '--region', aws.regions[0], 'list', '--table', 'anything'], environmentWithout(motoCredentials))).toEqual(
         said(1, `fanout-console: cannot reach 127.0.0.1:${port} (TLS: wrong version number): check --endpoint-url (http:// or https://?)`),
       );
+    });
+
+    it('once the endpoint has answered, a connection that fails is retried as the SDK retries (a server restarting), then said', async () => {
+      // a DynamoDB that answers ListTables, then goes away
+      const server = createServer((request, response) => {
+        request.resume();
+        request.on('end', () => {
+          response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+          response.end('{"TableNames":[]}');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const session = () => new AwsSession({ endpointUrl: `http://${host}`, region: aws.regions[0], credentials: () => Promise.resolve(aws.credentials), verifySsl: true, debug: false });
+      const dynamodb = session().client(DynamoDBClient);
+      expect(await dynamodb.send(new ListTablesCommand({}))).toMatchObject({ TableNames: [] });
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+
+      const attemptsOf = async (client: DynamoDBClient) => {
+        const error = (await client.send(new ListTablesCommand({})).then(() => undefined, (failure: unknown) => failure)) as Error & { cause?: { $metadata?: { attempts?: number } } };
+        expect(error.message).toBe(`cannot reach ${host} (connection refused): check --endpoint-url`);
+        return error.cause?.$metadata?.attempts;
+      };
+      expect(await attemptsOf(dynamodb)).toBe(await dynamodb.config.maxAttempts());
+      expect(await dynamodb.config.maxAttempts()).toBeGreaterThan(1);
+      // a client that has never reached it says so at its first attempt
+      expect(await attemptsOf(session().client(DynamoDBClient))).toBe(1);
     });
   });
 

@@ -28,14 +28,24 @@ export function requestHandler(verifySsl: boolean): NodeHttpHandler {
 }
 
 /**
- * The SDK's standard retries, except of a request that reached nothing (no such host, nothing
- * listening, no network, a certificate refused): that is said at once rather than tried again
- * for seconds. A connection reset (a kept-alive socket the server closed) is still retried.
+ * The SDK's standard retries, except of a client's requests before its endpoint has ever answered:
+ * a request that reached nothing (no such host, nothing listening, no network, a certificate
+ * refused) is said at once rather than tried again for seconds. Once the endpoint has answered,
+ * a connection that fails is retried as the SDK does (a server restarting, or too busy to accept),
+ * as a long run such as local's poller needs. A connection reset is always retried.
  */
 export class RetriesWhileReachable extends StandardRetryStrategy {
+  private answered = false;
+
   override async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
-    if (isConnectionFailure(errorInfo.error)) throw errorInfo.error;
+    if (!isConnectionFailure(errorInfo.error)) this.answered = true;
+    else if (!this.answered) throw errorInfo.error;
     return super.refreshRetryTokenForRetry(token, errorInfo);
+  }
+
+  override recordSuccess(token: StandardRetryToken): void {
+    this.answered = true;
+    super.recordSuccess(token);
   }
 }
 
