@@ -4,6 +4,8 @@ import { closedPort } from './network.js';
 
 export interface LocalServer {
   url: string;
+  /** The connections open to it now. */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -17,6 +19,7 @@ export async function startLocalServer(listener: RequestListener): Promise<Local
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    connections: () => new Promise<number>((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

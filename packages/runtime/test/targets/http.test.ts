@@ -206,6 +206,8 @@ describe('http target', () => {
         expect(elapsed).toBeGreaterThanOrEqual(900);
         expect(elapsed).toBeLessThan(DEFAULT_REQUEST_TIMEOUT_MS);
         expect(String(recordOutcomeLines(fanout, 'failed')[0]!.message)).toContain('TimeoutError');
+        // the request given up is ended, its connection with it: none is left waiting
+        await expect.poll(() => silent.connections()).toBe(0);
       } finally {
         await silent.close();
       }

@@ -37,13 +37,21 @@ export const createHttpSender: CreateSender<HttpDestination> = ({ destination, t
     new Promise((resolve) => {
       const headers: OutgoingHttpHeaders = { 'content-type': contentType, 'content-length': Buffer.byteLength(entry.body) };
       if (authorization !== undefined) headers.authorization = authorization;
-      // the delivery's signal: the invocation's time, and its request timeout (REQUEST_TIMEOUT_MS)
-      const posted = request(url, { method: 'POST', headers, agent, signal }, (response) => {
+      const posted = request(url, { method: 'POST', headers, agent }, (response) => {
+        signal.removeEventListener('abort', abort);
         // the answer's body is not read, only drained, so that the connection serves the next request
         response.resume();
         resolve(outcomeOf(response.statusCode ?? 0, response.statusMessage ?? ''));
       });
-      posted.once('error', (error) => resolve(retryable(`POST failed: ${describeRequestError(error)}`)));
+      // the delivery's signal (the invocation's time, and its request timeout) listened to here: as
+      // request()'s own option it costs a fifth of the CPU of a request, in the stream machinery
+      const abort = () => posted.destroy(Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError' }));
+      if (signal.aborted) abort();
+      else signal.addEventListener('abort', abort, { once: true });
+      posted.once('error', (error) => {
+        signal.removeEventListener('abort', abort);
+        resolve(retryable(`POST failed: ${describeRequestError(error)}`));
+      });
       posted.end(entry.body);
     });
 
