@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOOPBACK, answersOk, freePort } from '../net.js';
+import { LOOPBACK, answersOk } from '../net.js';
 import { startServer } from '../process.js';
 import { CONTROL_ROUTES } from './fake-aws/routes.js';
 import type { FakeAwsCounters, KeptEntry } from './fake-aws/types.js';
@@ -44,26 +44,38 @@ const MAIN = fileURLToPath(new URL('./fake-aws/main.ts', import.meta.url));
 const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 
+/** The port the fake's process says it listens on (its first line), once it does. */
+function listeningPort(logFile: string): number | undefined {
+  const match = /^\{"port":(\d+)\}$/m.exec(existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+  return match ? Number(match[1]) : undefined;
+}
+
 export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAws> {
-  const port = options.port ?? (await freePort());
-  const endpoint = `http://${LOOPBACK}:${port}`;
   const logDir = mkdtempSync(join(tmpdir(), 'fanout-fake-aws-'));
-  const args = ['--import', 'tsx', MAIN, '--port', String(port)];
+  const logFile = join(logDir, 'fake-aws.log');
+  // without a port the kernel picks one as the process listens: a port found free beforehand
+  // could be taken meanwhile by another test's server, which would then answer in this one's place
+  const args = ['--import', 'tsx', MAIN, ...(options.port === undefined ? [] : ['--port', String(options.port)])];
   if (options.upstream !== undefined) args.push('--upstream', options.upstream);
   if (options.keep) args.push('--keep');
   for (const table of options.emptyTables ?? []) args.push('--empty-table', table);
+  const endpointOf = (port: number) => `http://${LOOPBACK}:${port}`;
   const server = await startServer({
     name: 'fake AWS endpoint',
     command: process.execPath,
     args,
     cwd: PACKAGE_DIR,
-    logFile: join(logDir, 'fake-aws.log'),
-    isReady: () => answersOk(`${endpoint}${CONTROL_ROUTES.counters}`),
+    logFile,
+    isReady: async () => {
+      const port = listeningPort(logFile);
+      return port !== undefined && answersOk(`${endpointOf(port)}${CONTROL_ROUTES.counters}`);
+    },
     readyTimeoutMs: READY_TIMEOUT_MS,
   }).catch((error: unknown) => {
     rmSync(logDir, { recursive: true, force: true });
     throw error;
   });
+  const endpoint = endpointOf(listeningPort(logFile)!);
 
   const control = async (method: string, route: string): Promise<unknown> => {
     const response = await fetch(`${endpoint}${route}`, { method });

@@ -62,6 +62,8 @@ export function createFakeAwsServer(options: FakeAwsServerOptions): Server {
 
   return createServer({ keepAliveTimeout: 0, requestTimeout: 0, noDelay: true }, (request, response) => {
     response.on('error', () => undefined);
+    // a client gone mid-request (a poller killed with SIGKILL) makes the request emit `aborted`: without a listener it would end the process
+    request.on('error', () => undefined);
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {

@@ -16,6 +16,8 @@ export function forwarderTo(upstream: string): Forward {
     const headers = [...headersWithout(request.rawHeaders, REPLACED_HEADERS), 'Host', url.host, 'Content-Length', String(body.length)];
     const forwarded = httpRequest({ host: url.hostname, port: url.port, method: request.method, path: request.url, headers, agent }, (answer) => {
       response.writeHead(answer.statusCode ?? BAD_GATEWAY, answer.statusMessage, headersWithout(answer.rawHeaders, HOP_BY_HOP));
+      // an answer cut off by the upstream ends the client's too, rather than the process
+      answer.once('error', () => response.destroy());
       answer.pipe(response);
     });
     forwarded.once('error', (error) => {
