@@ -173,7 +173,7 @@ describe('--debug', () => {
     expectNoSecret(debugged.stderr);
   });
 
-  it("logs the requests of the function's code run here too (local), each attempt at an endpoint that cannot be reached", async () => {
+  it("logs the requests of the function's code run here too (local), and makes one attempt at an endpoint that cannot be reached", async () => {
     const env = environmentWithout({ AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey });
     const absent = uniqueName('absent');
     const answered = await spawnConsole(['--debug', '--endpoint-url', aws.endpoint, '--region', aws.regions[0], 'local', '--stream', absent, '--to', 'http://127.0.0.1:9/'], env);
@@ -181,15 +181,13 @@ describe('--debug', () => {
     expect(exchanges(answered.stderr)).toEqual([`request KinesisClient DescribeStreamSummaryCommand POST ${aws.endpoint}`, 'response KinesisClient DescribeStreamSummaryCommand 400']);
     expectNoSecret(answered.stderr);
 
-    // the function's clients keep the SDK's retries (a poller outlasts a moment its endpoint refuses): three attempts, each logged
     const port = await freePort();
     const unreachable = await spawnConsole(['--debug', '--endpoint-url', `http://127.0.0.1:${port}`, '--region', aws.regions[0], 'local', '--stream', absent, '--to', 'http://127.0.0.1:9/'], env);
     expect(unreachable.code).toBe(1);
-    const attempt = [
+    expect(unreachable.stderr.split('\n').filter((line) => /^\[(request|response)\]/.test(line))).toEqual([
       expect.stringMatching(new RegExp(`^\\[request\\] POST http://127\\.0\\.0\\.1:${port}/ KinesisClient DescribeStreamSummaryCommand \\{`)),
       expect.stringMatching(/^\[response\] failed in \d+ ms KinesisClient DescribeStreamSummaryCommand: connect ECONNREFUSED/),
-    ];
-    expect(unreachable.stderr.split('\n').filter((line) => /^\[(request|response)\]/.test(line))).toEqual([...attempt, ...attempt, ...attempt]);
+    ]);
     expect(unreachable.stderr.trimEnd().split('\n').at(-1)).toBe(`fanout-console: cannot reach 127.0.0.1:${port} (connection refused): check --endpoint-url`);
   });
 

@@ -95,7 +95,7 @@ export class AwsSession {
 
   /**
    * The runtime's clients (the local mode) configured as this session's: endpoint, credentials,
-   * --no-verify-ssl and --debug, and their errors told the same way.
+   * --no-verify-ssl and --debug, the same retries, and their errors told the same way.
    */
   clientDefaults(): AwsClientDefaults & { verifySsl: boolean } {
     const { profile, credentials, verifySsl, debug } = this.options;
@@ -107,6 +107,7 @@ export class AwsSession {
       verifySsl,
       ...(debug ? { logger: debugLogger } : {}),
       instrumentation: {
+        retryStrategy: (maxAttempts) => new RetriesWhileReachable(maxAttempts),
         instrument: (client) => instrument(client, settings),
         credentialClientPlugins: debug ? [exchangeLogging] : [],
       },

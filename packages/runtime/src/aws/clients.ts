@@ -1,7 +1,7 @@
 import { Agent } from 'node:https';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider, Logger, MiddlewareStack, Pluggable } from '@aws-sdk/types';
+import type { AwsCredentialIdentityProvider, Logger, MiddlewareStack, Pluggable, RetryStrategyV2 } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /**
@@ -29,6 +29,7 @@ export interface AwsClientOptions {
   profile?: string;
   requestHandler?: NodeHttpHandler;
   logger?: Logger;
+  retryStrategy?: RetryStrategyV2;
 }
 
 /**
@@ -45,15 +46,14 @@ export interface AwsClientDefaults {
   verifySsl?: boolean | undefined;
   /** Where the SDK logs every request and response. */
   logger?: Logger | undefined;
-  /** What the console does to its own clients, done to these too: its middleware. */
+  /** What the console does to its own clients, done to these too: its retries, its middleware. */
   instrumentation?: ClientInstrumentation | undefined;
 }
 
-/**
- * The console's ways with its clients (the local mode), for the runtime's to behave as the
- * console's do. Their retries stay the SDK's: the poller must outlast a moment its endpoint refuses.
- */
+/** The console's ways with its clients (the local mode), for the runtime's to behave as the console's do. */
 export interface ClientInstrumentation {
+  /** Each client's retry strategy instead of the SDK's standard one, given the client's configured attempts. */
+  retryStrategy(maxAttempts: () => Promise<number>): RetryStrategyV2;
   /** Adds middleware to a client made (errors told as the console tells them, --debug's request and response lines). */
   instrument(client: AwsSdkClient): void;
   /** Plugins of the STS clients the SDK makes to renew an assumed role's credentials. */
@@ -100,11 +100,12 @@ export class AwsClients {
     const cached = this.clients.get(key) as Client | undefined;
     if (cached) return cached;
     const { profile, credentials, instrumentation } = this.defaults;
-    const client = new constructor({
+    const client: Client = new constructor({
       region: scope.region,
       ...this.connection(),
       ...(scope.endpoint ? { endpoint: scope.endpoint } : {}),
       ...(scope.role ? { credentials: this.credentialsFor(scope.role, scope.externalId, scope.region) } : credentials ? { credentials } : profile ? { profile } : {}),
+      ...(instrumentation ? { retryStrategy: instrumentation.retryStrategy(() => client.config.maxAttempts()) } : {}),
     });
     instrumentation?.instrument(client);
     this.clients.set(key, client);
