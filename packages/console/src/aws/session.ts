@@ -1,7 +1,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { AwsError, NO_REGION_MESSAGE, classifyAwsError } from '../errors.js';
+import { AwsError, NO_REGION_MESSAGE } from '../errors.js';
 import { debugLogger, exchangeLogging, instrument, requestHandler, RetriesWhileReachable, type RequestSettings } from './requests.js';
 import type { AwsClientDefaults, AwsSdkClient } from '@fanout/runtime/local';
 
@@ -66,13 +66,6 @@ export class AwsSession {
     };
   }
 
-  /** An error of a client the session did not make (the runtime's, in local mode) classified as its own clients' are; `service`: the API it called, when known. */
-  classified(error: unknown, service?: string): unknown {
-    const { endpointFrom, profile } = this.requestSettings();
-    const endpoint = this.endpoint();
-    return classifyAwsError(error, { endpointFrom, profile, ...(service ? { service } : {}), ...(endpoint ? { host: new URL(endpoint).host } : {}) });
-  }
-
   private requestSettings(): RequestSettings {
     const { verifySsl, debug, endpointUrl, endpointFrom, profile } = this.options;
     const named = endpointUrl ? (endpointFrom ?? '--endpoint-url') : process.env.AWS_ENDPOINT_URL ? 'AWS_ENDPOINT_URL' : undefined;
@@ -97,7 +90,7 @@ export class AwsSession {
    * The runtime's clients (the local mode) configured as this session's: endpoint, credentials,
    * --no-verify-ssl and --debug, the same retries, and their errors told the same way.
    */
-  clientDefaults(): AwsClientDefaults & { verifySsl: boolean } {
+  clientDefaults(): AwsClientDefaults {
     const { profile, credentials, verifySsl, debug } = this.options;
     const settings = this.requestSettings();
     return {

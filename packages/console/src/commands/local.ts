@@ -69,8 +69,8 @@ async function runDeployed(context: CommandContext, flags: LocalFlags): Promise<
     },
   }).catch((error: unknown) => {
     if ((error as Error).name === 'ResourceNotFoundException') throw new NotFoundError(`--function: no function ${functionName} in ${region}; run fanout-console deploy first, or pass --function`);
-    // starting, it reads the function's configuration from Lambda
-    throw context.aws.classified(error, 'Lambda');
+    // the runtime's clients tell their own errors as the console's do (clientDefaults' instrumentation)
+    throw error;
   });
   context.io.err(`polling the streams hooked to ${functionName} in ${region} (checkpoints in ${checkpointsFile}, log in ${logFile}); Ctrl-C to stop`);
   await context.interrupted();
@@ -127,8 +127,7 @@ async function runStandalone(context: CommandContext, flags: LocalFlags): Promis
     if (error instanceof StreamNotFoundError) {
       throw new NotFoundError(`--stream: ${error.message}; create it, or check ${kinesisEndpoint ? 'KINESIS_ENDPOINT' : '--endpoint-url'} and --region`);
     }
-    // starting, it looks the streams up in Kinesis
-    throw context.aws.classified(error, 'Kinesis');
+    throw error;
   });
   const to = flags.targets ? `the targets in ${flags.targets}` : flags.to!;
   context.io.err(`forwarding ${streams.join(', ')} to ${to} (checkpoints in ${checkpointsFile}); Ctrl-C to stop`);
