@@ -251,7 +251,10 @@ describe('the interactive app', () => {
       expect(loading).toContain('loading… the Kinesis streams and the DynamoDB tables with a stream');
       expect(loading).not.toContain('no Kinesis stream');
       read();
-      await frameWhere(app.lastFrame, (frame) => frame.includes(stream.name) && !frame.includes('loading…'), 'the sources');
+      // other tests' streams may fill the screen: the filter finds this one among them
+      await frameWhere(app.lastFrame, (frame) => /^\s+SOURCE\s+KIND/m.test(frame) && !frame.includes('loading…'), 'the sources');
+      await press(app, '/', stream.name, KEYS.enter);
+      await frameWhere(app.lastFrame, (frame) => new RegExp(`› ${stream.name}\\s+kinesis`).test(frame), 'the stream among the sources');
     } finally {
       app.unmount();
     }
