@@ -1,9 +1,9 @@
-import pLimit from 'p-limit';
 import type { FanoutRecord } from '../records/index.js';
 import type { BatchLimits, Encoded, Entry, Rejection, Sender, TargetType } from '../targets/types.js';
 import type { TargetOptions } from '../targets/options.js';
 import { packBatches } from './pack.js';
-import { sendWithRetry, type FinalOutcome, type RetryClock, type RetryPolicy } from './retry.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, sendWithRetry, type FinalOutcome, type RetryClock, type RetryPolicy } from './retry.js';
+import { SendTimeouts } from './send-timeouts.js';
 
 /** Batches of one target in flight at once when it is `parallel`. */
 export const PARALLEL_BATCHES_PER_TARGET = 8;
@@ -78,6 +78,25 @@ async function limitsOf(type: TargetType, sender: Sender, timeLeftMs: number): P
 }
 
 /**
+ * Sends the batches, at most `lanes` at once, each lane taking the next batch when its last is
+ * done. With `stopAtFailure` (one lane: in order), what follows a failed batch is not sent and is
+ * returned. Lanes rather than a limiter's promise per batch: p-limit cost 5 µs a batch (60 ms for
+ * 10,000 one-entry batches) and p-map 2 µs, where these cost next to nothing.
+ */
+async function sendInLanes(batches: readonly Entry[][], lanes: number, sendBatch: (batch: Entry[]) => Promise<boolean>, stopAtFailure: boolean): Promise<Entry[][]> {
+  let next = 0;
+  let stoppedAt: number | undefined;
+  const lane = async (): Promise<void> => {
+    while (next < batches.length && stoppedAt === undefined) {
+      const index = next++;
+      if (!(await sendBatch(batches[index]!)) && stopAtFailure) stoppedAt = index + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, batches.length) }, lane));
+  return stoppedAt === undefined ? [] : batches.slice(stoppedAt);
+}
+
+/**
  * Encodes the records for one target, packs them at its destination's limits and sends the batches:
  * concurrently when the target is `parallel`, else in order, stopping at the first batch that fails.
  */
@@ -96,7 +115,8 @@ export async function deliverToTarget(
   const batches = packBatches(entries, limits);
   for (const rejection of rejected) mergeOutcome(delivery.failures, rejection.records, { status: 'rejected', reason: rejection.reason });
 
-  const sendOptions = { ...options, ordered: !target.parallel };
+  const timeouts = new SendTimeouts(options.policy.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, () => options.clock.timeLeftMs());
+  const sendOptions = { ...options, ordered: !target.parallel, timeouts };
   const onRetry = (count: number) => {
     delivery.retries += count;
   };
@@ -106,16 +126,10 @@ export async function deliverToTarget(
     return outcomes.every((outcome) => outcome.status !== 'failed');
   };
 
-  if (target.parallel) {
-    const limit = pLimit(PARALLEL_BATCHES_PER_TARGET);
-    await Promise.all(batches.map((batch) => limit(() => sendBatch(batch))));
-  } else {
-    for (const [index, batch] of batches.entries()) {
-      if (await sendBatch(batch)) continue;
-      const notSent: FinalOutcome = { status: 'failed', reason: 'not sent: an earlier batch failed (parallel is false)' };
-      for (const later of batches.slice(index + 1)) for (const entry of later) mergeOutcome(delivery.failures, entry.records, notSent);
-      break;
-    }
-  }
+  const lanes = target.parallel ? PARALLEL_BATCHES_PER_TARGET : 1;
+  const unsent = await sendInLanes(batches, lanes, sendBatch, !target.parallel);
+  timeouts.close();
+  const notSent: FinalOutcome = { status: 'failed', reason: 'not sent: an earlier batch failed (parallel is false)' };
+  for (const later of unsent) for (const entry of later) mergeOutcome(delivery.failures, entry.records, notSent);
   return delivery;
 }

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { FanoutRecord } from '../records/index.js';
+import { dataLength, writeData, type FanoutRecord } from '../records/index.js';
 import { isJsonText } from './json-text.js';
 import type { CollapseMode, TargetOptions } from '../targets/options.js';
 import type { BatchLimits, Encoded, Entry, Rejection } from '../targets/types.js';
@@ -59,32 +59,28 @@ export function lastWrite(entry: Entry): FanoutRecord {
   return entry.records.at(-1)!;
 }
 
-/** How a collapsible target turns records into message bodies; each throws when a record cannot be one. */
+/** How a collapsible target turns records into message bodies. */
 export interface CollapseEncoding {
-  /** The body of a record alone (mode `none`). */
+  /** The body of a record alone (mode `none`); throws when the record cannot be one. */
   single(record: FanoutRecord): Buffer;
-  /** A record as JSON text, to be an element of `{"Records":[...]}` (mode `JSON`). */
-  element(record: FanoutRecord): Buffer;
-  /** A record's bytes, to be joined with others (modes `concat`, and `concat-b64` before base64). */
-  joinable(record: FanoutRecord, mode: 'concat' | 'concat-b64'): Buffer;
+  /**
+   * The element of `{"Records":[...]}` a record is (mode `JSON`), when it is not the record's own
+   * bytes (which must then be JSON text); throws when the record cannot be one.
+   */
+  element?: (record: FanoutRecord) => Buffer;
+  /** Whether a body must be UTF-8 text (message services): checked on each record's bytes where they are written, except in concat-b64. */
+  text: boolean;
 }
 
-/**
- * The record's own bytes, which must be JSON text for `JSON` mode: how SNS, SQS and IoT collapse
- * records. The text is checked, not rewritten, so that numbers and spacing arrive as they were.
- */
-export const dataAsJson: CollapseEncoding = {
-  single: (record) => record.data,
-  element: (record) => {
-    if (!isJsonText(record.data)) throw new Error('its data is not JSON, which collapse JSON needs; use collapse none, concat or concat-b64');
-    return record.data;
-  },
-  joinable: (record) => record.data,
-};
+const NOT_JSON = 'its data is not JSON, which collapse JSON needs; use collapse none, concat or concat-b64';
+
+/** The record's own bytes, which must be JSON text for `JSON` mode: how IoT collapses records. The text is checked, not rewritten, so that numbers and spacing arrive as they were. */
+export const dataAsJson: CollapseEncoding = { single: (record) => record.data, text: false };
 
 const JSON_OPEN = Buffer.from('{"Records":[');
 const JSON_CLOSE = Buffer.from(']}');
 const COMMA = Buffer.from(',');
+const COMMA_BYTE = 0x2c;
 
 /** `{"Records":[...]}` around JSON texts. */
 export function recordsPayload(elements: readonly Buffer[]): Buffer {
@@ -94,6 +90,13 @@ export function recordsPayload(elements: readonly Buffer[]): Buffer {
 /** The bytes `{"Records":[...]}` adds to its elements, commas aside. */
 export const RECORDS_PAYLOAD_FRAMING_BYTES = JSON_OPEN.length + JSON_CLOSE.length;
 
+/** Why a record's bytes cannot be a part of a body in this mode, or undefined. */
+function refusalOf(part: Buffer, mode: Exclude<CollapseMode, 'none'>, encoding: CollapseEncoding, ownBytes: boolean): string | undefined {
+  if (mode === 'JSON' && ownBytes && !isJsonText(part)) return NOT_JSON;
+  if (encoding.text && mode !== 'concat-b64' && !isUtf8(part)) return notTextReason(mode);
+  return undefined;
+}
+
 function base64Length(bytes: number): number {
   return Math.ceil(bytes / 3) * 4;
 }
@@ -102,6 +105,8 @@ function base64Length(bytes: number): number {
  * Records → message bodies in a collapse mode, each body at most `maxBytes`:
  * `none` one per record; `JSON` `{"Records":[...]}` with as many as fit; `concat` the raw bytes
  * joined; `concat-b64` the joined bytes in base64. A record too large even alone is rejected.
+ * A record's own bytes are decoded from the event's base64 straight into its body, and checked
+ * there: no buffer per record, nor a copy to join them.
  */
 export function encodeCollapsed(
   records: readonly FanoutRecord[],
@@ -113,60 +118,80 @@ export function encodeCollapsed(
 
   const entries: Entry[] = [];
   const rejected: Rejection[] = [];
+  const ownBytes = mode !== 'JSON' || encoding.element === undefined;
   const framing = mode === 'JSON' ? RECORDS_PAYLOAD_FRAMING_BYTES : 0;
-  const bodySize = (rawBytes: number, parts: number): number => {
-    if (mode === 'concat-b64') return base64Length(rawBytes);
-    return rawBytes + framing + (mode === 'JSON' ? Math.max(parts - 1, 0) : 0);
-  };
-  let parts: Buffer[] = [];
-  let partRecords: FanoutRecord[] = [];
-  let rawBytes = 0;
-
-  const flush = (): void => {
-    if (parts.length === 0) return;
-    const joined = mode === 'JSON' ? recordsPayload(parts) : Buffer.concat(parts);
-    const body = mode === 'concat-b64' ? Buffer.from(joined.toString('base64')) : joined;
-    entries.push({ records: partRecords, body, size: body.length });
-    parts = [];
-    partRecords = [];
-    rawBytes = 0;
-  };
-
-  for (const record of records) {
-    let part: Buffer;
+  const separator = mode === 'JSON' ? 1 : 0;
+  // the bytes a body holds before base64 (concat-b64) makes it a third larger
+  const rawLimit = mode === 'concat-b64' ? Math.floor(maxBytes / 4) * 3 : maxBytes;
+  const elements = ownBytes ? undefined : new Map<FanoutRecord, Buffer>();
+  const sizes = records.map((record) => {
+    if (!elements) return dataLength(record);
     try {
-      part = mode === 'JSON' ? encoding.element(record) : encoding.joinable(record, mode);
+      const element = encoding.element!(record);
+      elements.set(record, element);
+      return element.length;
     } catch (error) {
       rejected.push({ records: [record], reason: (error as Error).message });
-      continue;
+      return -1;
     }
-    if (bodySize(part.length, 1) > maxBytes) {
-      rejected.push({ records: [record], reason: `${bodySize(part.length, 1)} bytes collapsed, more than the ${maxBytes}-byte limit` });
-      continue;
+  });
+  // what the records not yet written need at most: a body is allocated no larger
+  let unwritten = sizes.reduce((total, size) => total + Math.max(size, 0) + separator, 0);
+
+  let body: Buffer | undefined;
+  let length = 0;
+  let bodyRecords: FanoutRecord[] = [];
+  const flush = (): void => {
+    if (!body || bodyRecords.length === 0) return;
+    if (mode === 'JSON') length += JSON_CLOSE.copy(body, length);
+    const written = body.subarray(0, length);
+    const sent = mode === 'concat-b64' ? Buffer.from(written.toString('base64')) : written;
+    entries.push({ records: bodyRecords, body: sent, size: sent.length });
+    body = undefined;
+    bodyRecords = [];
+  };
+
+  records.forEach((record, index) => {
+    const size = sizes[index]!;
+    if (size < 0) return;
+    unwritten -= size + separator;
+    const alone = mode === 'concat-b64' ? base64Length(size) : framing + size;
+    if (alone > maxBytes) {
+      rejected.push({ records: [record], reason: `${alone} bytes collapsed, more than the ${maxBytes}-byte limit` });
+      return;
     }
-    if (bodySize(rawBytes + part.length, parts.length + 1) > maxBytes) flush();
-    parts.push(part);
-    partRecords.push(record);
-    rawBytes += part.length;
-  }
+    if (body && length + (bodyRecords.length > 0 ? separator : 0) + size + (mode === 'JSON' ? JSON_CLOSE.length : 0) > rawLimit) flush();
+    if (!body) {
+      body = Buffer.allocUnsafe(Math.min(rawLimit, framing + size + unwritten));
+      length = mode === 'JSON' ? JSON_OPEN.copy(body, 0) : 0;
+    }
+    const start = length + (bodyRecords.length > 0 ? separator : 0);
+    if (start > length) body[length] = COMMA_BYTE;
+    const end = start + (elements ? elements.get(record)!.copy(body, start) : writeData(record, body, start));
+    const reason = refusalOf(body.subarray(start, end), mode, encoding, ownBytes);
+    if (reason) {
+      rejected.push({ records: [record], reason });
+      return;
+    }
+    length = end;
+    bodyRecords.push(record);
+  });
   flush();
   return { entries, rejected };
 }
 
+function notTextReason(collapse: CollapseMode): string {
+  return `its data is not UTF-8 text, which this service needs; use collapse concat-b64 (now ${collapse})`;
+}
+
 /** Message services take text only: refuse a body that is not valid UTF-8. */
 export function requireText(body: Buffer, collapse: CollapseMode): Buffer {
-  if (!isUtf8(body)) {
-    throw new Error(`its data is not UTF-8 text, which this service needs; use collapse concat-b64 (now ${collapse})`);
-  }
+  if (!isUtf8(body)) throw new Error(notTextReason(collapse));
   return body;
 }
 
 /** The encoder of a message service (SNS, SQS): collapsed per the target's mode into messages the destination takes, text only. */
 export function encodeTextMessages(records: readonly FanoutRecord[], target: TargetOptions, limits: BatchLimits): Encoded {
   const collapse = target.collapse ?? 'JSON';
-  return encodeCollapsed(records, collapse, limits.maxEntryBytes, {
-    single: (record) => requireText(record.data, collapse),
-    element: (record) => requireText(dataAsJson.element(record), collapse),
-    joinable: (record, mode) => (mode === 'concat' ? requireText(record.data, collapse) : record.data),
-  });
+  return encodeCollapsed(records, collapse, limits.maxEntryBytes, { single: (record) => requireText(record.data, collapse), text: true });
 }

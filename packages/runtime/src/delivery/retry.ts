@@ -1,4 +1,5 @@
 import type { Entry, EntryOutcome, Sender } from '../targets/types.js';
+import type { SendTimeouts } from './send-timeouts.js';
 
 type RetryableOutcome = Extract<EntryOutcome, { status: 'retryable' }>;
 
@@ -7,7 +8,7 @@ export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** One send at most, whatever the sender: a hung request is given up and retried, not waited for until the deadline. */
+  /** One send at most (up to a tenth more: see SendTimeouts), whatever the sender: a hung request is given up and retried, not waited for until the deadline. */
   requestTimeoutMs?: number;
 }
 
@@ -43,18 +44,17 @@ export const realClock = (timeLeftMs: () => number): RetryClock => ({
 export async function sendWithRetry(
   sender: Sender,
   batch: readonly Entry[],
-  options: { policy: RetryPolicy; clock: RetryClock; ordered: boolean },
+  options: { policy: RetryPolicy; clock: RetryClock; ordered: boolean; timeouts: SendTimeouts },
   onRetry: (entries: number) => void,
 ): Promise<FinalOutcome[]> {
-  const { policy, clock, ordered } = options;
-  const requestTimeoutMs = policy.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const first = await sendOnce(sender, batch, clock.timeLeftMs(), requestTimeoutMs);
+  const { policy, clock, ordered, timeouts } = options;
+  const first = await sendOnce(sender, batch, timeouts);
   // the healthy state: everything settled at the first send, nothing to keep track of
   if (!first.some((result) => result.status === 'retryable')) return first as FinalOutcome[];
   const outcomes: Array<FinalOutcome | undefined> = batch.map(() => undefined);
   let pending = batch.map((_entry, index) => index);
   for (let attempt = 1; ; attempt++) {
-    const results = attempt === 1 ? first : await sendOnce(sender, pending.map((index) => batch[index]!), clock.timeLeftMs(), requestTimeoutMs);
+    const results = attempt === 1 ? first : await sendOnce(sender, pending.map((index) => batch[index]!), timeouts);
     const firstRetryable = results.findIndex((result) => result.status === 'retryable');
     const lastReason = results.findLast((result): result is RetryableOutcome => result.status === 'retryable')?.reason ?? '';
     const stillPending = pending.filter((index, position) => {
@@ -83,29 +83,16 @@ export async function sendWithRetry(
  * a slow destination must not outlive the invocation, nor hold the batch. A sender that does not
  * stop on the signal is given up all the same (its request may still land: a retry may duplicate it).
  */
-async function sendOnce(sender: Sender, entries: readonly Entry[], timeLeftMs: number, requestTimeoutMs: number): Promise<EntryOutcome[]> {
-  const timeoutMs = Math.max(Math.min(timeLeftMs, requestTimeoutMs), 1);
-  // one controller and one timer a send (AbortSignal.timeout costs several times more, at thousands of sends a batch)
-  const controller = new AbortController();
-  let giveUp: (error: Error) => void = () => undefined;
-  const givenUp = new Promise<never>((_resolve, reject) => (giveUp = reject));
-  let timer = setTimeout(() => {
-    // made only when it happens: an error captures a stack, which thousands of sends a batch would pay for
-    const timeout = Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' });
-    controller.abort(timeout);
-    timer = setTimeout(() => giveUp(timeout), ABORT_GRACE_MS);
-  }, timeoutMs);
+async function sendOnce(sender: Sender, entries: readonly Entry[], timeouts: SendTimeouts): Promise<EntryOutcome[]> {
+  const slot = timeouts.enter();
   try {
-    const results = await Promise.race([sender.send(entries, controller.signal), givenUp]);
+    const results = await Promise.race([sender.send(entries, slot.signal), slot.givenUp]);
     if (results.length !== entries.length) throw new Error(`sender returned ${results.length} outcomes for ${entries.length} entries`);
     return results;
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return entries.map(() => ({ status: 'retryable', reason }));
   } finally {
-    clearTimeout(timer);
+    timeouts.leave(slot);
   }
 }
-
-/** How long a sender has to stop after its signal aborted before the send is given up without it. */
-const ABORT_GRACE_MS = 100;

@@ -63,3 +63,16 @@ export function eventArrivalMs(record: StreamEventRecord): number | undefined {
   const seconds = isKinesisRecord(record) ? record.kinesis.approximateArrivalTimestamp : record.dynamodb?.ApproximateCreationDateTime;
   return seconds === undefined ? undefined : seconds * 1000;
 }
+
+/** The bytes of a record's data, known without decoding it (base64's length says it). */
+export function dataLength(record: FanoutRecord): number {
+  return record.base64Data === undefined ? record.data.length : Buffer.byteLength(record.base64Data, 'base64');
+}
+
+/**
+ * Writes a record's data into `target` at `offset`, decoded from the event's base64 right there
+ * when the event gave it so: no buffer of its own per record. Returns the bytes written.
+ */
+export function writeData(record: FanoutRecord, target: Buffer, offset: number): number {
+  return record.base64Data === undefined ? record.data.copy(target, offset) : target.write(record.base64Data, offset, 'base64');
+}

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { dataAsJson, encodeCollapsed } from '../../src/delivery/encode.js';
+import { dataAsJson, encodeCollapsed, encodeTextMessages } from '../../src/delivery/encode.js';
+import { decodeKinesisRecords } from '../../src/records/kinesis.js';
+import { COLLAPSE_MODES } from '../../src/targets/options.js';
+import { kinesisEvent } from '../support/events.js';
 import { record } from '../support/fake-sender.js';
 
 const bodies = (encoded: ReturnType<typeof encodeCollapsed>) => encoded.entries.map((e) => e.body.toString());
@@ -34,5 +37,44 @@ describe('encodeCollapsed', () => {
       [0, 'its data is not JSON, which collapse JSON needs; use collapse none, concat or concat-b64'],
       [1, '74 bytes collapsed, more than the 40-byte limit'],
     ]);
+  });
+
+  /** Records as the event gives them: their data in base64, decoded where it is written. */
+  const fromEvent = (...data: Array<string | Buffer>) =>
+    decodeKinesisRecords(
+      kinesisEvent('arn:aws:kinesis:us-east-1:123456789012:stream/s', data.map((bytes) => ({ partitionKey: 'k', data: bytes }))).Records.map((eventRecord, eventIndex) => ({ eventIndex, record: eventRecord })),
+      false,
+    ).records;
+
+  it('writes records given in base64 byte for byte as records given as bytes, in every mode and at every limit', () => {
+    const texts = ['{"a":1}', '{"text":"héllo ✓"}', '[1,2,3]', '{"k":"' + 'x'.repeat(40) + '"}', '"just a string"', '{"n":-1.5e3}'];
+    const asBytes = texts.map((text, index) => record(index, text));
+    for (const mode of COLLAPSE_MODES) {
+      for (const limit of [30, 64, 100, 1_000]) {
+        const given = encodeCollapsed(fromEvent(...texts), mode, limit, dataAsJson);
+        const expected = encodeCollapsed(asBytes, mode, limit, dataAsJson);
+        expect(bodies(given), `${mode} at ${limit}`).toEqual(bodies(expected));
+        expect(given.entries.map((entry) => entry.records.map((r) => r.eventIndex))).toEqual(expected.entries.map((entry) => entry.records.map((r) => r.eventIndex)));
+        expect(given.rejected.map((rejection) => rejection.reason)).toEqual(expected.rejected.map((rejection) => rejection.reason));
+        for (const entry of given.entries) expect(entry.size).toBe(entry.body.length);
+      }
+    }
+  });
+
+  it('leaves a refused record out of the body it was written into, and the records around it in', () => {
+    const target = { id: 't', type: 'sqs', destination: 'q', active: true, parallel: true } as const;
+    const limits = { maxEntries: 10, maxBatchBytes: 1_000, maxEntryBytes: 1_000 };
+    const json = encodeTextMessages(fromEvent('{"a":1}', 'not json', Buffer.from([0x22, 0xff, 0x22]), '{"b":2}'), { ...target, collapse: 'JSON' }, limits);
+    expect(bodies(json)).toEqual(['{"Records":[{"a":1},{"b":2}]}']);
+    expect(json.rejected.map((rejection) => [rejection.records[0]!.eventIndex, rejection.reason])).toEqual([
+      [1, 'its data is not JSON, which collapse JSON needs; use collapse none, concat or concat-b64'],
+      [2, 'its data is not UTF-8 text, which this service needs; use collapse concat-b64 (now JSON)'],
+    ]);
+    const concat = encodeTextMessages(fromEvent('one ', Buffer.from([0xc3, 0x28]), 'two'), { ...target, collapse: 'concat' }, limits);
+    expect(bodies(concat)).toEqual(['one two']);
+    expect(concat.rejected.map((rejection) => rejection.records[0]!.eventIndex)).toEqual([1]);
+    // base64 is text whatever the bytes
+    const base64 = encodeTextMessages(fromEvent('one ', Buffer.from([0xc3, 0x28]), 'two'), { ...target, collapse: 'concat-b64' }, limits);
+    expect(base64.entries.map((entry) => Buffer.from(entry.body.toString(), 'base64'))).toEqual([Buffer.concat([Buffer.from('one '), Buffer.from([0xc3, 0x28]), Buffer.from('two')])]);
   });
 });

@@ -43,10 +43,6 @@ export const httpTarget: TargetType<HttpDestination, false> = {
   aws: false,
   extraFields: ['authorizationEnv'],
   encode: (records, target, limits) =>
-    encodeCollapsed(records, target.collapse ?? 'JSON', limits.maxEntryBytes, {
-      single: documentJson,
-      element: documentJson,
-      joinable: (record) => record.data,
-    }),
+    encodeCollapsed(records, target.collapse ?? 'JSON', limits.maxEntryBytes, { single: documentJson, element: documentJson, text: false }),
   loadSender: async () => (await import('./sender.js')).createHttpSender,
 };
