@@ -47,6 +47,7 @@ const ARRAY = 2;
 
 export function isJsonText(bytes: Uint8Array): boolean {
   const end = bytes.length;
+  const words = wordsOf(bytes);
   // the open containers, innermost last
   const open: number[] = [];
   let at = skipSpace(bytes, 0);
@@ -64,7 +65,7 @@ export function isJsonText(bytes: Uint8Array): boolean {
         continue;
       }
     } else if (first === QUOTE) {
-      at = string(bytes, at + 1);
+      at = string(bytes, at + 1, words);
     } else if (first === MINUS || (first !== undefined && first >= ZERO && first <= NINE)) {
       at = number(bytes, at);
     } else if (first === LOWER_T) {
@@ -109,7 +110,7 @@ function skipSpace(bytes: Uint8Array, at: number): number {
 /** An object member's name and colon, up to where its value starts. */
 function member(bytes: Uint8Array, at: number): number {
   if (bytes[at] !== QUOTE) return INVALID;
-  at = string(bytes, at + 1);
+  at = string(bytes, at + 1, undefined);
   if (at === INVALID) return INVALID;
   at = skipSpace(bytes, at);
   if (bytes[at] !== COLON) return INVALID;
@@ -119,10 +120,48 @@ function member(bytes: Uint8Array, at: number): number {
 /** The bytes a string holds as they are: all but the quote, the backslash and control characters. */
 const PLAIN_IN_STRING = new Uint8Array(256).map((_, byte) => (byte >= SPACE && byte !== QUOTE && byte !== BACKSLASH ? 1 : 0));
 
+const ONES = 0x01010101;
+const HIGH_BITS = 0x80808080;
+
+/**
+ * Whether none of a word's four bytes ends a string's plain run: no control character (below
+ * 0x20), quote or backslash. The classic tests for a byte below n, and for a zero byte in the
+ * word xor the byte repeated; a byte of 0x80 and above is plain.
+ */
+function allPlain(word: number): boolean {
+  const quote = word ^ (ONES * QUOTE);
+  const backslash = word ^ (ONES * BACKSLASH);
+  return ((((word - ONES * SPACE) & ~word) | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash)) & HIGH_BITS) === 0;
+}
+
+/** Texts shorter than this are read a byte at a time: a view of their words costs more than it saves. */
+const MIN_WORDS_BYTES = 64;
+
+/** The aligned words of the bytes, where a string's plain run is read four bytes at a time, and the index of the first. */
+interface Words {
+  view: Uint32Array;
+  start: number;
+}
+
+function wordsOf(bytes: Uint8Array): Words | undefined {
+  if (bytes.length < MIN_WORDS_BYTES) return undefined;
+  const start = (4 - (bytes.byteOffset & 3)) & 3;
+  return { view: new Uint32Array(bytes.buffer, bytes.byteOffset + start, (bytes.length - start) >> 2), start };
+}
+
 /** A string's characters and closing quote, from after its opening quote. */
-function string(bytes: Uint8Array, at: number): number {
+function string(bytes: Uint8Array, at: number, words: Words | undefined): number {
   for (;;) {
-    // a lookup per byte: the loop that runs over most of a record
+    if (words) {
+      // a byte at a time to a word's start, then a word at a time: the loop that runs over most of a record
+      const { view, start } = words;
+      while (((at - start) & 3) !== 0 && PLAIN_IN_STRING[bytes[at]!] === 1) at++;
+      if (((at - start) & 3) === 0 && at >= start) {
+        let word = (at - start) >> 2;
+        while (word < view.length && allPlain(view[word]!)) word++;
+        at = start + word * 4;
+      }
+    }
     while (PLAIN_IN_STRING[bytes[at]!] === 1) at++;
     const byte = bytes[at];
     if (byte === QUOTE) return at + 1;

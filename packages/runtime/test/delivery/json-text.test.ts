@@ -101,6 +101,25 @@ describe('isJsonText', () => {
     expect(disagreements).toEqual([]);
   });
 
+  it('agrees with JSON.parse on long strings read a word at a time: every byte that ends a plain run, at every position and alignment', () => {
+    const plain = Buffer.from('abc \u00e9\u00ff~\u007f\u0080 0123456789'.repeat(4), 'latin1');
+    // a quote, a backslash (alone and as an escape), control characters, and the plain bytes around the tested ranges
+    const inserts = [[0x22], [0x5c], [0x5c, 0x6e], [0x5c, 0x22], [0x00], [0x1f], [0x09], [0x20], [0x21], [0x23], [0x5b], [0x5d], [0x7f], [0x80], [0xff]];
+    const disagreements: string[] = [];
+    for (const insert of inserts) {
+      for (let at = 0; at <= plain.length; at++) {
+        const text = Buffer.concat([Buffer.from('{"text":"', 'latin1'), plain.subarray(0, at), Buffer.from(insert), plain.subarray(at), Buffer.from('","n":1}', 'latin1')]);
+        for (let offset = 0; offset < 4; offset++) {
+          const placed = Buffer.alloc(text.length + 8);
+          text.copy(placed, offset);
+          const bytes = placed.subarray(offset, offset + text.length);
+          if (isJsonText(bytes) !== parses(bytes)) disagreements.push(`${offset}: ${JSON.stringify(bytes.toString('latin1'))}`);
+        }
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
   it('takes nesting deeper than a call stack would allow', () => {
     const depth = 200_000;
     const bytes = Buffer.from('['.repeat(depth) + ']'.repeat(depth));
