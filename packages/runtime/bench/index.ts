@@ -143,15 +143,16 @@ function caseFigures(cases: readonly BenchCase[], runs: ReadonlyMap<string, Case
     const { fanout, baseline } = runs.get(benchCase.name)!;
     const fanoutCpu = median(fanout.map((run) => run.cpuMs));
     const baselineCpu = median(baseline.map((run) => run.cpuMs));
-    const ratio = fanoutCpu / baselineCpu;
+    // each round runs the two back to back: a slower minute of a shared machine weighs on both
+    const ratio = median(fanout.map((run, round) => run.cpuMs / baseline[round]!.cpuMs));
     const requests = targetRequests(fanout[0]!);
     const minimum = targetRequests(baseline[0]!);
     const wall = `${ms(median(fanout.map((run) => run.wallMs)))} vs ${ms(median(baseline.map((run) => run.wallMs)))}`;
     return [
       {
-        figure: `CPU, fanout / baseline (${count(TYPE_WORKLOAD.records)} records, median of ${fanout.length})`,
+        figure: `CPU, fanout / baseline (${count(TYPE_WORKLOAD.records)} records, median of ${fanout.length} rounds' ratios)`,
         target: benchCase.name,
-        measured: `${ratio.toFixed(2)} (${ms(fanoutCpu)} vs ${ms(baselineCpu)}; wall ${wall})`,
+        measured: `${ratio.toFixed(2)} (medians ${ms(fanoutCpu)} vs ${ms(baselineCpu)}; wall ${wall})`,
         goal: `≤ ${CPU_RATIO_GOAL}`,
         met: ratio <= CPU_RATIO_GOAL,
         value: ratio,
