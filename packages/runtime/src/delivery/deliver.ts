@@ -62,14 +62,15 @@ function checkEveryRecordEncoded(records: readonly FanoutRecord[], encoded: Enco
 /** Entries larger than the destination takes, even alone, are rejected. */
 function splitByEntryLimit(encoded: Encoded, limits: BatchLimits, type: TargetType): { entries: Entry[]; rejected: Rejection[] } {
   const { maxEntryBytes } = limits;
-  const tooLarge = encoded.entries.filter((entry) => entry.size > maxEntryBytes);
-  return {
-    entries: encoded.entries.filter((entry) => entry.size <= maxEntryBytes),
-    rejected: [
-      ...encoded.rejected,
-      ...tooLarge.map((entry) => ({ records: entry.records, reason: `${entry.size} bytes, more than the ${maxEntryBytes}-byte limit of ${type.name}` })),
-    ],
-  };
+  // the healthy state: every entry fits, nothing to copy
+  if (encoded.entries.every((entry) => entry.size <= maxEntryBytes)) return encoded;
+  const entries: Entry[] = [];
+  const rejected = [...encoded.rejected];
+  for (const entry of encoded.entries) {
+    if (entry.size <= maxEntryBytes) entries.push(entry);
+    else rejected.push({ records: entry.records, reason: `${entry.size} bytes, more than the ${maxEntryBytes}-byte limit of ${type.name}` });
+  }
+  return { entries, rejected };
 }
 
 /** The limits that apply: the destination's own when its sender says them, else the type's. */
@@ -122,8 +123,14 @@ export async function deliverToTarget(
   };
   const sendBatch = async (batch: Entry[]): Promise<boolean> => {
     const outcomes = await sendWithRetry(sender, batch, sendOptions, onRetry);
-    outcomes.forEach((outcome, index) => mergeOutcome(delivery.failures, batch[index]!.records, outcome));
-    return outcomes.every((outcome) => outcome.status !== 'failed');
+    let taken = true;
+    for (let index = 0; index < outcomes.length; index++) {
+      const outcome = outcomes[index]!;
+      if (outcome.status === 'delivered') continue;
+      mergeOutcome(delivery.failures, batch[index]!.records, outcome);
+      if (outcome.status === 'failed') taken = false;
+    }
+    return taken;
   };
 
   const lanes = target.parallel ? PARALLEL_BATCHES_PER_TARGET : 1;

@@ -50,7 +50,7 @@ export async function sendWithRetry(
   const { policy, clock, ordered, timeouts } = options;
   const first = await sendOnce(sender, batch, timeouts);
   // the healthy state: everything settled at the first send, nothing to keep track of
-  if (!first.some((result) => result.status === 'retryable')) return first as FinalOutcome[];
+  if (!hasRetryable(first)) return first as FinalOutcome[];
   const outcomes: Array<FinalOutcome | undefined> = batch.map(() => undefined);
   let pending = batch.map((_entry, index) => index);
   for (let attempt = 1; ; attempt++) {
@@ -76,6 +76,11 @@ export async function sendWithRetry(
     await clock.sleep(delay);
   }
   return outcomes as FinalOutcome[];
+}
+
+function hasRetryable(results: readonly EntryOutcome[]): boolean {
+  for (const result of results) if (result.status === 'retryable') return true;
+  return false;
 }
 
 /**
