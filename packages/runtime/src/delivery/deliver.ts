@@ -134,8 +134,12 @@ export async function deliverToTarget(
   };
 
   const lanes = target.parallel ? PARALLEL_BATCHES_PER_TARGET : 1;
-  const unsent = await sendInLanes(batches, lanes, sendBatch, !target.parallel);
-  timeouts.close();
+  let unsent: Entry[][];
+  try {
+    unsent = await sendInLanes(batches, lanes, sendBatch, !target.parallel);
+  } finally {
+    timeouts.close();
+  }
   const notSent: FinalOutcome = { status: 'failed', reason: 'not sent: an earlier batch failed (parallel is false)' };
   for (const later of unsent) for (const entry of later) mergeOutcome(delivery.failures, entry.records, notSent);
   return delivery;

@@ -162,18 +162,20 @@ export function encodeCollapsed(
       rejected.push({ records: [record], reason: `${alone} bytes collapsed, more than the ${maxBytes}-byte limit` });
       return;
     }
-    if (body && length + (bodyRecords.length > 0 ? separator : 0) + size + (mode === 'JSON' ? JSON_CLOSE.length : 0) > rawLimit) flush();
-    if (!body) {
-      body = Buffer.allocUnsafe(Math.min(rawLimit, framing + size + unwritten));
-      length = mode === 'JSON' ? JSON_OPEN.copy(body, 0) : 0;
-    }
-    const start = length + (bodyRecords.length > 0 ? separator : 0);
-    if (start > length) body[length] = COMMA_BYTE;
-    const end = start + (elements ? elements.get(record)!.copy(body, start) : writeData(record, body, start));
-    const reason = checked ? refusalOf(body.subarray(start, end), mode, encoding, ownBytes) : undefined;
+    const fits = body !== undefined && length + (bodyRecords.length > 0 ? separator : 0) + size + (mode === 'JSON' ? JSON_CLOSE.length : 0) <= rawLimit;
+    // a record that does not fit is written at the start of the next body, which replaces this one only if the record is taken
+    const into = fits ? body! : Buffer.allocUnsafe(Math.min(rawLimit, framing + size + unwritten));
+    let start = fits ? length : mode === 'JSON' ? JSON_OPEN.copy(into, 0) : 0;
+    if (fits && bodyRecords.length > 0 && separator > 0) into[start++] = COMMA_BYTE;
+    const end = start + (elements ? elements.get(record)!.copy(into, start) : writeData(record, into, start));
+    const reason = checked ? refusalOf(into.subarray(start, end), mode, encoding, ownBytes) : undefined;
     if (reason) {
       rejected.push({ records: [record], reason });
       return;
+    }
+    if (!fits) {
+      flush();
+      body = into;
     }
     length = end;
     bodyRecords.push(record);

@@ -13,11 +13,11 @@ export interface SendSlot {
 }
 
 interface Slot extends SendSlot {
-  /** Sends that start before this (Date.now()) take this slot. */
+  /** Sends that start before this (performance.now(): a clock that no time adjustment moves) take this slot. */
   readonly openUntil: number;
   inFlight: number;
+  /** The timeout's timer, then the grace's once it fired. */
   timer: NodeJS.Timeout;
-  fired: boolean;
 }
 
 /**
@@ -36,7 +36,7 @@ export class SendTimeouts {
 
   /** The slot of a send that starts now; give it back with `leave` when the send has settled. */
   enter(): SendSlot {
-    const now = Date.now();
+    const now = performance.now();
     let slot = this.current;
     if (!slot || now >= slot.openUntil) {
       if (slot) this.retire(slot);
@@ -60,7 +60,7 @@ export class SendTimeouts {
   }
 
   private retire(slot: Slot): void {
-    if (slot.inFlight === 0 && !slot.fired) clearTimeout(slot.timer);
+    if (slot.inFlight === 0) clearTimeout(slot.timer);
   }
 
   private open(now: number): Slot {
@@ -79,16 +79,16 @@ export class SendTimeouts {
       givenUp,
       openUntil: now + span,
       inFlight: 0,
-      fired: false,
       // the last send of the slot starts up to `span` after the first: each gets its whole timeout
       timer: setTimeout(
         () => {
-          slot.fired = true;
           if (this.current === slot) this.current = undefined;
           // made only when it happens: an error captures a stack
           const timeout = Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' });
           controller.abort(timeout);
-          setTimeout(() => giveUp(timeout), ABORT_GRACE_MS);
+          // the senders that stopped on the signal have left by now, or soon: the last to leave clears this
+          slot.timer = setTimeout(() => giveUp(timeout), ABORT_GRACE_MS);
+          if (slot.inFlight === 0) clearTimeout(slot.timer);
         },
         Math.max(Math.min(timeLeftMs, this.requestTimeoutMs + span), 1),
       ),

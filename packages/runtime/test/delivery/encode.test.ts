@@ -77,4 +77,16 @@ describe('encodeCollapsed', () => {
     const base64 = encodeTextMessages(fromEvent('one ', Buffer.from([0xc3, 0x28]), 'two'), { ...target, collapse: 'concat-b64' }, limits);
     expect(base64.entries.map((entry) => Buffer.from(entry.body.toString(), 'base64'))).toEqual([Buffer.concat([Buffer.from('one '), Buffer.from([0xc3, 0x28]), Buffer.from('two')])]);
   });
+
+  it('packs as if a refused record were not there: it never ends a body early', () => {
+    const target = { id: 't', type: 'sqs', destination: 'q', active: true, parallel: true } as const;
+    // {"Records":[{"a":1},{"b":2}]} is 29 bytes; the refused record between them would not fit with the first
+    const limits = { maxEntries: 10, maxBatchBytes: 30, maxEntryBytes: 30 };
+    const json = encodeTextMessages(fromEvent('{"a":1}', 'x'.repeat(15), '{"b":2}'), { ...target, collapse: 'JSON' }, limits);
+    expect(bodies(json)).toEqual(['{"Records":[{"a":1},{"b":2}]}']);
+    expect(json.rejected.map((rejection) => rejection.records[0]!.eventIndex)).toEqual([1]);
+    const concat = encodeTextMessages(fromEvent('a'.repeat(10), Buffer.alloc(25, 0xff), 'b'.repeat(10)), { ...target, collapse: 'concat' }, limits);
+    expect(bodies(concat)).toEqual(['a'.repeat(10) + 'b'.repeat(10)]);
+    expect(concat.rejected.map((rejection) => rejection.records[0]!.eventIndex)).toEqual([1]);
+  });
 });
