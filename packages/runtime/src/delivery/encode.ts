@@ -90,10 +90,16 @@ export function recordsPayload(elements: readonly Buffer[]): Buffer {
 /** The bytes `{"Records":[...]}` adds to its elements, commas aside. */
 export const RECORDS_PAYLOAD_FRAMING_BYTES = JSON_OPEN.length + JSON_CLOSE.length;
 
-/** Why a record's bytes cannot be a part of a body in this mode, or undefined. */
-function refusalOf(part: Buffer, mode: Exclude<CollapseMode, 'none'>, encoding: CollapseEncoding, ownBytes: boolean): string | undefined {
-  if (mode === 'JSON' && ownBytes && !isJsonText(part)) return NOT_JSON;
-  if (encoding.text && mode !== 'concat-b64' && !isUtf8(part)) return notTextReason(mode);
+/** What a body's parts are read for where they are written. */
+interface PartChecks {
+  json: boolean;
+  text: boolean;
+}
+
+/** Why a record's bytes cannot be a part of a body, or undefined. */
+function refusalOf(part: Buffer, checks: PartChecks, mode: CollapseMode): string | undefined {
+  if (checks.json && !isJsonText(part)) return NOT_JSON;
+  if (checks.text && !isUtf8(part)) return notTextReason(mode);
   return undefined;
 }
 
@@ -123,20 +129,21 @@ export function encodeCollapsed(
   const separator = mode === 'JSON' ? 1 : 0;
   // the bytes a body holds before base64 (concat-b64) makes it a third larger
   const rawLimit = mode === 'concat-b64' ? Math.floor(maxBytes / 4) * 3 : maxBytes;
-  const elements = ownBytes ? undefined : new Map<FanoutRecord, Buffer>();
-  // whether a part is read where it is written: not in the modes that take any bytes
-  const checked = (mode === 'JSON' && ownBytes) || (encoding.text && mode !== 'concat-b64');
-  const sizes = records.map((record) => {
-    if (!elements) return dataLength(record);
-    try {
-      const element = encoding.element!(record);
-      elements.set(record, element);
-      return element.length;
-    } catch (error) {
-      rejected.push({ records: [record], reason: (error as Error).message });
-      return -1;
-    }
-  });
+  // the modes that take any bytes read none of them
+  const checks: PartChecks = { json: mode === 'JSON' && ownBytes, text: encoding.text && mode !== 'concat-b64' };
+  const checked = checks.json || checks.text;
+  // the elements made of the records (by index), when they are not the records' own bytes; undefined for a refused record
+  const elements = ownBytes
+    ? undefined
+    : records.map((record) => {
+        try {
+          return encoding.element!(record);
+        } catch (error) {
+          rejected.push({ records: [record], reason: (error as Error).message });
+          return undefined;
+        }
+      });
+  const sizes = records.map((record, index) => (elements ? (elements[index]?.length ?? -1) : dataLength(record)));
   // what the records not yet written need at most: a body is allocated no larger
   let unwritten = sizes.reduce((total, size) => total + Math.max(size, 0) + separator, 0);
 
@@ -167,8 +174,8 @@ export function encodeCollapsed(
     const into = fits ? body! : Buffer.allocUnsafe(Math.min(rawLimit, framing + size + unwritten));
     let start = fits ? length : mode === 'JSON' ? JSON_OPEN.copy(into, 0) : 0;
     if (fits && bodyRecords.length > 0 && separator > 0) into[start++] = COMMA_BYTE;
-    const end = start + (elements ? elements.get(record)!.copy(into, start) : writeData(record, into, start));
-    const reason = checked ? refusalOf(into.subarray(start, end), mode, encoding, ownBytes) : undefined;
+    const end = start + (elements ? elements[index]!.copy(into, start) : writeData(record, into, start));
+    const reason = checked ? refusalOf(into.subarray(start, end), checks, mode) : undefined;
     if (reason) {
       rejected.push({ records: [record], reason });
       return;
