@@ -89,15 +89,12 @@ function hasRetryable(results: readonly EntryOutcome[]): boolean {
  * stop on the signal is given up all the same (its request may still land: a retry may duplicate it).
  */
 async function sendOnce(sender: Sender, entries: readonly Entry[], timeouts: SendTimeouts): Promise<EntryOutcome[]> {
-  const slot = timeouts.enter();
   try {
-    const results = await Promise.race([sender.send(entries, slot.signal), slot.givenUp]);
+    const results = await timeouts.send((signal) => sender.send(entries, signal));
     if (results.length !== entries.length) throw new Error(`sender returned ${results.length} outcomes for ${entries.length} entries`);
     return results;
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return entries.map(() => ({ status: 'retryable', reason }));
-  } finally {
-    timeouts.leave(slot);
   }
 }

@@ -6,16 +6,13 @@ const SHARED_SPAN_SHARE = 0.1;
 /** How long a sender has to stop after its signal aborted before the send is given up without it. */
 export const ABORT_GRACE_MS = 100;
 
-/** What a send starting now is given: the signal that says stop, and a promise rejected if it does not stop in time. */
-export interface SendSlot {
-  readonly signal: AbortSignal;
-  readonly givenUp: Promise<never>;
-}
-
-interface Slot extends SendSlot {
+interface Slot {
+  /** What says stop to the sends of the slot. */
+  readonly controller: AbortController;
   /** Sends that start before this (performance.now(): a clock that no time adjustment moves) take this slot. */
   readonly openUntil: number;
-  inFlight: number;
+  /** How each send still in flight is given up: its promise's reject. */
+  readonly waiting: Set<(error: Error) => void>;
   /** The timeout's timer, then the grace's once it fired. */
   timer: NodeJS.Timeout;
 }
@@ -34,23 +31,37 @@ export class SendTimeouts {
     private readonly timeLeftMs: () => number,
   ) {}
 
-  /** The slot of a send that starts now; give it back with `leave` when the send has settled. */
-  enter(): SendSlot {
-    const now = performance.now();
-    let slot = this.current;
-    if (!slot || now >= slot.openUntil) {
-      if (slot) this.retire(slot);
-      slot = this.open(now);
-      this.current = slot;
-    }
-    slot.inFlight++;
-    return slot;
-  }
-
-  leave(sendSlot: SendSlot): void {
-    const slot = sendSlot as Slot;
-    slot.inFlight--;
-    if (slot !== this.current) this.retire(slot);
+  /**
+   * Starts a send with the signal of its slot; what it returns settles as the send does, or is
+   * rejected with the timeout when the send has not stopped a grace after its signal aborted.
+   * A set of the sends in flight rather than a race with one promise of the slot: every race
+   * would stay attached to that promise, and with it its result, until the slot ends.
+   */
+  send<T>(start: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const slot = this.slotNow();
+    return new Promise<T>((resolve, reject) => {
+      const { waiting } = slot;
+      waiting.add(reject);
+      const settled = () => {
+        waiting.delete(reject);
+        if (slot !== this.current) this.retire(slot);
+      };
+      try {
+        start(slot.controller.signal).then(
+          (value) => {
+            settled();
+            resolve(value);
+          },
+          (error: unknown) => {
+            settled();
+            reject(error as Error);
+          },
+        );
+      } catch (error) {
+        settled();
+        reject(error as Error);
+      }
+    });
   }
 
   /** Clears the timer of a slot no send holds any more: for the end of a delivery. */
@@ -59,8 +70,19 @@ export class SendTimeouts {
     this.current = undefined;
   }
 
+  private slotNow(): Slot {
+    const now = performance.now();
+    let slot = this.current;
+    if (!slot || now >= slot.openUntil) {
+      if (slot) this.retire(slot);
+      slot = this.open(now);
+      this.current = slot;
+    }
+    return slot;
+  }
+
   private retire(slot: Slot): void {
-    if (slot.inFlight === 0) clearTimeout(slot.timer);
+    if (slot.waiting.size === 0) clearTimeout(slot.timer);
   }
 
   private open(now: number): Slot {
@@ -70,15 +92,10 @@ export class SendTimeouts {
     const controller = new AbortController();
     // every send of the slot listens to its signal, and the SDK's handler too: not a leak
     setMaxListeners(Infinity, controller.signal);
-    let giveUp: (error: Error) => void = () => undefined;
-    const givenUp = new Promise<never>((_resolve, reject) => (giveUp = reject));
-    // rejected only for the sends that still race it; no send left is no unhandled rejection
-    givenUp.catch(() => undefined);
     const slot: Slot = {
-      signal: controller.signal,
-      givenUp,
+      controller,
       openUntil: now + span,
-      inFlight: 0,
+      waiting: new Set(),
       // the last send of the slot starts up to `span` after the first: each gets its whole timeout
       timer: setTimeout(
         () => {
@@ -87,8 +104,11 @@ export class SendTimeouts {
           const timeout = Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' });
           controller.abort(timeout);
           // the senders that stopped on the signal have left by now, or soon: the last to leave clears this
-          slot.timer = setTimeout(() => giveUp(timeout), ABORT_GRACE_MS);
-          if (slot.inFlight === 0) clearTimeout(slot.timer);
+          slot.timer = setTimeout(() => {
+            for (const giveUp of slot.waiting) giveUp(timeout);
+            slot.waiting.clear();
+          }, ABORT_GRACE_MS);
+          this.retire(slot);
         },
         Math.max(Math.min(timeLeftMs, this.requestTimeoutMs + span), 1),
       ),

@@ -192,12 +192,15 @@ describe('http target', () => {
     expect(recordOutcomeLines(fanout, 'failed').map((line) => String(line.message))).toEqual(records.map(() => expect.stringContaining('ECONNREFUSED')));
   });
 
-  it(
-    'gives up on a request the endpoint never answers when the invocation runs out of time, not later',
-    async () => {
+  it.each([
+    { collapse: 'JSON', requests: 'one request' },
+    { collapse: 'none', requests: 'a request a record, in flight together' },
+  ] as const)(
+    'gives up on what the endpoint never answers when the invocation runs out of time, not later (collapse $collapse: $requests)',
+    async ({ collapse }) => {
       const silent = await startLocalServer(() => undefined);
       try {
-        const { fanout, event } = await oneTarget(silent.url, { collapse: 'JSON' });
+        const { fanout, event } = await oneTarget(silent.url, { collapse });
         const started = Date.now();
 
         expect(await fanout.process(event, 1_000)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
@@ -205,8 +208,10 @@ describe('http target', () => {
         const elapsed = Date.now() - started;
         expect(elapsed).toBeGreaterThanOrEqual(900);
         expect(elapsed).toBeLessThan(DEFAULT_REQUEST_TIMEOUT_MS);
-        expect(String(recordOutcomeLines(fanout, 'failed')[0]!.message)).toContain('TimeoutError');
-        // the request given up is ended, its connection with it: none is left waiting
+        const failed = recordOutcomeLines(fanout, 'failed');
+        expect(failed.map((line) => line.sequenceNumber)).toEqual(event.Records.map((record) => record.kinesis.sequenceNumber));
+        expect(String(failed[0]!.message)).toContain('TimeoutError');
+        // each request given up is ended, its connection with it: none is left waiting
         await expect.poll(() => silent.connections()).toBe(0);
       } finally {
         await silent.close();
