@@ -27,6 +27,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** Only the cases whose name contains one of these (comma-separated; `memory`, `cold` and `end-to-end` are cases too), for working on a few. */
 const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const selected = (name: string): boolean => !ONLY?.length || ONLY.some((part) => name.includes(part));
+/**
+ * The baseline on both sides of every case (BENCH_BASELINE_VS_ITSELF=1): its ratios show what the
+ * machine's noise alone makes of a ratio, the resolution of the CPU figures. Writes nothing.
+ */
+const BASELINE_VS_ITSELF = process.env.BENCH_BASELINE_VS_ITSELF === '1';
 /** Where each measured invocation writes its CPU profile, when set (for finding where the time goes: the function is built unminified then). */
 const PROFILE_DIRECTORY = process.env.BENCH_PROFILE_DIR;
 
@@ -63,7 +68,8 @@ async function main(): Promise<number> {
   const started = performance.now();
   if (PROFILE_DIRECTORY) mkdirSync(PROFILE_DIRECTORY, { recursive: true });
   progress('building the function and the workers…');
-  const [runtime, workers] = await Promise.all([buildRuntime(undefined, { minify: !PROFILE_DIRECTORY }), buildWorkers()]);
+  // unminified for a profile, to be read by name
+  const [runtime, workers] = await Promise.all([buildRuntime(undefined, { minify: !PROFILE_DIRECTORY }), buildWorkers({ minify: !PROFILE_DIRECTORY })]);
   progress(`starting moto, redis-server, memcached and the fake AWS endpoint; ${keepOffMeasuredCore()}…`);
   const testbed = await startTestbed(['aws', 'redis', 'memcached']);
   // the progress table's reads (one per invocation, empty while nothing fails) are answered by the
@@ -80,17 +86,19 @@ async function main(): Promise<number> {
     const env = await prepareFunction(testbed.endpoints.aws, fake.endpoint, rows, to);
 
     const eventFiles = new EventFiles();
-    const runCase = (benchCase: BenchCase, side: 'fanout' | 'baseline') =>
-      runWorker<InvocationFigures>({
-        file: workers[side],
+    const runCase = (benchCase: BenchCase, side: 'fanout' | 'baseline') => {
+      const worker = BASELINE_VS_ITSELF ? 'baseline' : side;
+      return runWorker<InvocationFigures>({
+        file: workers[worker],
         env,
         args: (resultFile) => [
           eventFiles.of(caseSourceArn(benchCase.name), TYPE_WORKLOAD),
           fake.endpoint,
           resultFile,
-          ...(side === 'fanout' ? [runtime.handlerFile] : [benchCase.type, benchCase.collapse, JSON.stringify(to)]),
+          ...(worker === 'fanout' ? [runtime.handlerFile] : [benchCase.type, benchCase.collapse, JSON.stringify(to)]),
         ],
       });
+    };
 
     const runs = new Map<string, CaseRuns>(cases.map((benchCase) => [benchCase.name, { fanout: [], baseline: [] }]));
     for (let round = 1; round <= ROUNDS; round++) {
@@ -126,7 +134,7 @@ async function main(): Promise<number> {
     ];
     const results = figures.map((figure): Result => ({ what: `${figure.target}: ${figure.figure}`, measured: figure.measured, target: figure.goal, ok: figure.met }));
     printTable(results);
-    if (!ONLY?.length) {
+    if (!ONLY?.length && !BASELINE_VS_ITSELF) {
       writeResults(figures, { rounds: ROUNDS, records: TYPE_WORKLOAD.records });
       renderReadmeTable(figures);
     }
@@ -150,7 +158,7 @@ function caseFigures(cases: readonly BenchCase[], runs: ReadonlyMap<string, Case
     const wall = `${ms(median(fanout.map((run) => run.wallMs)))} vs ${ms(median(baseline.map((run) => run.wallMs)))}`;
     return [
       {
-        figure: `CPU, fanout / baseline (${count(TYPE_WORKLOAD.records)} records, median of ${fanout.length} rounds' ratios)`,
+        figure: `CPU, ${BASELINE_VS_ITSELF ? 'baseline / baseline' : 'fanout / baseline'} (${count(TYPE_WORKLOAD.records)} records, median of ${fanout.length} rounds' ratios)`,
         target: benchCase.name,
         measured: `${ratio.toFixed(2)} (medians ${ms(fanoutCpu)} vs ${ms(baselineCpu)}; wall ${wall})`,
         goal: `≤ ${CPU_RATIO_GOAL}`,

@@ -13,7 +13,7 @@ export interface Workers {
   coldStart: string;
 }
 
-export async function buildWorkers(): Promise<Workers> {
+export async function buildWorkers(options: { minify: boolean }): Promise<Workers> {
   const outdir = mkdtempSync(join(tmpdir(), 'fanout-bench-'));
   await build({
     absWorkingDir: join(import.meta.dirname, 'workers'),
@@ -26,7 +26,7 @@ export async function buildWorkers(): Promise<Workers> {
     platform: 'node',
     target: BUNDLE_TARGET,
     mainFields: ['module', 'main'],
-    minify: true,
+    minify: options.minify,
     banner: { js: REQUIRE_SHIM },
     logLevel: 'warning',
   });
