@@ -19,7 +19,7 @@ import { renderReadmeTable, writeResults, type Figure } from './report.js';
 import { PROGRESS_TABLE, TARGETS_TABLE, prepareFunction } from './setup.js';
 import { measureEndToEnd } from './end-to-end.js';
 import { memoryLimit, type CgroupOutcome } from './memory-limit.js';
-import type { InvocationFigures } from './workers/invocation.js';
+import { COUNTED_SERVERS, type InvocationFigures } from './workers/invocation.js';
 import { EventFiles, TYPE_WORKLOAD, fullEventWorkload, type Workload } from './workload.js';
 
 /** Rounds of every case; each round runs both processes of a case, the order alternating. */
@@ -52,15 +52,20 @@ interface CaseRuns {
   baseline: InvocationFigures[];
 }
 
-/** Requests to the target's API (not the tables, not metrics), by side. */
+/** The writes of the key-value targets, counted as their servers' commands (counters.ts). */
+const SERVER_TARGET_OPERATIONS: ReadonlySet<string> = new Set(['redis.set', 'redis.del', 'memcached.set', 'memcached.delete']);
+
+const isTargetOperation = (operation: string): boolean => Object.hasOwn(TARGET_OPERATIONS, operation) || SERVER_TARGET_OPERATIONS.has(operation);
+
+/** Requests to the target's API, or commands to its server (not the tables, not metrics), by side. */
 function targetRequests(figures: InvocationFigures): number {
   return Object.entries(figures.requests)
-    .filter(([operation]) => Object.hasOwn(TARGET_OPERATIONS, operation))
+    .filter(([operation]) => isTargetOperation(operation))
     .reduce((sum, [, counters]) => sum + counters.requests, 0);
 }
 
 function otherRequests(figures: InvocationFigures): string {
-  const others = Object.entries(figures.requests).filter(([operation]) => !Object.hasOwn(TARGET_OPERATIONS, operation));
+  const others = Object.entries(figures.requests).filter(([operation]) => !isTargetOperation(operation));
   return others.map(([operation, counters]) => `${counters.requests} ${operation}`).join(', ') || 'none';
 }
 
@@ -90,7 +95,7 @@ async function main(): Promise<number> {
       const worker = BASELINE_VS_ITSELF ? 'baseline' : side;
       return runWorker<InvocationFigures>({
         file: workers[worker],
-        env,
+        env: { ...env, [COUNTED_SERVERS.redisUrl]: to.redisUrl, [COUNTED_SERVERS.memcachedServers]: to.memcachedServers },
         args: (resultFile) => [
           eventFiles.of(caseSourceArn(benchCase.name), TYPE_WORKLOAD),
           fake.endpoint,
@@ -166,7 +171,9 @@ function caseFigures(cases: readonly BenchCase[], runs: ReadonlyMap<string, Case
         value: ratio,
       },
       {
-        figure: 'requests to the target / the minimum',
+        figure: Object.keys(baseline[0]!.requests).some((operation) => SERVER_TARGET_OPERATIONS.has(operation))
+          ? "commands to the target's server / the minimum"
+          : 'requests to the target / the minimum',
         target: benchCase.name,
         measured: `${count(requests)} / ${count(minimum)} (besides: ${otherRequests(fanout[0]!)})`,
         goal: '= the minimum',

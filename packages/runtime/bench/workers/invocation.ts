@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
 import type { BatchResponse, StreamEvent } from '../../src/fanout.js';
 
@@ -9,11 +10,14 @@ import type { BatchResponse, StreamEvent } from '../../src/fanout.js';
 export interface InvocationFigures {
   cpuMs: number;
   wallMs: number;
-  /** The fake AWS endpoint's counters for the measured invocation alone, by operation. */
+  /** What the targets' servers counted of the measured invocations, an invocation's share, by operation (the fake AWS endpoint's, Redis's and memcached's commands). */
   requests: Record<string, { requests: number; entries: number; bytes: number }>;
   /** The process's peak resident set, in bytes. */
   peakRssBytes: number;
 }
+
+/** The environment that tells a worker where the Redis and memcached servers are, whose commands are counted. */
+export const COUNTED_SERVERS = { redisUrl: 'BENCH_REDIS_URL', memcachedServers: 'BENCH_MEMCACHED_SERVERS' } as const;
 
 /** What a worker is told: the event's file, the fake's endpoint, where to write the figures, then its own. */
 export interface WorkerArguments {
@@ -57,15 +61,15 @@ async function startProfiler(): Promise<{ stop(file: string): Promise<void> } | 
 }
 
 /**
- * A call to the fake's control routes, from a Node process of its own. Not from this one: a
- * request of another shape between the warm-up and the measured invocations (fetch's undici, or
- * node:http called otherwise) deoptimised V8's code of Node's HTTP client and streams, and the
- * measured invocations then ran 20–50 % slower while it was optimised again.
+ * The counters of every target's server (counters.ts), zeroed or read from a Node process of its
+ * own. Not from this one: a request of another shape between the warm-up and the measured
+ * invocations (fetch's undici, or node:http called otherwise) deoptimised V8's code of Node's HTTP
+ * client and streams, and the measured invocations then ran 20–50 % slower while it was optimised again.
  */
-function askFake(endpoint: string, method: 'GET' | 'POST', path: string): string {
-  const url = new URL(path, endpoint).href;
-  const script = `const r = await fetch(${JSON.stringify(url)}, { method: ${JSON.stringify(method)} }); const t = await r.text(); if (!r.ok) throw new Error(t); process.stdout.write(t);`;
-  return execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+function countersOfTargets(action: 'reset' | 'read', fakeEndpoint: string): string {
+  const script = fileURLToPath(new URL('./counters.mjs', import.meta.url));
+  const servers = [process.env[COUNTED_SERVERS.redisUrl] ?? '', process.env[COUNTED_SERVERS.memcachedServers] ?? ''];
+  return execFileSync(process.execPath, [script, action, fakeEndpoint, ...servers], { encoding: 'utf8' });
 }
 
 const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1_000;
@@ -102,7 +106,7 @@ export async function measureWarmInvocation(invoke: (event: StreamEvent) => Prom
     check(await invoke(nextEvent()));
   }
   if (process.env.BENCH_TRACE_MEMORY) traceMemory();
-  askFake(fakeEndpoint, 'POST', '/__fake/reset');
+  countersOfTargets('reset', fakeEndpoint);
   const runs: Array<{ cpuMs: number; wallMs: number }> = [];
   const profiler = await startProfiler();
   while (runs.length < MEASURED_INVOCATIONS && runs.reduce((sum, run) => sum + run.cpuMs, 0) < MEASURED_CPU_MS) {
@@ -114,7 +118,7 @@ export async function measureWarmInvocation(invoke: (event: StreamEvent) => Prom
     check(response);
   }
   await profiler?.stop(resultFile.replace(/\.json$/, '.cpuprofile'));
-  const counted = JSON.parse(askFake(fakeEndpoint, 'GET', '/__fake/counters')) as InvocationFigures['requests'];
+  const counted = JSON.parse(countersOfTargets('read', fakeEndpoint)) as InvocationFigures['requests'];
   const requests = Object.fromEntries(
     Object.entries(counted).map(([operation, { requests: calls, entries, bytes }]) => [
       operation,
