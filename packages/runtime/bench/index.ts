@@ -3,8 +3,9 @@
  * target type and collapse mode runs in two kinds of process, interleaved over several rounds:
  * the built function (its zip's code, configured as deploy configures it) and a baseline sending
  * the same bytes through the same clients in the fewest requests, with nothing of fanout in
- * between. Every API is a fast fake in a process of its own (the test bed's), whose counts are the
- * requests; the targets and progress tables are in moto. Writes bench/results.json and the
+ * between. Every AWS API and HTTP is a fast fake in a process of its own (the test bed's), whose
+ * counts are the requests; Redis and memcached are real servers, which count their commands; the
+ * targets and progress tables are in moto. Writes bench/results.json and the
  * README's runtime table; exits 1 when a target is missed. Never an AWS account.
  */
 import { mkdirSync, statSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { renderReadmeTable, writeResults, type Figure } from './report.js';
 import { PROGRESS_TABLE, TARGETS_TABLE, prepareFunction } from './setup.js';
 import { measureEndToEnd } from './end-to-end.js';
 import { memoryLimit, type CgroupOutcome } from './memory-limit.js';
-import { COUNTED_SERVERS, type InvocationFigures } from './workers/invocation.js';
+import { COUNTING, type InvocationFigures } from './workers/invocation.js';
 import { EventFiles, TYPE_WORKLOAD, fullEventWorkload, type Workload } from './workload.js';
 
 /** Rounds of every case; each round runs both processes of a case, the order alternating. */
@@ -95,7 +96,7 @@ async function main(): Promise<number> {
       const worker = BASELINE_VS_ITSELF ? 'baseline' : side;
       return runWorker<InvocationFigures>({
         file: workers[worker],
-        env: { ...env, [COUNTED_SERVERS.redisUrl]: to.redisUrl, [COUNTED_SERVERS.memcachedServers]: to.memcachedServers },
+        env: { ...env, [COUNTING.count]: '1', [COUNTING.redisUrl]: to.redisUrl, [COUNTING.memcachedServers]: to.memcachedServers },
         args: (resultFile) => [
           eventFiles.of(caseSourceArn(benchCase.name), TYPE_WORKLOAD),
           fake.endpoint,

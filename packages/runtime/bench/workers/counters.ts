@@ -34,8 +34,8 @@ async function fake(method: 'GET' | 'POST', path: string): Promise<Counts> {
 
 async function redisCounts(reset: boolean): Promise<Counts> {
   if (!redisUrl) return {};
-  // neither a ready check nor RESP3's HELLO: they would be this connection's own commands among the counts
-  const redis = new Redis(redisUrl, { protocol: 2, enableReadyCheck: false, maxRetriesPerRequest: 1 });
+  // no ready check, no RESP3 HELLO, no CLIENT SETINFO: they would be this connection's own commands among the counts
+  const redis = new Redis(redisUrl, { protocol: 2, enableReadyCheck: false, disableClientInfo: true, maxRetriesPerRequest: 1 });
   try {
     if (reset) {
       await redis.config('RESETSTAT');
@@ -56,15 +56,21 @@ async function memcachedCounts(reset: boolean): Promise<Counts> {
   if (!memcachedServers) return {};
   const memcached = memjs.Client.create(memcachedServers, { retries: 1 });
   try {
-    const stats = await new Promise<Record<string, string>>((resolve, reject) => {
-      const done = (error: Error | null, _server: string, result: Record<string, string> | null) => (error ? reject(error) : resolve(result ?? {}));
+    // memjs answers once per server
+    const answers = await new Promise<Array<Record<string, string>>>((resolve, reject) => {
+      const answered: Array<Record<string, string>> = [];
+      const done = (error: Error | null, _server: string, result: Record<string, string> | null) => {
+        if (error) return reject(error);
+        answered.push(result ?? {});
+        if (answered.length === memcached.servers.length) resolve(answered);
+      };
       if (reset) memcached.resetStats(done);
       else memcached.stats(done);
     });
     if (reset) return {};
     const counts: Counts = {};
     for (const [operation, count] of Object.entries(MEMCACHED_COMMANDS)) {
-      const calls = count(stats);
+      const calls = answers.reduce((sum, stats) => sum + count(stats), 0);
       if (calls > 0) counts[operation] = commands(calls);
     }
     return counts;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
 import type { BatchResponse, StreamEvent } from '../../src/fanout.js';
 
-/** What a worker measured of one invocation: CPU of the whole process (every thread), wall time, the fake's counts. */
+/** What a worker measured of one invocation: CPU of the whole process (every thread), wall time, what the targets counted. */
 export interface InvocationFigures {
   cpuMs: number;
   wallMs: number;
@@ -16,8 +16,12 @@ export interface InvocationFigures {
   peakRssBytes: number;
 }
 
-/** The environment that tells a worker where the Redis and memcached servers are, whose commands are counted. */
-export const COUNTED_SERVERS = { redisUrl: 'BENCH_REDIS_URL', memcachedServers: 'BENCH_MEMCACHED_SERVERS' } as const;
+/**
+ * The environment that has a worker count what its targets were sent (`count` set to 1), and
+ * tells it where the Redis and memcached servers are, whose commands are counted. Without it
+ * nothing is counted: the memory case, where a counting process would share the cgroup.
+ */
+export const COUNTING = { count: 'BENCH_COUNT_REQUESTS', redisUrl: 'BENCH_REDIS_URL', memcachedServers: 'BENCH_MEMCACHED_SERVERS' } as const;
 
 /** What a worker is told: the event's file, the fake's endpoint, where to write the figures, then its own. */
 export interface WorkerArguments {
@@ -66,10 +70,11 @@ async function startProfiler(): Promise<{ stop(file: string): Promise<void> } | 
  * invocations (fetch's undici, or node:http called otherwise) deoptimised V8's code of Node's HTTP
  * client and streams, and the measured invocations then ran 20–50 % slower while it was optimised again.
  */
-function countersOfTargets(action: 'reset' | 'read', fakeEndpoint: string): string {
+function countersOfTargets(action: 'reset' | 'read', fakeEndpoint: string): InvocationFigures['requests'] {
+  if (process.env[COUNTING.count] !== '1') return {};
   const script = fileURLToPath(new URL('./counters.mjs', import.meta.url));
-  const servers = [process.env[COUNTED_SERVERS.redisUrl] ?? '', process.env[COUNTED_SERVERS.memcachedServers] ?? ''];
-  return execFileSync(process.execPath, [script, action, fakeEndpoint, ...servers], { encoding: 'utf8' });
+  const servers = [process.env[COUNTING.redisUrl] ?? '', process.env[COUNTING.memcachedServers] ?? ''];
+  return JSON.parse(execFileSync(process.execPath, [script, action, fakeEndpoint, ...servers], { encoding: 'utf8' })) as InvocationFigures['requests'];
 }
 
 const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1_000;
@@ -118,7 +123,7 @@ export async function measureWarmInvocation(invoke: (event: StreamEvent) => Prom
     check(response);
   }
   await profiler?.stop(resultFile.replace(/\.json$/, '.cpuprofile'));
-  const counted = JSON.parse(countersOfTargets('read', fakeEndpoint)) as InvocationFigures['requests'];
+  const counted = countersOfTargets('read', fakeEndpoint);
   const requests = Object.fromEntries(
     Object.entries(counted).map(([operation, { requests: calls, entries, bytes }]) => [
       operation,
