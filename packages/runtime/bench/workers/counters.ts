@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import memjs from 'memjs';
-import { CONTROL_ROUTES } from '@fanout/testbed/fake-aws-routes';
+import { fakeAwsControl } from '@fanout/testbed/fake-aws-client';
 import type { InvocationFigures } from './invocation.js';
 
 /**
@@ -25,12 +25,6 @@ const MEMCACHED_COMMANDS: Record<string, (stats: Record<string, string>) => numb
 const REDIS_RESET_COMMAND = /^config\b/;
 
 const commands = (calls: number) => ({ requests: calls, entries: calls, bytes: 0 });
-
-async function fake(method: 'GET' | 'POST', path: string): Promise<Counts> {
-  const response = await fetch(new URL(path, fakeEndpoint), { method });
-  if (!response.ok) throw new Error(`fake AWS endpoint: ${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Counts;
-}
 
 async function redisCounts(reset: boolean): Promise<Counts> {
   if (!redisUrl) return {};
@@ -80,8 +74,9 @@ async function memcachedCounts(reset: boolean): Promise<Counts> {
 }
 
 const reset = action === 'reset';
+const fake = fakeAwsControl(fakeEndpoint);
 const [aws, redis, memcached] = await Promise.all([
-  reset ? fake('POST', CONTROL_ROUTES.reset) : fake('GET', CONTROL_ROUTES.counters),
+  reset ? fake.reset().then(() => ({})) : fake.counters(),
   redisCounts(reset),
   memcachedCounts(reset),
 ]);

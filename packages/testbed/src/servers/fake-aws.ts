@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { LOOPBACK, answersOk } from '../net.js';
 import { startServer } from '../process.js';
 import { CONTROL_ROUTES } from './fake-aws/routes.js';
-import type { FakeAwsCounters, KeptEntry } from './fake-aws/types.js';
+import { fakeAwsControl, type FakeAwsControl } from './fake-aws/client.js';
 
 export type { FakeApiCounters, FakeAwsCounters, KeptEntry } from './fake-aws/types.js';
 
@@ -28,14 +28,9 @@ export interface FakeAwsOptions {
   port?: number;
 }
 
-export interface FakeAws {
+export interface FakeAws extends FakeAwsControl {
   /** `http://127.0.0.1:PORT`: every client's endpoint, the HTTP target's URL's origin. */
   endpoint: string;
-  counters(): Promise<FakeAwsCounters>;
-  /** Zeroes the counters and drops the kept entries. */
-  reset(): Promise<void>;
-  /** The kept entries (of one destination, when named), in the order they came. */
-  kept(destination?: string): Promise<KeptEntry[]>;
   stop(): Promise<void>;
 }
 
@@ -77,22 +72,9 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   });
   const endpoint = endpointOf(listeningPort(logFile)!);
 
-  const control = async (method: string, route: string): Promise<unknown> => {
-    const response = await fetch(`${endpoint}${route}`, { method });
-    if (!response.ok) throw new Error(`fake AWS endpoint: ${method} ${route}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
-
   return {
     endpoint,
-    counters: async () => (await control('GET', CONTROL_ROUTES.counters)) as FakeAwsCounters,
-    reset: async () => {
-      await control('POST', CONTROL_ROUTES.reset);
-    },
-    kept: async (destination) => {
-      const query = destination === undefined ? '' : `?destination=${encodeURIComponent(destination)}`;
-      return (await control('GET', `${CONTROL_ROUTES.kept}${query}`)) as KeptEntry[];
-    },
+    ...fakeAwsControl(endpoint),
     stop: async () => {
       await server.stop();
       rmSync(logDir, { recursive: true, force: true });
