@@ -1,6 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
 import { AwsClients, type AwsScope, type OwnEndpoint } from './aws/clients.js';
+import { TablesClient } from './aws/tables-client.js';
 import { TargetsLoader, type TargetsSource } from './config/loader.js';
 import { streamArnOf, type TargetConfig } from './config/schema.js';
 import { deliverToTarget, failedDelivery, outcomeOf, type TargetDelivery } from './delivery/deliver.js';
@@ -113,7 +113,7 @@ export class Fanout {
     private readonly clients: AwsClients = new AwsClients(settings.functionName),
   ) {
     const home = { region: settings.region };
-    const dynamodb = this.clients.get(DynamoDBClient, home);
+    const dynamodb = this.clients.get(TablesClient, home);
     this.loader = settings.targets ?? new TargetsLoader(dynamodb, settings.tableName, settings.configTtlMs, settings.log);
     const publishers: { readonly [Output in MetricsOutput]: () => MetricsPublisher } = {
       emf: () => new EmbeddedMetricsPublisher(settings.metricsNamespace, settings.writeLine ?? writeStdoutLine),
