@@ -3,7 +3,7 @@ import { FIREHOSE_MAX_BATCH_BYTES, FIREHOSE_MAX_BATCH_ENTRIES } from '../../src/
 import { awsConfig, groups, inFlight, itemsOf, type Baseline } from './shared.js';
 
 export const baseline: Baseline = (_collapse, to) => {
-  const firehose = new FirehoseClient(awsConfig(to.aws));
+  const firehose = new FirehoseClient(awsConfig());
   return async (event) => {
     await inFlight(groups(itemsOf(event), (item) => item.data.length, FIREHOSE_MAX_BATCH_ENTRIES, FIREHOSE_MAX_BATCH_BYTES), (batch) =>
       firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: to.deliveryStreamName, Records: batch.map((item) => ({ Data: item.data })) })),

@@ -3,7 +3,7 @@ import { KINESIS_MAX_BATCH_BYTES, KINESIS_MAX_BATCH_ENTRIES } from '../../src/ta
 import { awsConfig, groups, inFlight, itemsOf, type Baseline } from './shared.js';
 
 export const baseline: Baseline = (_collapse, to) => {
-  const kinesis = new KinesisClient(awsConfig(to.aws));
+  const kinesis = new KinesisClient(awsConfig());
   return async (event) => {
     const items = itemsOf(event);
     await inFlight(groups(items, (item) => item.data.length + item.record.kinesis.partitionKey.length, KINESIS_MAX_BATCH_ENTRIES, KINESIS_MAX_BATCH_BYTES), (batch) =>

@@ -3,7 +3,7 @@ import { LAMBDA_ASYNC_MAX_PAYLOAD_BYTES } from '../../src/targets/lambda/index.j
 import { awsConfig, bodies, inFlight, type Baseline } from './shared.js';
 
 export const baseline: Baseline = (_collapse, to) => {
-  const lambda = new LambdaClient(awsConfig(to.aws));
+  const lambda = new LambdaClient(awsConfig());
   return async (event) => {
     // the function gets Lambda's own event records, as many as one asynchronous payload takes
     const payloads = bodies(event.Records.map((record) => Buffer.from(JSON.stringify(record))), 'JSON', LAMBDA_ASYNC_MAX_PAYLOAD_BYTES);

@@ -89,5 +89,11 @@ export function httpDocument(record: KinesisStreamRecord): string {
   });
 }
 
-export const awsConfig = (endpoint: string) => ({ endpoint, region: 'us-east-1', requestHandler: new NodeHttpHandler() });
+/**
+ * A client configured as the function's is: from the environment (AWS_ENDPOINT_URL, the region,
+ * the keys), or at the endpoint a target's row names (IoT's data endpoint), as it names it. An
+ * endpoint given to a client where the function's has none skips SDK middleware the function runs
+ * (SQS's queue URL check parses two URLs a request).
+ */
+export const awsConfig = (endpoint?: string) => ({ ...(endpoint ? { endpoint } : {}), region: 'us-east-1', requestHandler: new NodeHttpHandler() });
 

@@ -3,7 +3,7 @@ import { SNS_MAX_BATCH_BYTES, SNS_MAX_BATCH_ENTRIES, SNS_MAX_MESSAGE_BYTES } fro
 import { awsConfig, bodies, groups, inFlight, itemsOf, type Baseline } from './shared.js';
 
 export const baseline: Baseline = (collapse, to) => {
-  const sns = new SNSClient(awsConfig(to.aws));
+  const sns = new SNSClient(awsConfig());
   return async (event) => {
     const messages = bodies(itemsOf(event).map((item) => item.data), collapse, SNS_MAX_MESSAGE_BYTES);
     await inFlight(groups(messages, (body) => body.length, SNS_MAX_BATCH_ENTRIES, SNS_MAX_BATCH_BYTES), (batch) =>
