@@ -126,12 +126,12 @@ const HIGH_BITS = 0x80808080;
 /**
  * Whether none of a word's four bytes ends a string's plain run: no control character (below
  * 0x20), quote or backslash. The classic tests for a byte below n, and for a zero byte in the
- * word xor the byte repeated; a byte of 0x80 and above is plain.
+ * word xor the byte repeated, share their last step: a byte's high bit is set in the xors' inverse
+ * where it is in the word's, so the three differences are masked by the word's inverse once. A
+ * byte of 0x80 and above is plain.
  */
 function allPlain(word: number): boolean {
-  const quote = word ^ (ONES * QUOTE);
-  const backslash = word ^ (ONES * BACKSLASH);
-  return ((((word - ONES * SPACE) & ~word) | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash)) & HIGH_BITS) === 0;
+  return (((word - ONES * SPACE) | ((word ^ (ONES * QUOTE)) - ONES) | ((word ^ (ONES * BACKSLASH)) - ONES)) & ~word & HIGH_BITS) === 0;
 }
 
 /** Texts shorter than this are read a byte at a time: a view of their words costs more than it saves. */
