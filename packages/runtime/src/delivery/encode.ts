@@ -122,7 +122,6 @@ export function encodeCollapsed(
 ): Encoded {
   if (mode === 'none') return encodeEach(records, encoding.single);
 
-  const entries: Entry[] = [];
   const rejected: Rejection[] = [];
   const ownBytes = mode !== 'JSON' || encoding.element === undefined;
   const framing = mode === 'JSON' ? RECORDS_PAYLOAD_FRAMING_BYTES : 0;
@@ -143,52 +142,82 @@ export function encodeCollapsed(
           return undefined;
         }
       });
-  const sizes = records.map((record, index) => (elements ? (elements[index]?.length ?? -1) : dataLength(record)));
+  // the bytes of each record's part, -1 for a refused record: a typed array, whose map is the same
+  // for every batch (an array made by map is packed or holey by its length), keeps V8's code of the loop below
+  const sizes = new Int32Array(records.length);
   // what the records not yet written need at most: a body is allocated no larger
-  let unwritten = sizes.reduce((total, size) => total + Math.max(size, 0) + separator, 0);
+  let unwritten = 0;
+  for (let index = 0; index < records.length; index++) {
+    const size = elements ? (elements[index]?.length ?? -1) : dataLength(records[index]!);
+    sizes[index] = size;
+    unwritten += Math.max(size, 0) + separator;
+  }
 
-  let body: Buffer | undefined;
-  let length = 0;
-  let bodyRecords: FanoutRecord[] = [];
-  const flush = (): void => {
-    if (!body || bodyRecords.length === 0) return;
-    if (mode === 'JSON') length += JSON_CLOSE.copy(body, length);
-    const written = body.subarray(0, length);
-    const sent = mode === 'concat-b64' ? Buffer.from(written.toString('base64')) : written;
-    entries.push({ records: bodyRecords, body: sent, size: sent.length });
-    body = undefined;
-    bodyRecords = [];
-  };
-
-  records.forEach((record, index) => {
+  const bodies = new Bodies(mode);
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index]!;
     const size = sizes[index]!;
-    if (size < 0) return;
+    if (size < 0) continue;
     unwritten -= size + separator;
     const alone = mode === 'concat-b64' ? base64Length(size) : framing + size;
     if (alone > maxBytes) {
       rejected.push({ records: [record], reason: `${alone} bytes collapsed, more than the ${maxBytes}-byte limit` });
-      return;
+      continue;
     }
+    const { body, length, records: bodyRecords } = bodies;
     const fits = body !== undefined && length + (bodyRecords.length > 0 ? separator : 0) + size + (mode === 'JSON' ? JSON_CLOSE.length : 0) <= rawLimit;
     // a record that does not fit is written at the start of the next body, which replaces this one only if the record is taken
-    const into = fits ? body! : Buffer.allocUnsafe(Math.min(rawLimit, framing + size + unwritten));
+    const into = fits ? body : Buffer.allocUnsafe(Math.min(rawLimit, framing + size + unwritten));
     let start = fits ? length : mode === 'JSON' ? JSON_OPEN.copy(into, 0) : 0;
     if (fits && bodyRecords.length > 0 && separator > 0) into[start++] = COMMA_BYTE;
     const end = start + (elements ? elements[index]!.copy(into, start) : writeData(record, into, start));
     const reason = checked ? refusalOf(into.subarray(start, end), checks, mode) : undefined;
     if (reason) {
       rejected.push({ records: [record], reason });
-      return;
+      continue;
     }
-    if (!fits) {
-      flush();
-      body = into;
-    }
-    length = end;
-    bodyRecords.push(record);
-  });
-  flush();
-  return { entries, rejected };
+    if (!fits) bodies.start(into);
+    bodies.take(record, end);
+  }
+  bodies.end();
+  return { entries: bodies.entries, rejected };
+}
+
+/**
+ * The bodies a collapse writes: the one being written (its buffer, length and records), and those
+ * ended. A class, not closures made at each call, and a plain loop over the records: V8's code of
+ * the loop then stays optimised from one batch to the next, where a closure made at each call
+ * deoptimised it ("wrong call target") at every batch.
+ */
+class Bodies {
+  readonly entries: Entry[] = [];
+  body: Buffer | undefined = undefined;
+  length = 0;
+  records: FanoutRecord[] = [];
+
+  constructor(private readonly mode: CollapseMode) {}
+
+  /** Ends the body being written and starts the next in `buffer`. */
+  start(buffer: Buffer): void {
+    this.end();
+    this.body = buffer;
+  }
+
+  take(record: FanoutRecord, end: number): void {
+    this.length = end;
+    this.records.push(record);
+  }
+
+  end(): void {
+    const { body, records, mode } = this;
+    if (!body || records.length === 0) return;
+    if (mode === 'JSON') this.length += JSON_CLOSE.copy(body, this.length);
+    const written = body.subarray(0, this.length);
+    const sent = mode === 'concat-b64' ? Buffer.from(written.toString('base64')) : written;
+    this.entries.push({ records, body: sent, size: sent.length });
+    this.body = undefined;
+    this.records = [];
+  }
 }
 
 function notTextReason(collapse: CollapseMode): string {

@@ -89,4 +89,19 @@ describe('encodeCollapsed', () => {
     expect(bodies(concat)).toEqual(['a'.repeat(10) + 'b'.repeat(10)]);
     expect(concat.rejected.map((rejection) => rejection.records[0]!.eventIndex)).toEqual([1]);
   });
+
+  it('refuses a record that is JSON but not UTF-8 in a later body of many, and packs every body as if it were not there', () => {
+    const target = { id: 't', type: 'sqs', destination: 'q', active: true, parallel: true } as const;
+    const limits = { maxEntries: 10, maxBatchBytes: 60, maxEntryBytes: 60 };
+    const texts = Array.from({ length: 12 }, (_, index) => `{"n":${index}}`);
+    const badText = Buffer.concat([Buffer.from('{"s":"'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    const withBad = encodeTextMessages(fromEvent(...texts.slice(0, 8), badText, ...texts.slice(8)), { ...target, collapse: 'JSON' }, limits);
+    const without = encodeTextMessages(fromEvent(...texts), { ...target, collapse: 'JSON' }, limits);
+    expect(bodies(withBad)).toEqual(bodies(without));
+    expect(bodies(withBad).length).toBeGreaterThan(2);
+    expect(withBad.rejected.map((rejection) => [rejection.records[0]!.eventIndex, rejection.reason])).toEqual([
+      [8, 'its data is not UTF-8 text, which this service needs; use collapse concat-b64 (now JSON)'],
+    ]);
+  });
 });
+
