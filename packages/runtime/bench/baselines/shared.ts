@@ -90,8 +90,9 @@ export function httpDocument(record: KinesisStreamRecord): string {
 }
 
 /**
- * A client configured as the function's is: from the environment (AWS_ENDPOINT_URL, the region,
- * the keys), or at the endpoint a target's row names (IoT's data endpoint), as it names it. An
+ * A client configured as the function's is: its endpoint and keys from the environment
+ * (AWS_ENDPOINT_URL), or at the endpoint a target's row names (IoT's data endpoint), in the
+ * bench's region. An
  * endpoint given to a client where the function's has none skips SDK middleware the function runs
  * (SQS's queue URL check parses two URLs a request).
  */
