@@ -33,7 +33,7 @@ const selected = (name: string): boolean => !ONLY?.length || ONLY.some((part) =>
  * machine's noise alone makes of a ratio, the resolution of the CPU figures. Writes nothing.
  */
 const BASELINE_VS_ITSELF = process.env.BENCH_BASELINE_VS_ITSELF === '1';
-/** Where each measured invocation writes its CPU profile, when set (for finding where the time goes: the function is built unminified then). */
+/** Where each measured invocation writes its CPU profile, when set (for finding where the time goes: the function's names are kept then). */
 const PROFILE_DIRECTORY = process.env.BENCH_PROFILE_DIR;
 
 /** fanout's CPU over the baseline's, for every type and mode: what the pipeline may add to the SDK's own work. */
@@ -74,8 +74,8 @@ async function main(): Promise<number> {
   const started = performance.now();
   if (PROFILE_DIRECTORY) mkdirSync(PROFILE_DIRECTORY, { recursive: true });
   progress('building the function and the workers…');
-  // unminified for a profile, to be read by name
-  const [runtime, workers] = await Promise.all([buildRuntime(undefined, { minify: !PROFILE_DIRECTORY }), buildWorkers({ minify: !PROFILE_DIRECTORY })]);
+  const minify = PROFILE_DIRECTORY ? 'keep-names' : 'all';
+  const [runtime, workers] = await Promise.all([buildRuntime(undefined, { minify }), buildWorkers({ minify })]);
   progress(`starting moto, redis-server, memcached and the fake AWS endpoint; ${keepOffMeasuredCore()}…`);
   const testbed = await startTestbed(['aws', 'redis', 'memcached']);
   // the progress table's reads (one per invocation, empty while nothing fails) are answered by the

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { REQUIRE_SHIM } from '../scripts/build.js';
+import { REQUIRE_SHIM, minifyOptions, type Minify } from '../scripts/build.js';
 import { BUNDLE_TARGET } from '../src/config/lambda-runtimes.js';
 
 /** The workers, built as the function is (one ES module bundle each, minified), so that no TypeScript loader runs in them. */
@@ -13,7 +13,7 @@ export interface Workers {
   coldStart: string;
 }
 
-export async function buildWorkers(options: { minify: boolean }): Promise<Workers> {
+export async function buildWorkers(options: { minify: Minify }): Promise<Workers> {
   const outdir = mkdtempSync(join(tmpdir(), 'fanout-bench-'));
   await build({
     absWorkingDir: join(import.meta.dirname, 'workers'),
@@ -27,7 +27,7 @@ export async function buildWorkers(options: { minify: boolean }): Promise<Worker
     platform: 'node',
     target: BUNDLE_TARGET,
     mainFields: ['module', 'main'],
-    minify: options.minify,
+    ...minifyOptions(options.minify),
     banner: { js: REQUIRE_SHIM },
     logLevel: 'warning',
   });
