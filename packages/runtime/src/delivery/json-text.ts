@@ -2,7 +2,8 @@
  * Whether bytes are one JSON text (RFC 8259), checked in place: collapse JSON checks every record,
  * and `JSON.parse` would build each record's objects only for the collector to take them back.
  * Bytes of 0x80 and above are accepted inside strings and nowhere else, as JSON allows; whether
- * they are UTF-8 is the caller's question.
+ * they are UTF-8 is the caller's question. Every read of the bytes is bounded by their end: one
+ * read past it makes V8 compile every read of the loop for values that are not always bytes.
  */
 
 const TAB = 0x09;
@@ -35,62 +36,60 @@ const LOWER_U = 0x75;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 
-const TRUE = [0x74, 0x72, 0x75, 0x65];
-const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
-const NULL = [0x6e, 0x75, 0x6c, 0x6c];
-
 /** A failed step: every step returns the index after what it read, or this. */
 const INVALID = -1;
 
-const OBJECT = 1;
-const ARRAY = 2;
+/** The closing byte of each open container, innermost last: one array kept between calls and grown as nesting needs, so that a check allocates nothing. */
+let closers = new Uint8Array(64);
 
 export function isJsonText(bytes: Uint8Array): boolean {
   const end = bytes.length;
-  const words = wordsOf(bytes);
-  // the open containers, innermost last
-  const open: number[] = [];
-  let at = skipSpace(bytes, 0);
+  // the containers open
+  let depth = 0;
+  let at = skipSpace(bytes, 0, end);
   for (;;) {
     // a value starts at `at`
-    const first = bytes[at];
+    if (at >= end) return false;
+    const first = bytes[at]!;
     if (first === OPEN_BRACE || first === OPEN_BRACKET) {
       const close = first === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET;
-      at = skipSpace(bytes, at + 1);
-      if (bytes[at] === close) {
+      at = skipSpace(bytes, at + 1, end);
+      if (at < end && bytes[at] === close) {
         at++;
       } else {
-        open.push(first === OPEN_BRACE ? OBJECT : ARRAY);
-        if (first === OPEN_BRACE && (at = member(bytes, at)) === INVALID) return false;
+        if (depth === closers.length) closers = grown(closers);
+        closers[depth++] = close;
+        if (first === OPEN_BRACE && (at = member(bytes, at, end)) === INVALID) return false;
         continue;
       }
     } else if (first === QUOTE) {
-      at = string(bytes, at + 1, words);
-    } else if (first === MINUS || (first !== undefined && first >= ZERO && first <= NINE)) {
-      at = number(bytes, at);
+      at = string(bytes, at + 1, end);
+    } else if (first === MINUS || (first >= ZERO && first <= NINE)) {
+      at = number(bytes, at, end);
     } else if (first === LOWER_T) {
-      at = literal(bytes, at, TRUE);
+      at = literal(bytes, at, end, TRUE);
     } else if (first === LOWER_F) {
-      at = literal(bytes, at, FALSE);
+      at = literal(bytes, at, end, FALSE);
     } else if (first === LOWER_N) {
-      at = literal(bytes, at, NULL);
+      at = literal(bytes, at, end, NULL);
     } else {
       return false;
     }
     if (at === INVALID) return false;
     // after a value: the next of its container, the container's end, or the text's end
     for (;;) {
-      at = skipSpace(bytes, at);
-      if (open.length === 0) return at === end;
-      const container = open[open.length - 1];
-      const next = bytes[at];
+      at = skipSpace(bytes, at, end);
+      if (depth === 0) return at === end;
+      if (at >= end) return false;
+      const next = bytes[at]!;
+      const close = closers[depth - 1]!;
       if (next === COMMA) {
-        at = skipSpace(bytes, at + 1);
-        if (container === OBJECT && (at = member(bytes, at)) === INVALID) return false;
+        at = skipSpace(bytes, at + 1, end);
+        if (close === CLOSE_BRACE && (at = member(bytes, at, end)) === INVALID) return false;
         break;
       }
-      if (next !== (container === OBJECT ? CLOSE_BRACE : CLOSE_BRACKET)) return false;
-      open.pop();
+      if (next !== close) return false;
+      depth--;
       at++;
     }
   }
@@ -98,30 +97,36 @@ export function isJsonText(bytes: Uint8Array): boolean {
 
 /** Whether bytes are one JSON text that is an object. */
 export function isJsonObjectText(bytes: Uint8Array): boolean {
-  return bytes[skipSpace(bytes, 0)] === OPEN_BRACE && isJsonText(bytes);
+  return bytes[skipSpace(bytes, 0, bytes.length)] === OPEN_BRACE && isJsonText(bytes);
 }
 
-function skipSpace(bytes: Uint8Array, at: number): number {
-  let byte = bytes[at];
-  while (byte === SPACE || byte === LINE_FEED || byte === CARRIAGE_RETURN || byte === TAB) byte = bytes[++at];
+function grown(array: Uint8Array): Uint8Array {
+  const larger = new Uint8Array(array.length * 2);
+  larger.set(array);
+  return larger;
+}
+
+function skipSpace(bytes: Uint8Array, at: number, end: number): number {
+  while (at < end) {
+    const byte = bytes[at]!;
+    if (byte !== SPACE && byte !== LINE_FEED && byte !== CARRIAGE_RETURN && byte !== TAB) break;
+    at++;
+  }
   return at;
 }
 
 /** An object member's name and colon, up to where its value starts. */
-function member(bytes: Uint8Array, at: number): number {
-  if (bytes[at] !== QUOTE) return INVALID;
-  at = string(bytes, at + 1, undefined);
+function member(bytes: Uint8Array, at: number, end: number): number {
+  if (at >= end || bytes[at] !== QUOTE) return INVALID;
+  at = stringAfterRun(bytes, at + 1, end);
   if (at === INVALID) return INVALID;
-  at = skipSpace(bytes, at);
-  if (bytes[at] !== COLON) return INVALID;
-  return skipSpace(bytes, at + 1);
+  at = skipSpace(bytes, at, end);
+  if (at >= end || bytes[at] !== COLON) return INVALID;
+  return skipSpace(bytes, at + 1, end);
 }
 
 /** The bytes a string holds as they are: all but the quote, the backslash and control characters. */
 const PLAIN_IN_STRING = new Uint8Array(256).map((_, byte) => (byte >= SPACE && byte !== QUOTE && byte !== BACKSLASH ? 1 : 0));
-
-const ONES = 0x01010101;
-const HIGH_BITS = 0x80808080;
 
 /**
  * Whether none of a word's four bytes ends a string's plain run: no control character (below
@@ -131,44 +136,61 @@ const HIGH_BITS = 0x80808080;
  * byte of 0x80 and above is plain.
  */
 function allPlain(word: number): boolean {
-  return (((word - ONES * SPACE) | ((word ^ (ONES * QUOTE)) - ONES) | ((word ^ (ONES * BACKSLASH)) - ONES)) & ~word & HIGH_BITS) === 0;
+  // literals: a bundler inlines a module constant of a few digits only, and V8 loads the others from the module's context at each use
+  return (((word - 0x20202020) | ((word ^ 0x22222222) - 0x01010101) | ((word ^ 0x5c5c5c5c) - 0x01010101)) & ~word & 0x80808080) === 0;
 }
 
-/** Texts shorter than this are read a byte at a time: a view of their words costs more than it saves. */
-const MIN_WORDS_BYTES = 64;
+/** A plain run longer than this is read a word at a time from its first aligned word; a shorter one a byte at a time. */
+const BYTES_BEFORE_WORDS = 16;
 
-/** The aligned words of the bytes, where a string's plain run is read four bytes at a time, and the index of the first. */
-interface Words {
-  view: Uint32Array;
-  start: number;
-}
-
-function wordsOf(bytes: Uint8Array): Words | undefined {
-  if (bytes.length < MIN_WORDS_BYTES) return undefined;
-  const start = (4 - (bytes.byteOffset & 3)) & 3;
-  return { view: new Uint32Array(bytes.buffer, bytes.byteOffset + start, (bytes.length - start) >> 2), start };
-}
+/**
+ * The words of the buffer last read a word at a time: the records of a body are its parts, and
+ * are read through one view of its buffer, not one view each (a view costs as much as reading
+ * a hundred bytes). It keeps that buffer alive until another is read.
+ */
+let viewed: ArrayBufferLike | undefined;
+let view = new Uint32Array(0);
 
 /** A string's characters and closing quote, from after its opening quote. */
-function string(bytes: Uint8Array, at: number, words: Words | undefined): number {
+function string(bytes: Uint8Array, at: number, end: number): number {
+  const runStart = at;
+  while (at < end && PLAIN_IN_STRING[bytes[at]!] === 1 && at - runStart < BYTES_BEFORE_WORDS) at++;
+  if (at - runStart === BYTES_BEFORE_WORDS) at = plainRun(bytes, at, end);
+  return stringAfterRun(bytes, at, end);
+}
+
+/**
+ * Through a long plain run, a word at a time: the loop that runs over most of a record. Returns
+ * where its words end, or where the first word that is not all plain starts.
+ */
+function plainRun(bytes: Uint8Array, at: number, end: number): number {
+  // the index of the buffer's first byte, counted in the bytes' indices
+  const bufferStart = -bytes.byteOffset;
+  while (((at - bufferStart) & 3) !== 0 && at < end && PLAIN_IN_STRING[bytes[at]!] === 1) at++;
+  if (((at - bufferStart) & 3) !== 0) return at;
+  const { buffer } = bytes;
+  if (buffer !== viewed) {
+    viewed = buffer;
+    view = new Uint32Array(buffer, 0, buffer.byteLength >> 2);
+  }
+  const words = view;
+  const wordsEnd = Math.min(words.length, (end - bufferStart) >> 2);
+  let word = (at - bufferStart) >> 2;
+  while (word < wordsEnd && allPlain(words[word]!)) word++;
+  return bufferStart + word * 4;
+}
+
+/** The rest of a string, a byte at a time: escapes, plain bytes, and the closing quote. */
+function stringAfterRun(bytes: Uint8Array, at: number, end: number): number {
   for (;;) {
-    if (words) {
-      // a byte at a time to a word's start, then a word at a time: the loop that runs over most of a record
-      const { view, start } = words;
-      while (((at - start) & 3) !== 0 && PLAIN_IN_STRING[bytes[at]!] === 1) at++;
-      if (((at - start) & 3) === 0 && at >= start) {
-        let word = (at - start) >> 2;
-        while (word < view.length && allPlain(view[word]!)) word++;
-        at = start + word * 4;
-      }
-    }
-    while (PLAIN_IN_STRING[bytes[at]!] === 1) at++;
-    const byte = bytes[at];
+    while (at < end && PLAIN_IN_STRING[bytes[at]!] === 1) at++;
+    if (at >= end) return INVALID;
+    const byte = bytes[at]!;
     if (byte === QUOTE) return at + 1;
-    if (byte !== BACKSLASH) return INVALID;
-    const escaped = bytes[at + 1];
+    if (byte !== BACKSLASH || at + 1 >= end) return INVALID;
+    const escaped = bytes[at + 1]!;
     if (escaped === LOWER_U) {
-      if (!isHex(bytes[at + 2]) || !isHex(bytes[at + 3]) || !isHex(bytes[at + 4]) || !isHex(bytes[at + 5])) return INVALID;
+      if (at + 5 >= end || !isHex(bytes[at + 2]!) || !isHex(bytes[at + 3]!) || !isHex(bytes[at + 4]!) || !isHex(bytes[at + 5]!)) return INVALID;
       at += 6;
     } else if (
       escaped === QUOTE ||
@@ -187,36 +209,36 @@ function string(bytes: Uint8Array, at: number, words: Words | undefined): number
   }
 }
 
-function isHex(byte: number | undefined): boolean {
-  return byte !== undefined && ((byte >= ZERO && byte <= NINE) || (byte >= UPPER_A && byte <= UPPER_F) || (byte >= LOWER_A && byte <= LOWER_F));
+function isHex(byte: number): boolean {
+  return (byte >= ZERO && byte <= NINE) || (byte >= UPPER_A && byte <= UPPER_F) || (byte >= LOWER_A && byte <= LOWER_F);
 }
 
-function isDigit(byte: number | undefined): boolean {
-  return byte !== undefined && byte >= ZERO && byte <= NINE;
-}
-
-function digits(bytes: Uint8Array, at: number): number {
-  if (!isDigit(bytes[at])) return INVALID;
-  while (isDigit(bytes[++at]));
-  return at;
+function digits(bytes: Uint8Array, at: number, end: number): number {
+  const first = at;
+  while (at < end && bytes[at]! >= ZERO && bytes[at]! <= NINE) at++;
+  return at === first ? INVALID : at;
 }
 
 /** `-`? (`0` | a digit 1–9 and more digits), then an optional fraction and exponent. */
-function number(bytes: Uint8Array, at: number): number {
+function number(bytes: Uint8Array, at: number, end: number): number {
   if (bytes[at] === MINUS) at++;
-  if (bytes[at] === ZERO) at++;
-  else if ((at = digits(bytes, at)) === INVALID) return INVALID;
-  if (bytes[at] === DOT && (at = digits(bytes, at + 1)) === INVALID) return INVALID;
-  const exponent = bytes[at];
-  if (exponent === LOWER_E || exponent === UPPER_E) {
+  if (at < end && bytes[at] === ZERO) at++;
+  else if ((at = digits(bytes, at, end)) === INVALID) return INVALID;
+  if (at < end && bytes[at] === DOT && (at = digits(bytes, at + 1, end)) === INVALID) return INVALID;
+  if (at < end && (bytes[at] === LOWER_E || bytes[at] === UPPER_E)) {
     at++;
-    if (bytes[at] === PLUS || bytes[at] === MINUS) at++;
-    at = digits(bytes, at);
+    if (at < end && (bytes[at] === PLUS || bytes[at] === MINUS)) at++;
+    at = digits(bytes, at, end);
   }
   return at;
 }
 
-function literal(bytes: Uint8Array, at: number, word: readonly number[]): number {
-  for (const byte of word) if (bytes[at++] !== byte) return INVALID;
-  return at;
+const TRUE = Uint8Array.of(0x74, 0x72, 0x75, 0x65);
+const FALSE = Uint8Array.of(0x66, 0x61, 0x6c, 0x73, 0x65);
+const NULL = Uint8Array.of(0x6e, 0x75, 0x6c, 0x6c);
+
+function literal(bytes: Uint8Array, at: number, end: number, word: Uint8Array): number {
+  if (at + word.length > end) return INVALID;
+  for (let index = 0; index < word.length; index++) if (bytes[at + index] !== word[index]) return INVALID;
+  return at + word.length;
 }

@@ -120,6 +120,26 @@ describe('isJsonText', () => {
     expect(disagreements).toEqual([]);
   });
 
+  it('reads each part of a buffer, and of buffers of the same size read in turn, in its own bytes', () => {
+    const record = (text: string) => Buffer.from(`{"text":"${text}"}`, 'latin1');
+    const plain = record('x'.repeat(100));
+    const withTab = record(`${'x'.repeat(60)}\t${'x'.repeat(39)}`);
+    // each in a buffer of its own (Buffer.concat could place both in the pool's), of one size, the tab where the other has an x
+    const own = (bytes: Buffer) => Buffer.from(new Uint8Array(bytes).buffer);
+    const allPlain = own(Buffer.concat([plain, plain, plain]));
+    const someWithTab = own(Buffer.concat([plain, withTab, withTab]));
+    expect(allPlain.buffer).not.toBe(someWithTab.buffer);
+    const part = (bytes: Buffer, index: number) => bytes.subarray(index * plain.length, (index + 1) * plain.length);
+    const reads = [
+      [part(allPlain, 1), true],
+      [part(someWithTab, 1), false],
+      [part(allPlain, 2), true],
+      [part(someWithTab, 0), true],
+      [part(someWithTab, 2), false],
+    ] as const;
+    expect(reads.map(([bytes]) => isJsonText(bytes))).toEqual(reads.map(([, valid]) => valid));
+  });
+
   it('takes nesting deeper than a call stack would allow', () => {
     const depth = 200_000;
     const bytes = Buffer.from('['.repeat(depth) + ']'.repeat(depth));
