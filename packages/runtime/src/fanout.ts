@@ -132,21 +132,7 @@ export class Fanout {
    */
   async process(event: StreamEvent, remainingTimeMs: () => number): Promise<BatchResponse> {
     const metrics = new InvocationMetrics(this.settings.functionName);
-    const bySource = new Map<string, IndexedEventRecord[]>();
-    // an event names one source, or a few: each named once
-    const streamArns = new Map<string, string>();
-    event.Records.forEach((record, eventIndex) => {
-      const named = record.eventSourceARN ?? '';
-      let source = streamArns.get(named);
-      if (source === undefined) {
-        // a mapping through an enhanced fan-out consumer may name the consumer: targets are kept by the stream's ARN
-        source = streamArnOf(named);
-        streamArns.set(named, source);
-      }
-      let records = bySource.get(source);
-      if (!records) bySource.set(source, (records = []));
-      records.push({ eventIndex, record: source === named ? record : { ...record, eventSourceARN: source } });
-    });
+    const bySource = recordsBySource(event);
 
     const failures: BatchResponse['batchItemFailures'] = [];
     try {
@@ -377,4 +363,36 @@ export class Fanout {
     this.senders.set(targetKey, { row, sender });
     return sender;
   }
+}
+
+/**
+ * The event's records by the stream they came from. An event names one source, or a few: a record
+ * of the source named by the record before it is placed without a lookup (the comparison of two
+ * equal names costs less than a lookup's hash of a new string).
+ */
+function recordsBySource(event: StreamEvent): Map<string, IndexedEventRecord[]> {
+  const bySource = new Map<string, IndexedEventRecord[]>();
+  // the stream of each name, named once
+  const streamArns = new Map<string, string>();
+  let previousName: string | undefined;
+  let previousSource = '';
+  let previousRecords: IndexedEventRecord[] = [];
+  event.Records.forEach((record, eventIndex) => {
+    const named = record.eventSourceARN ?? '';
+    if (named !== previousName) {
+      let source = streamArns.get(named);
+      if (source === undefined) {
+        // a mapping through an enhanced fan-out consumer may name the consumer: targets are kept by the stream's ARN
+        source = streamArnOf(named);
+        streamArns.set(named, source);
+      }
+      let records = bySource.get(source);
+      if (!records) bySource.set(source, (records = []));
+      previousName = named;
+      previousSource = source;
+      previousRecords = records;
+    }
+    previousRecords.push({ eventIndex, record: previousSource === named ? record : { ...record, eventSourceARN: previousSource } });
+  });
+  return bySource;
 }

@@ -40,7 +40,7 @@ const CLOSE_BRACE = 0x7d;
 const INVALID = -1;
 
 /** The closing byte of each open container, innermost last: one array kept between calls and grown as nesting needs, so that a check allocates nothing. */
-let closers = new Uint8Array(64);
+let closers: Uint8Array = new Uint8Array(64);
 
 export function isJsonText(bytes: Uint8Array): boolean {
   const end = bytes.length;
@@ -149,7 +149,7 @@ const BYTES_BEFORE_WORDS = 16;
  * a hundred bytes). It keeps that buffer alive until another is read.
  */
 let viewed: ArrayBufferLike | undefined;
-let view = new Uint32Array(0);
+let view: Uint32Array = new Uint32Array(0);
 
 /** A string's characters and closing quote, from after its opening quote. */
 function string(bytes: Uint8Array, at: number, end: number): number {

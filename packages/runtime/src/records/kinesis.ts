@@ -16,22 +16,29 @@ function openAggregate(record: KinesisStreamRecord): UserRecord[] {
  * a target reads it (a target that sends the event record, or base64, never does).
  */
 class KinesisEventRecord implements FanoutRecord {
-  readonly sourceArn: string;
-  readonly key: string;
-  readonly sequenceNumber: string;
   readonly action = 'PUT' as const;
-  readonly approximateArrivalTimestamp: number;
   private decoded: Buffer | undefined;
 
+  // the event record's fields are read when wanted, not copied: most targets want few of them
   constructor(
     readonly eventIndex: number,
     readonly eventRecord: KinesisStreamRecord,
-  ) {
-    const { kinesis } = eventRecord;
-    this.sourceArn = eventRecord.eventSourceARN;
-    this.key = kinesis.partitionKey;
-    this.sequenceNumber = kinesis.sequenceNumber;
-    this.approximateArrivalTimestamp = kinesis.approximateArrivalTimestamp;
+  ) {}
+
+  get sourceArn(): string {
+    return this.eventRecord.eventSourceARN;
+  }
+
+  get key(): string {
+    return this.eventRecord.kinesis.partitionKey;
+  }
+
+  get sequenceNumber(): string {
+    return this.eventRecord.kinesis.sequenceNumber;
+  }
+
+  get approximateArrivalTimestamp(): number {
+    return this.eventRecord.kinesis.approximateArrivalTimestamp;
   }
 
   get data(): Buffer {
