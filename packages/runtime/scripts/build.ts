@@ -25,13 +25,6 @@ export interface RuntimeBuild {
 export const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /**
- * Bundles the handler as an ES module split into chunks and zips them for Lambda. Whatever is
- * reached only through dynamic import() — the pipeline itself, each target type's sender, the SDK
- * clients, KPL de-aggregation, the failure stores — is a chunk of its own that Node reads and
- * compiles only when first used: a function starts with the few kilobytes of the entry, and a
- * target type's client code loads only when a target of that type is first served.
- */
-/**
  * How a bundle is minified: `all`, or `keep-names` for a profile read by name, whose code is
  * otherwise the same (minifying the syntax inlines module constants, which V8 otherwise loads
  * from the module's context at each use: a loop of the JSON check ran twice as slow).
@@ -42,6 +35,13 @@ export function minifyOptions(minify: Minify): { minifySyntax: true; minifyWhite
   return { minifySyntax: true, minifyWhitespace: true, minifyIdentifiers: minify === 'all' };
 }
 
+/**
+ * Bundles the handler as an ES module split into chunks and zips them for Lambda. Whatever is
+ * reached only through dynamic import() — the pipeline itself, each target type's sender, the SDK
+ * clients, KPL de-aggregation, the failure stores — is a chunk of its own that Node reads and
+ * compiles only when first used: a function starts with the few kilobytes of the entry, and a
+ * target type's client code loads only when a target of that type is first served.
+ */
 export async function buildRuntime(outDir = join(packageDir, 'dist'), options: { minify?: Minify } = {}): Promise<RuntimeBuild> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });

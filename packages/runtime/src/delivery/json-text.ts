@@ -97,7 +97,8 @@ export function isJsonText(bytes: Uint8Array): boolean {
 
 /** Whether bytes are one JSON text that is an object. */
 export function isJsonObjectText(bytes: Uint8Array): boolean {
-  return bytes[skipSpace(bytes, 0, bytes.length)] === OPEN_BRACE && isJsonText(bytes);
+  const first = skipSpace(bytes, 0, bytes.length);
+  return first < bytes.length && bytes[first] === OPEN_BRACE && isJsonText(bytes);
 }
 
 function grown(array: Uint8Array): Uint8Array {
@@ -173,6 +174,7 @@ function plainRun(bytes: Uint8Array, at: number, end: number): number {
     viewed = buffer;
     view = new Uint32Array(buffer, 0, buffer.byteLength >> 2);
   }
+  // a local: a module variable is loaded from the module's context at each use
   const words = view;
   const wordsEnd = Math.min(words.length, (end - bufferStart) >> 2);
   let word = (at - bufferStart) >> 2;
