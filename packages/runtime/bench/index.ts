@@ -1,7 +1,7 @@
 /**
  * pnpm bench (in packages/runtime): the handler against the irreducible cost of its work. Each
- * target type and collapse mode runs in two kinds of process, interleaved over several rounds:
- * the built function (its zip's code, configured as deploy configures it) and a baseline sending
+ * target type and collapse mode runs in two kinds of process, both warm and asked for an
+ * invocation in turn, over several rounds: the built function (its zip's code, configured as deploy configures it) and a baseline sending
  * the same bytes through the same clients in the fewest requests, with nothing of fanout in
  * between. Every AWS API and HTTP is a fast fake in a process of its own (the test bed's), whose
  * counts are the requests; Redis and memcached are real servers, which count their commands; the
@@ -15,12 +15,14 @@ import { TARGET_OPERATIONS, startFakeAws, startTestbed } from '@fanout/testbed';
 import { buildRuntime } from '../scripts/build.js';
 import { MALLOC_ENVIRONMENT, heapFlagsFor } from '../src/config/lambda-runtimes.js';
 import { BENCH_CASES, MEMORY_CASE_TYPES, benchDestinations, benchRow, caseSourceArn, type BenchCase } from './cases.js';
-import { buildWorkers, keepOffMeasuredCore, runWorker, useEveryCore, type Workers } from './processes.js';
+import { buildWorkers, keepOffMeasuredCore, startWorker, useEveryCore, type Worker, type Workers } from './processes.js';
 import { renderReadmeTable, writeResults, type Figure } from './report.js';
 import { PROGRESS_TABLE, TARGETS_TABLE, prepareFunction } from './setup.js';
 import { measureEndToEnd } from './end-to-end.js';
 import { memoryLimit, type CgroupOutcome } from './memory-limit.js';
-import { COUNTING, type InvocationFigures } from './workers/invocation.js';
+import type { Finished, Invocation } from './workers/invocation.js';
+import type { ColdStart } from './workers/cold-start.js';
+import { targetCounters, type Counts } from './counters.js';
 import { EventFiles, TYPE_WORKLOAD, fullEventWorkload, type Workload } from './workload.js';
 
 /** Rounds of every case; each round runs both processes of a case, the order alternating. */
@@ -48,25 +50,40 @@ const COLD_START_GOAL_MS = 60;
 /** The V8 limits such a function runs with: deploy sets them in its NODE_OPTIONS, and Lambda's runtime keeps them. */
 const FUNCTION_HEAP_FLAGS = heapFlagsFor(FUNCTION_MEMORY_MB);
 
+type Side = 'fanout' | 'baseline';
+
+/**
+ * A case's measured invocations, in pairs: in each round both sides are started and warmed up,
+ * then asked for an invocation in turn, so that the two of a pair ran a moment apart and a
+ * slower minute of a shared machine weighs on both (it moved a side's CPU time by a third from
+ * one process to the next).
+ */
 interface CaseRuns {
-  fanout: InvocationFigures[];
-  baseline: InvocationFigures[];
+  pairs: Array<Record<Side, Invocation>>;
+  /** What each measured invocation sent, by side. */
+  counts: Record<Side, Counts[]>;
 }
+
+/** The pairs of a case each round: at least the first figure, more until fanout's side has spent the CPU time. */
+const PAIRS_PER_ROUND = { least: 3, most: 10 };
+const PAIRS_CPU_MS = 1_500;
+/** The measured invocations of each run of the memory case. */
+const MEMORY_CASE_INVOCATIONS = 3;
 
 /** The writes of the key-value targets, counted as their servers' commands (counters.ts). */
 const SERVER_TARGET_OPERATIONS: ReadonlySet<string> = new Set(['redis.set', 'redis.del', 'memcached.set', 'memcached.delete']);
 
 const isTargetOperation = (operation: string): boolean => Object.hasOwn(TARGET_OPERATIONS, operation) || SERVER_TARGET_OPERATIONS.has(operation);
 
-/** Requests to the target's API, or commands to its server (not the tables, not metrics), by side. */
-function targetRequests(figures: InvocationFigures): number {
-  return Object.entries(figures.requests)
+/** Requests to the target's API, or commands to its server (not the tables, not metrics), of an invocation. */
+function targetRequests(counts: Counts): number {
+  return Object.entries(counts)
     .filter(([operation]) => isTargetOperation(operation))
     .reduce((sum, [, counters]) => sum + counters.requests, 0);
 }
 
-function otherRequests(figures: InvocationFigures): string {
-  const others = Object.entries(figures.requests).filter(([operation]) => !isTargetOperation(operation));
+function otherRequests(counts: Counts): string {
+  const others = Object.entries(counts).filter(([operation]) => !isTargetOperation(operation));
   return others.map(([operation, counters]) => `${counters.requests} ${operation}`).join(', ') || 'none';
 }
 
@@ -92,28 +109,47 @@ async function main(): Promise<number> {
     const env = await prepareFunction(testbed.endpoints.aws, fake.endpoint, rows, to);
 
     const eventFiles = new EventFiles();
-    const runCase = (benchCase: BenchCase, side: 'fanout' | 'baseline') => {
+    const counters = targetCounters(fake.endpoint, to.redisUrl, to.memcachedServers);
+    const startCaseWorker = (benchCase: BenchCase, side: Side): Worker => {
       const worker = BASELINE_VS_ITSELF ? 'baseline' : side;
-      return runWorker<InvocationFigures>({
+      return startWorker({
         file: workers[worker],
-        env: { ...env, [COUNTING.count]: '1', [COUNTING.redisUrl]: to.redisUrl, [COUNTING.memcachedServers]: to.memcachedServers },
-        args: (resultFile) => [
-          eventFiles.of(caseSourceArn(benchCase.name), TYPE_WORKLOAD),
-          fake.endpoint,
-          resultFile,
-          ...(worker === 'fanout' ? [runtime.handlerFile] : [benchCase.type, benchCase.collapse, JSON.stringify(to)]),
-        ],
+        env,
+        args: [eventFiles.of(caseSourceArn(benchCase.name), TYPE_WORKLOAD), ...(worker === 'fanout' ? [runtime.handlerFile] : [benchCase.type, benchCase.collapse, JSON.stringify(to)])],
+        profileDirectory: PROFILE_DIRECTORY,
       });
     };
 
-    const runs = new Map<string, CaseRuns>(cases.map((benchCase) => [benchCase.name, { fanout: [], baseline: [] }]));
-    for (let round = 1; round <= ROUNDS; round++) {
-      progress(`round ${round} of ${ROUNDS}: ${cases.length} cases…`);
-      for (const benchCase of cases) {
-        const caseRuns = runs.get(benchCase.name)!;
-        const sides = round % 2 === 1 ? (['fanout', 'baseline'] as const) : (['baseline', 'fanout'] as const);
-        for (const side of sides) caseRuns[side].push(await runCase(benchCase, side));
+    const runs = new Map<string, CaseRuns>(cases.map((benchCase) => [benchCase.name, { pairs: [], counts: { fanout: [], baseline: [] } }]));
+    try {
+      for (let round = 1; round <= ROUNDS; round++) {
+        progress(`round ${round} of ${ROUNDS}: ${cases.length} cases…`);
+        for (const benchCase of cases) {
+          const caseRuns = runs.get(benchCase.name)!;
+          const order: readonly Side[] = round % 2 === 1 ? ['fanout', 'baseline'] : ['baseline', 'fanout'];
+          // warmed up one after the other: the first waits, idle, while the second warms up
+          const started: Partial<Record<Side, Worker>> = {};
+          for (const side of order) {
+            started[side] = startCaseWorker(benchCase, side);
+            await started[side].next();
+          }
+          const sideWorkers = started as Record<Side, Worker>;
+          let fanoutCpuMs = 0;
+          for (let pair = 0; pair < PAIRS_PER_ROUND.most && (pair < PAIRS_PER_ROUND.least || fanoutCpuMs < PAIRS_CPU_MS); pair++) {
+            const invocations: Partial<Record<Side, Invocation>> = {};
+            for (const side of pair % 2 === 0 ? order : order.toReversed()) {
+              await counters.reset();
+              invocations[side] = await sideWorkers[side].ask<Invocation>('invoke');
+              caseRuns.counts[side].push(await counters.read());
+            }
+            caseRuns.pairs.push(invocations as Record<Side, Invocation>);
+            fanoutCpuMs += invocations.fanout!.cpuMs;
+          }
+          for (const side of order) await finish(sideWorkers[side]);
+        }
       }
+    } finally {
+      counters.close();
     }
 
     const memoryWorkload = fullEventWorkload(memorySource);
@@ -122,7 +158,7 @@ async function main(): Promise<number> {
     for (let round = 1; selected('memory') && round <= Math.min(ROUNDS, 3); round++) {
       // the environment deploy gives a function (its allocator's settings), unless the bench is told others
       const functionEnv = { ...MALLOC_ENVIRONMENT, ...env, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(FUNCTION_MEMORY_MB) };
-      memoryRuns.push(await runLimited(functionEnv, eventFiles.of(memorySource, memoryWorkload), fake.endpoint, runtime.handlerFile, workers));
+      memoryRuns.push(await runLimited(functionEnv, eventFiles.of(memorySource, memoryWorkload), runtime.handlerFile, workers));
     }
 
     eventFiles.remove();
@@ -152,31 +188,37 @@ async function main(): Promise<number> {
   }
 }
 
+/** Ends a warm worker: its peak resident set, once it has exited. */
+async function finish(worker: Worker): Promise<Finished> {
+  const finished = await worker.ask<Finished>('finish');
+  await worker.exited;
+  return finished;
+}
+
 function caseFigures(cases: readonly BenchCase[], runs: ReadonlyMap<string, CaseRuns>): Figure[] {
   return cases.flatMap((benchCase): Figure[] => {
-    const { fanout, baseline } = runs.get(benchCase.name)!;
-    const fanoutCpu = median(fanout.map((run) => run.cpuMs));
-    const baselineCpu = median(baseline.map((run) => run.cpuMs));
-    // each round runs the two back to back: a slower minute of a shared machine weighs on both
-    const ratio = median(fanout.map((run, round) => run.cpuMs / baseline[round]!.cpuMs));
-    const requests = targetRequests(fanout[0]!);
-    const minimum = targetRequests(baseline[0]!);
-    const wall = `${ms(median(fanout.map((run) => run.wallMs)))} vs ${ms(median(baseline.map((run) => run.wallMs)))}`;
+    const { pairs, counts } = runs.get(benchCase.name)!;
+    const sideMedian = (side: Side, of: keyof Invocation) => median(pairs.map((pair) => pair[side][of]));
+    const ratio = median(pairs.map((pair) => pair.fanout.cpuMs / pair.baseline.cpuMs));
+    // the most any measured invocation sent
+    const requests = Math.max(...counts.fanout.map(targetRequests));
+    const minimum = Math.min(...counts.baseline.map(targetRequests));
+    const wall = `${ms(sideMedian('fanout', 'wallMs'))} vs ${ms(sideMedian('baseline', 'wallMs'))}`;
     return [
       {
-        figure: `CPU, ${BASELINE_VS_ITSELF ? 'baseline / baseline' : 'fanout / baseline'} (${count(TYPE_WORKLOAD.records)} records, median of ${fanout.length} rounds' ratios)`,
+        figure: `CPU, ${BASELINE_VS_ITSELF ? 'baseline / baseline' : 'fanout / baseline'} (${count(TYPE_WORKLOAD.records)} records, median of ${pairs.length} pairs' ratios, ${ROUNDS} rounds)`,
         target: benchCase.name,
-        measured: `${ratio.toFixed(2)} (medians ${ms(fanoutCpu)} vs ${ms(baselineCpu)}; wall ${wall})`,
+        measured: `${ratio.toFixed(2)} (medians ${ms(sideMedian('fanout', 'cpuMs'))} vs ${ms(sideMedian('baseline', 'cpuMs'))}; wall ${wall})`,
         goal: `≤ ${CPU_RATIO_GOAL}`,
         met: ratio <= CPU_RATIO_GOAL,
         value: ratio,
       },
       {
-        figure: Object.keys(baseline[0]!.requests).some((operation) => SERVER_TARGET_OPERATIONS.has(operation))
+        figure: counts.baseline.some((invocation) => Object.keys(invocation).some((operation) => SERVER_TARGET_OPERATIONS.has(operation)))
           ? "commands to the target's server / the minimum"
           : 'requests to the target / the minimum',
         target: benchCase.name,
-        measured: `${count(requests)} / ${count(minimum)} (besides: ${otherRequests(fanout[0]!)})`,
+        measured: `${count(requests)} / ${count(minimum)} (besides: ${otherRequests(counts.fanout[0]!)})`,
         goal: '= the minimum',
         met: requests === minimum,
         value: requests,
@@ -185,9 +227,10 @@ function caseFigures(cases: readonly BenchCase[], runs: ReadonlyMap<string, Case
   });
 }
 
-/** One run of the memory case: its figures, or why it did not finish; what the cgroup saw. */
+/** One run of the memory case: its invocations and peak, or why it did not finish; what the cgroup saw. */
 interface MemoryRun {
-  figures?: InvocationFigures;
+  invocations?: Invocation[];
+  peakRssBytes?: number;
   failed?: string;
   cgroup?: CgroupOutcome | undefined;
   /** Why there was no cgroup to run in. */
@@ -195,19 +238,23 @@ interface MemoryRun {
 }
 
 /** The 10-target case in a memory cgroup of the function's memory, under the heap flags deploy sets. */
-async function runLimited(env: NodeJS.ProcessEnv, eventFile: string, fakeEndpoint: string, handlerFile: string, workers: Workers): Promise<MemoryRun> {
+async function runLimited(env: NodeJS.ProcessEnv, eventFile: string, handlerFile: string, workers: Workers): Promise<MemoryRun> {
   const limit = memoryLimit(FUNCTION_MEMORY_BYTES);
   const limited = typeof limit === 'string' ? undefined : limit;
   const seen = () => ({ cgroup: limited?.outcome(), unavailable: typeof limit === 'string' ? limit : undefined });
   try {
-    const figures = await runWorker<InvocationFigures>({
+    const worker = startWorker({
       file: workers.fanout,
       env,
       nodeOptions: FUNCTION_HEAP_FLAGS,
-      args: (resultFile) => [eventFile, fakeEndpoint, resultFile, handlerFile],
+      args: [eventFile, handlerFile],
       ...(limited ? { wrap: limited.wrap } : {}),
     });
-    return { figures, ...seen() };
+    await worker.next();
+    const invocations: Invocation[] = [];
+    while (invocations.length < MEMORY_CASE_INVOCATIONS) invocations.push(await worker.ask<Invocation>('invoke'));
+    const { peakRssBytes } = await finish(worker);
+    return { invocations, peakRssBytes, ...seen() };
   } catch (error) {
     return { failed: (error as Error).message.split('\n')[0]!, ...seen() };
   } finally {
@@ -217,8 +264,9 @@ async function runLimited(env: NodeJS.ProcessEnv, eventFile: string, fakeEndpoin
 
 function memoryFigures(runs: readonly MemoryRun[], workload: Workload): Figure[] {
   const what = `${MEMORY_CASE_TYPES.length} targets, ${count(workload.records)} records of ${workload.dataBytes} bytes (a 6 MB event), under deploy's settings for 128 MB (${FUNCTION_HEAP_FLAGS.join(' ')}, ${Object.entries(MALLOC_ENVIRONMENT).map(([name, value]) => `${name}=${value}`).join(' ')})`;
-  const finished = runs.flatMap((run) => (run.figures ? [run.figures] : []));
-  const peak = Math.max(...finished.map((run) => run.peakRssBytes));
+  const finished = runs.flatMap((run) => (run.invocations ? [run] : []));
+  const invocations = finished.flatMap((run) => run.invocations!);
+  const peak = Math.max(...finished.map((run) => run.peakRssBytes!));
   const unavailable = runs.find((run) => run.unavailable)?.unavailable;
   const oomKilled = runs.some((run) => run.cgroup?.oomKilled);
   const cgroupPeak = Math.max(0, ...runs.map((run) => run.cgroup?.peakBytes ?? 0));
@@ -240,7 +288,7 @@ function memoryFigures(runs: readonly MemoryRun[], workload: Workload): Figure[]
       measured:
         finished.length === 0
           ? 'no run finished'
-          : `${mebibytes(peak)} (CPU ${ms(median(finished.map((run) => run.cpuMs)))}, wall ${ms(median(finished.map((run) => run.wallMs)))})`,
+          : `${mebibytes(peak)} (CPU ${ms(median(invocations.map((run) => run.cpuMs)))}, wall ${ms(median(invocations.map((run) => run.wallMs)))})`,
       goal: `≤ ${mebibytes(FUNCTION_MEMORY_BYTES)}`,
       met: finished.length > 0 && peak <= FUNCTION_MEMORY_BYTES,
       value: peak,
@@ -248,17 +296,16 @@ function memoryFigures(runs: readonly MemoryRun[], workload: Workload): Figure[]
   ];
 }
 
-interface ColdStart {
-  cpuMs: number;
-  rssAfterLoad: number;
-}
-
 async function measureColdStarts(workers: Workers, handlerFile: string, env: NodeJS.ProcessEnv): Promise<{ bundle: ColdStart[]; empty: ColdStart[] }> {
   progress('cold starts…');
   const bundle: ColdStart[] = [];
   const empty: ColdStart[] = [];
-  const run = (withBundle: boolean) =>
-    runWorker<ColdStart>({ file: workers.coldStart, env, args: (resultFile) => [resultFile, ...(withBundle ? [handlerFile] : [])] });
+  const run = async (withBundle: boolean) => {
+    const worker = startWorker({ file: workers.coldStart, env, args: withBundle ? [handlerFile] : [] });
+    const coldStart = await worker.next<ColdStart>();
+    await worker.exited;
+    return coldStart;
+  };
   for (let round = 1; round <= Math.max(ROUNDS, 5) * 2; round++) {
     bundle.push(await run(true));
     empty.push(await run(false));

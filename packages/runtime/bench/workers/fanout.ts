@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { BatchResponse, StreamEvent } from '../../src/fanout.js';
-import { measureWarmInvocation, workerArguments } from './invocation.js';
+import { measureWarmInvocations, workerArguments } from './invocation.js';
 
 /** The function as Lambda runs it: the built bundle, configured by its environment. */
 const [bundle] = workerArguments().rest;
@@ -9,4 +9,4 @@ const { handler } = (await import(pathToFileURL(bundle).href)) as {
   handler: (event: StreamEvent, context: { getRemainingTimeInMillis(): number }) => Promise<BatchResponse>;
 };
 const context = { getRemainingTimeInMillis: () => 900_000 };
-await measureWarmInvocation((event) => handler(event, context));
+await measureWarmInvocations((event) => handler(event, context));

@@ -1,40 +1,40 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
 import type { BatchResponse, StreamEvent } from '../../src/fanout.js';
+import { tellBench } from './channel.js';
 
-/** What a worker measured of one invocation: CPU of the whole process (every thread), wall time, what the targets counted. */
-export interface InvocationFigures {
+/** What a worker measured of one invocation: CPU of the whole process (every thread), and wall time. */
+export interface Invocation {
   cpuMs: number;
   wallMs: number;
-  /** What the targets' servers counted of the measured invocations, an invocation's share, by operation (the fake AWS endpoint's, Redis's and memcached's commands). */
-  requests: Record<string, { requests: number; entries: number; bytes: number }>;
-  /** The process's peak resident set, in bytes. */
-  peakRssBytes: number;
 }
 
 /**
- * The environment that has a worker count what its targets were sent (`count` set to 1), and
- * tells it where the Redis and memcached servers are, whose commands are counted. Without it
- * nothing is counted: the memory case, where a counting process would share the cgroup.
+ * What the bench asks of a warm worker over its IPC channel, one at a time: an invocation measured
+ * (answered with its Invocation), or the end (answered with the process's peak resident set).
  */
-export const COUNTING = { count: 'BENCH_COUNT_REQUESTS', redisUrl: 'BENCH_REDIS_URL', memcachedServers: 'BENCH_MEMCACHED_SERVERS' } as const;
+export type WorkerRequest = 'invoke' | 'finish';
+export interface Finished {
+  /** The process's peak resident set, in bytes. */
+  peakRssBytes: number;
+}
+/** What a worker says once it is warm, before it is asked anything. */
+export const READY = 'ready';
 
-/** What a worker is told: the event's file, the fake's endpoint, where to write the figures, then its own. */
+/** The environment that names the file a worker writes its CPU profile to, of its measured invocations alone. */
+export const PROFILE_FILE_ENVIRONMENT = 'BENCH_PROFILE_FILE';
+
+/** What a worker is told: the event's file, then its own. */
 export interface WorkerArguments {
   eventFile: string;
-  fakeEndpoint: string;
-  resultFile: string;
   rest: string[];
 }
 
 export function workerArguments(): WorkerArguments {
-  const [eventFile, fakeEndpoint, resultFile, ...rest] = process.argv.slice(2);
-  if (!eventFile || !fakeEndpoint || !resultFile) throw new Error('usage: worker EVENT_FILE FAKE_ENDPOINT RESULT_FILE [...]');
-  return { eventFile, fakeEndpoint, resultFile, rest };
+  const [eventFile, ...rest] = process.argv.slice(2);
+  if (!eventFile) throw new Error('usage: worker EVENT_FILE [...]');
+  return { eventFile, rest };
 }
 
 /** With BENCH_TRACE_MEMORY set (and --expose-gc, which the bench gives every worker) the process's memory after the warm-up, before and after a full collection, and a heap snapshot. */
@@ -48,33 +48,20 @@ function traceMemory(): void {
   if (process.env.BENCH_TRACE_MEMORY === 'snapshot') process.stderr.write(`heap snapshot: ${writeHeapSnapshot()}\n`);
 }
 
-/** With BENCH_PROFILE_DIR set: a CPU profile of the measured invocation alone, beside the figures. */
-async function startProfiler(): Promise<{ stop(file: string): Promise<void> } | undefined> {
-  const directory = process.env.BENCH_PROFILE_DIR;
-  if (!directory) return undefined;
+/** With a profile file named: a CPU profile from the first measured invocation to the last. */
+async function startProfiler(): Promise<{ stop(): Promise<void> } | undefined> {
+  const file = process.env[PROFILE_FILE_ENVIRONMENT];
+  if (!file) return undefined;
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
   return {
-    async stop(file) {
+    async stop() {
       const { profile } = await session.post('Profiler.stop');
-      writeFileSync(join(directory, basename(file)), JSON.stringify(profile));
+      writeFileSync(file, JSON.stringify(profile));
     },
   };
-}
-
-/**
- * The counters of every target's server (counters.ts), zeroed or read from a Node process of its
- * own. Not from this one: a request of another shape between the warm-up and the measured
- * invocations (fetch's undici, or node:http called otherwise) deoptimised V8's code of Node's HTTP
- * client and streams, and the measured invocations then ran 20–50 % slower while it was optimised again.
- */
-function countersOfTargets(action: 'reset' | 'read', fakeEndpoint: string): InvocationFigures['requests'] {
-  if (process.env[COUNTING.count] !== '1') return {};
-  const script = fileURLToPath(new URL('./counters.mjs', import.meta.url));
-  const servers = [process.env[COUNTING.redisUrl] ?? '', process.env[COUNTING.memcachedServers] ?? ''];
-  return JSON.parse(execFileSync(process.execPath, [script, action, fakeEndpoint, ...servers], { encoding: 'utf8' })) as InvocationFigures['requests'];
 }
 
 const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1_000;
@@ -92,17 +79,12 @@ const cpuMs = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 
  */
 const WARM_UP_INVOCATIONS = { least: 2, most: 50 };
 const WARM_UP_CPU_MS = 2_000;
-/** Measured invocations at most, and the CPU time after which no more are run (the slowest cases take seconds each). */
-const MEASURED_INVOCATIONS = 3;
-const MEASURED_CPU_MS = 1_500;
-
 /**
- * Runs `invoke` to warm up, then measured, each time with the event parsed afresh as Lambda gives
- * it; writes the figures of the measured invocation of median CPU, and the requests of all of them
- * divided by their number.
+ * Runs `invoke` to warm up, then says it is ready and runs a measured invocation each time the
+ * bench asks, each with the event parsed afresh as Lambda gives it, until the bench says finish.
  */
-export async function measureWarmInvocation(invoke: (event: StreamEvent) => Promise<BatchResponse | void>): Promise<void> {
-  const { eventFile, fakeEndpoint, resultFile } = workerArguments();
+export async function measureWarmInvocations(invoke: (event: StreamEvent) => Promise<BatchResponse | void>): Promise<void> {
+  const { eventFile } = workerArguments();
   // read and parsed for each invocation, as Lambda's runtime receives an event as text: nothing else of it stays in memory
   const nextEvent = () => JSON.parse(readFileSync(eventFile, 'utf8')) as StreamEvent;
   const warmUpStart = process.cpuUsage();
@@ -111,29 +93,25 @@ export async function measureWarmInvocation(invoke: (event: StreamEvent) => Prom
     check(await invoke(nextEvent()));
   }
   if (process.env.BENCH_TRACE_MEMORY) traceMemory();
-  countersOfTargets('reset', fakeEndpoint);
-  const runs: Array<{ cpuMs: number; wallMs: number }> = [];
-  const profiler = await startProfiler();
-  while (runs.length < MEASURED_INVOCATIONS && runs.reduce((sum, run) => sum + run.cpuMs, 0) < MEASURED_CPU_MS) {
+  let profiler: Awaited<ReturnType<typeof startProfiler>>;
+  const measure = async (): Promise<Invocation> => {
+    profiler ??= await startProfiler();
     const event = nextEvent();
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const response = await invoke(event);
-    runs.push({ wallMs: performance.now() - started, cpuMs: cpuMs(process.cpuUsage(cpuBefore)) });
+    const invocation = { wallMs: performance.now() - started, cpuMs: cpuMs(process.cpuUsage(cpuBefore)) };
     check(response);
-  }
-  await profiler?.stop(resultFile.replace(/\.json$/, '.cpuprofile'));
-  const counted = countersOfTargets('read', fakeEndpoint);
-  const requests = Object.fromEntries(
-    Object.entries(counted).map(([operation, { requests: calls, entries, bytes }]) => [
-      operation,
-      { requests: calls / runs.length, entries: entries / runs.length, bytes: bytes / runs.length },
-    ]),
-  );
-  const median = runs.toSorted((a, b) => a.cpuMs - b.cpuMs)[Math.floor(runs.length / 2)]!;
-  const figures: InvocationFigures = { ...median, requests, peakRssBytes: process.resourceUsage().maxRSS * 1_024 };
-  writeFileSync(resultFile, JSON.stringify(figures));
-  process.exit(0);
+    return invocation;
+  };
+  const finish = async (): Promise<void> => {
+    await profiler?.stop();
+    await tellBench({ peakRssBytes: process.resourceUsage().maxRSS * 1_024 } satisfies Finished);
+    process.exit(0);
+  };
+  // a failed invocation rejects unhandled: the worker exits with it, and the bench reports its stderr
+  process.on('message', (request: WorkerRequest) => void (request === 'invoke' ? measure().then(tellBench) : finish()));
+  await tellBench(READY);
 }
 
 function check(response: BatchResponse | void): void {
