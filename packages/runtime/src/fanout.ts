@@ -377,6 +377,8 @@ function recordsBySource(event: StreamEvent): Map<string, IndexedEventRecord[]> 
   let previousName: string | undefined;
   let previousSource = '';
   let previousRecords: IndexedEventRecord[] = [];
+  // whether the name is the source: compared once a run of one name, as a compare reads both strings
+  let namesSource = true;
   event.Records.forEach((record, eventIndex) => {
     const named = record.eventSourceARN ?? '';
     if (named !== previousName) {
@@ -391,8 +393,9 @@ function recordsBySource(event: StreamEvent): Map<string, IndexedEventRecord[]> 
       previousName = named;
       previousSource = source;
       previousRecords = records;
+      namesSource = source === named;
     }
-    previousRecords.push({ eventIndex, record: previousSource === named ? record : { ...record, eventSourceARN: previousSource } });
+    previousRecords.push({ eventIndex, record: namesSource ? record : { ...record, eventSourceARN: previousSource } });
   });
   return bySource;
 }

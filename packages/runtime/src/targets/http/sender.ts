@@ -39,16 +39,20 @@ export const createHttpSender: CreateSender<HttpDestination> = ({ destination, t
     const headers: OutgoingHttpHeaders = { 'content-type': contentType, 'content-length': Buffer.byteLength(entry.body) };
     if (authorization !== undefined) headers.authorization = authorization;
     const requests = requestsOf(signal);
-    const posted = request(url, { method: 'POST', headers, agent }, (response) => {
+    // let go of once called: the request, kept by its answer after it ended, would keep the batch through it
+    let settle: typeof done | undefined = done;
+    const settled = (outcome: EntryOutcome) => {
       requests.delete(posted);
+      const called = settle;
+      settle = undefined;
+      called?.(outcome);
+    };
+    const posted = request(url, { method: 'POST', headers, agent }, (response) => {
       // the answer's body is not read, only drained, so that the connection serves the next request
       response.resume();
-      done(outcomeOf(response.statusCode ?? 0, response.statusMessage ?? ''));
+      settled(outcomeOf(response.statusCode ?? 0, response.statusMessage ?? ''));
     });
-    posted.once('error', (error) => {
-      requests.delete(posted);
-      done(retryable(`POST failed: ${describeRequestError(error)}`));
-    });
+    posted.once('error', (error) => settled(retryable(`POST failed: ${describeRequestError(error)}`)));
     if (signal.aborted) posted.destroy(abortError(signal));
     else requests.add(posted);
     posted.end(entry.body);
