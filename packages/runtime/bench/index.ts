@@ -20,7 +20,7 @@ import { renderReadmeTable, writeResults, type Figure } from './report.js';
 import { PROGRESS_TABLE, TARGETS_TABLE, prepareFunction } from './setup.js';
 import { measureEndToEnd } from './end-to-end.js';
 import { memoryLimit, type CgroupOutcome } from './memory-limit.js';
-import type { Finished, Invocation } from './workers/invocation.js';
+import { READY, type Finished, type Invocation } from './workers/invocation.js';
 import type { ColdStart } from './workers/cold-start.js';
 import { targetCounters, type Counts } from './counters.js';
 import { EventFiles, TYPE_WORKLOAD, fullEventWorkload, type Workload } from './workload.js';
@@ -131,7 +131,7 @@ async function main(): Promise<number> {
           const started: Partial<Record<Side, Worker>> = {};
           for (const side of order) {
             started[side] = startCaseWorker(benchCase, side);
-            await started[side].next();
+            await warm(started[side]);
           }
           const sideWorkers = started as Record<Side, Worker>;
           let fanoutCpuMs = 0;
@@ -186,6 +186,12 @@ async function main(): Promise<number> {
     await fake.stop();
     await testbed.stop();
   }
+}
+
+/** Waits for a worker's warm-up: its first message says it is ready. */
+async function warm(worker: Worker): Promise<void> {
+  const said = await worker.next<unknown>();
+  if (said !== READY) throw new Error(`a worker said ${JSON.stringify(said)} before it was ready`);
 }
 
 /** Ends a warm worker: its peak resident set, once it has exited. */
@@ -250,7 +256,7 @@ async function runLimited(env: NodeJS.ProcessEnv, eventFile: string, handlerFile
       args: [eventFile, handlerFile],
       ...(limited ? { wrap: limited.wrap } : {}),
     });
-    await worker.next();
+    await warm(worker);
     const invocations: Invocation[] = [];
     while (invocations.length < MEMORY_CASE_INVOCATIONS) invocations.push(await worker.ask<Invocation>('invoke'));
     const { peakRssBytes } = await finish(worker);
