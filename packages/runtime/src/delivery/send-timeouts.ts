@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { InFlight } from './in-flight.js';
 
 /** The share of a send's timeout during which the sends that start share one timer: each is given up between its timeout and this much more. */
 const SHARED_SPAN_SHARE = 0.1;
@@ -12,7 +13,7 @@ interface Slot {
   /** Sends that start before this (performance.now(): a clock that no time adjustment moves) take this slot. */
   readonly openUntil: number;
   /** How each send still in flight is given up: its promise's reject. */
-  readonly waiting: Set<(error: Error) => void>;
+  readonly waiting: InFlight<(error: Error) => void>;
   /** The timeout's timer, then the grace's once it fired. */
   timer: NodeJS.Timeout;
 }
@@ -41,9 +42,9 @@ export class SendTimeouts {
     const slot = this.slotNow();
     return new Promise<T>((resolve, reject) => {
       const { waiting } = slot;
-      waiting.add(reject);
+      const waitingSlot = waiting.add(reject);
       const settled = () => {
-        waiting.delete(reject);
+        waiting.remove(waitingSlot, reject);
         if (slot !== this.current) this.retire(slot);
       };
       try {
@@ -95,7 +96,7 @@ export class SendTimeouts {
     const slot: Slot = {
       controller,
       openUntil: now + span,
-      waiting: new Set(),
+      waiting: new InFlight(),
       // the last send of the slot starts up to `span` after the first: each gets its whole timeout
       timer: setTimeout(
         () => {
@@ -105,7 +106,7 @@ export class SendTimeouts {
           controller.abort(timeout);
           // the senders that stopped on the signal have left by now, or soon: the last to leave clears this
           slot.timer = setTimeout(() => {
-            for (const giveUp of slot.waiting) giveUp(timeout);
+            for (const giveUp of slot.waiting.items()) giveUp(timeout);
             slot.waiting.clear();
           }, ABORT_GRACE_MS);
           this.retire(slot);

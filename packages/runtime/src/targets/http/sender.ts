@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { InFlight } from '../../delivery/in-flight.js';
 import type { CollapseMode } from '../options.js';
 import { delivered, rejected, retryable, type CreateSender, type Entry, type EntryOutcome } from '../types.js';
 import type { HttpDestination } from './index.js';
@@ -39,13 +40,16 @@ export const createHttpSender: CreateSender<HttpDestination> = ({ destination, t
     const headers: OutgoingHttpHeaders = { 'content-type': contentType, 'content-length': Buffer.byteLength(entry.body) };
     if (authorization !== undefined) headers.authorization = authorization;
     const requests = requestsOf(signal);
+    // the slot in `requests`, once added
+    let slot = -1;
     // let go of once called: the request, kept by its answer after it ended, would keep the batch through it
     let settle: typeof done | undefined = done;
     const settled = (outcome: EntryOutcome) => {
-      requests.delete(posted);
       const called = settle;
+      if (!called) return;
       settle = undefined;
-      called?.(outcome);
+      if (slot >= 0) requests.remove(slot, posted);
+      called(outcome);
     };
     const posted = request(url, { method: 'POST', headers, agent }, (response) => {
       // the answer's body is not read, only drained, so that the connection serves the next request
@@ -54,7 +58,7 @@ export const createHttpSender: CreateSender<HttpDestination> = ({ destination, t
     });
     posted.once('error', (error) => settled(retryable(`POST failed: ${describeRequestError(error)}`)));
     if (signal.aborted) posted.destroy(abortError(signal));
-    else requests.add(posted);
+    else slot = requests.add(posted);
     posted.end(entry.body);
   };
 
@@ -79,17 +83,17 @@ export const createHttpSender: CreateSender<HttpDestination> = ({ destination, t
  * (Node's EventTarget) was a twentieth of a small request's CPU. Passing the signal as request()'s
  * own option costs more again, in the stream machinery.
  */
-function requestsBySignal(): (signal: AbortSignal) => Set<ClientRequest> {
-  const bySignal = new WeakMap<AbortSignal, Set<ClientRequest>>();
+function requestsBySignal(): (signal: AbortSignal) => InFlight<ClientRequest> {
+  const bySignal = new WeakMap<AbortSignal, InFlight<ClientRequest>>();
   return (signal) => {
     let requests = bySignal.get(signal);
     if (!requests) {
-      const inFlight = (requests = new Set());
+      const inFlight = (requests = new InFlight());
       bySignal.set(signal, inFlight);
       signal.addEventListener(
         'abort',
         () => {
-          for (const posted of inFlight) posted.destroy(abortError(signal));
+          for (const posted of inFlight.items()) posted.destroy(abortError(signal));
           inFlight.clear();
         },
         { once: true },
