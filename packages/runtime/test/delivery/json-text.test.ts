@@ -140,6 +140,16 @@ describe('isJsonText', () => {
     expect(reads.map(([bytes]) => isJsonText(bytes))).toEqual(reads.map(([, valid]) => valid));
   });
 
+  it('reads a text larger than the scan held before, and then a shorter one in its own bytes alone', () => {
+    const long = Buffer.from(`{"text":"${'x'.repeat(200_000)}\u0001"}`, 'latin1');
+    expect(isJsonText(long)).toBe(false);
+    const valid = Buffer.from(`{"text":"${'x'.repeat(150_000)}"}`, 'latin1');
+    expect(isJsonText(valid)).toBe(true);
+    // the bytes after its end, left from the longer text, would close its string
+    expect(isJsonText(valid.subarray(0, 100_000))).toBe(false);
+    expect(isJsonText(Buffer.from('{"text":"short"}'))).toBe(true);
+  });
+
   it('takes nesting deeper than a call stack would allow', () => {
     const depth = 200_000;
     const bytes = Buffer.from('['.repeat(depth) + ']'.repeat(depth));
