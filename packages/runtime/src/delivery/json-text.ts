@@ -48,9 +48,25 @@ let closers: Uint8Array = new Uint8Array(64);
 
 const WASM_PAGE_BYTES = 65_536;
 
+/**
+ * What is used of WebAssembly's JavaScript API: TypeScript declares it with the DOM library only,
+ * and @types/node 22 not at all. Declared here, beside its one use, so that every program that
+ * compiles this module (the console's too) has it.
+ */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => unknown;
+  Instance: new (module: unknown) => { readonly exports: Record<string, unknown> };
+}
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  /** Grows by `pages` of 64 KiB; returns the former size in pages. */
+  grow(pages: number): number;
+}
+const { WebAssembly: webAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
+
 /** The WebAssembly scan of plain runs (plain-run.wat) and the memory it reads, which the text is copied into. */
 interface PlainRunScan {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   /** The memory as bytes, made again when it grows. */
   bytes: Uint8Array;
 }
@@ -61,8 +77,8 @@ let scan: PlainRunScan | undefined;
 let plainEnd: (at: number, end: number) => number;
 
 function loadScan(): PlainRunScan {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(PLAIN_RUN_WASM, 'base64')));
-  const exports = instance.exports as { memory: WebAssembly.Memory; plainEnd: typeof plainEnd };
+  const instance = new webAssembly.Instance(new webAssembly.Module(Buffer.from(PLAIN_RUN_WASM, 'base64')));
+  const exports = instance.exports as { memory: WasmMemory; plainEnd: typeof plainEnd };
   plainEnd = exports.plainEnd;
   return { memory: exports.memory, bytes: new Uint8Array(exports.memory.buffer) };
 }
