@@ -8,13 +8,11 @@
 export class InFlight<T> {
   private readonly slots: Array<T | undefined> = [];
   private readonly free: number[] = [];
-  private count = 0;
 
   /** Returns the item's slot, for `remove`. */
   add(item: T): number {
     const slot = this.free.pop() ?? this.slots.length;
     this.slots[slot] = item;
-    this.count++;
     return slot;
   }
 
@@ -23,11 +21,10 @@ export class InFlight<T> {
     if (this.slots[slot] !== item) return;
     this.slots[slot] = undefined;
     this.free.push(slot);
-    this.count--;
   }
 
   get size(): number {
-    return this.count;
+    return this.slots.length - this.free.length;
   }
 
   /** The items in flight now: a copy, so that what is done to each may take it out. */
@@ -38,6 +35,5 @@ export class InFlight<T> {
   clear(): void {
     this.slots.length = 0;
     this.free.length = 0;
-    this.count = 0;
   }
 }
