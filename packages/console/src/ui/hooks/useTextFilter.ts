@@ -10,6 +10,7 @@ export interface TextFilter {
   /**
    * A key of the screen's list: `/` starts a filter, Esc clears it; while it is typed, every key is
    * its own (Enter keeps it, Esc drops it, Backspace takes a character back). True when it took the key.
+   * Keys that reach the app together are one input: `/` and what follows it start the filter with that text.
    */
   take(input: string, key: Key): boolean;
 }
@@ -36,7 +37,7 @@ export function useTextFilter(onChange: () => void): TextFilter {
         else if (input && !key.ctrl && !key.meta) set(typed + input, true);
         return true;
       }
-      if (input === '/') set('', true);
+      if (input.startsWith('/') && !key.ctrl && !key.meta) set(input.slice(1), true);
       else if (key.escape && text !== undefined) set(undefined, false);
       else return false;
       return true;
