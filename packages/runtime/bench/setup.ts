@@ -47,6 +47,6 @@ export async function prepareFunction(aws: AwsEndpoints, fakeEndpoint: string, r
     TARGETS_TABLE,
     PROGRESS_TABLE,
     LOG_LEVEL: 'warn',
-    ...Object.fromEntries(['BENCH_TRACE_MEMORY', 'BENCH_PROFILE_DIR', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_'].filter((name) => process.env[name]).map((name) => [name, process.env[name]])),
+    ...Object.fromEntries(['BENCH_TRACE_MEMORY', 'BENCH_TRACE_CPU', 'BENCH_PROFILE_DIR', 'BENCH_HEAP_PROFILE', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_'].filter((name) => process.env[name]).map((name) => [name, process.env[name]])),
   };
 }

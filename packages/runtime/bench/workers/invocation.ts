@@ -1,5 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Session } from 'node:inspector/promises';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import type { BatchResponse, StreamEvent } from '../../src/fanout.js';
 import { tellBench } from './channel.js';
@@ -54,12 +56,73 @@ async function startProfiler(): Promise<{ stop(): Promise<void> } | undefined> {
   if (!file) return undefined;
   const session = new Session();
   session.connect();
+  // with BENCH_HEAP_PROFILE set, also where the heap was allocated, collected objects included: what the collector had to do
+  const heap = process.env.BENCH_HEAP_PROFILE !== undefined;
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
+  if (heap) await session.post('HeapProfiler.startSampling', { samplingInterval: 4_096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
   return {
     async stop() {
       const { profile } = await session.post('Profiler.stop');
       writeFileSync(file, JSON.stringify(profile));
+      if (heap) writeFileSync(file.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify((await session.post('HeapProfiler.stopSampling')).profile));
+    },
+  };
+}
+
+/** Each thread's CPU time so far, by the thread's name, in milliseconds (Linux: /proc/self/task/TID/stat, in clock ticks of 10 ms). */
+function threadCpuMs(): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const thread of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    // after the name: state is field 3, utime and stime fields 14 and 15
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+  }
+  return byName;
+}
+
+/** perf_hooks' names of a collection's kind (NODE_PERFORMANCE_GC_*). */
+const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak callbacks' };
+type CollectionEntry = PerformanceEntry & { detail?: { kind?: number } };
+
+/**
+ * With BENCH_TRACE_CPU set: what a CPU profile (the main thread's JavaScript) does not show of the
+ * measured invocations: user against system time, page faults and collections within them, and
+ * the CPU time by thread (main, V8's helpers, libuv's pool), the events' parsing included.
+ */
+function cpuTracer(): { invocation<T>(run: () => Promise<T>): Promise<T>; stop(): void } | undefined {
+  if (!process.env.BENCH_TRACE_CPU) return undefined;
+  const threadsBefore = threadCpuMs();
+  const within = { userMs: 0, systemMs: 0, minorFaults: 0, majorFaults: 0 };
+  const invocations: Array<[start: number, end: number]> = [];
+  const collections: CollectionEntry[] = [];
+  const observer = new PerformanceObserver((list) => collections.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    async invocation(run) {
+      const usage = process.resourceUsage();
+      const started = performance.now();
+      const result = await run();
+      invocations.push([started, performance.now()]);
+      const after = process.resourceUsage();
+      within.userMs += (after.userCPUTime - usage.userCPUTime) / 1_000;
+      within.systemMs += (after.systemCPUTime - usage.systemCPUTime) / 1_000;
+      within.minorFaults += after.minorPageFault - usage.minorPageFault;
+      within.majorFaults += after.majorPageFault - usage.majorPageFault;
+      return result;
+    },
+    stop() {
+      observer.disconnect();
+      const each = (total: number) => (total / invocations.length).toFixed(1);
+      const inInvocations = collections.filter(({ startTime }) => invocations.some(([start, end]) => startTime >= start && startTime <= end));
+      const byKind = Map.groupBy(inInvocations, (entry) => GC_KINDS[entry.detail?.kind ?? 0] ?? 'other');
+      const collected = [...byKind].map(([kind, entries]) => `${kind} ${each(entries.length)} in ${each(entries.reduce((sum, { duration }) => sum + duration, 0))} ms`);
+      const byThread = [...threadCpuMs()].map(([name, ms]) => `${name} ${each(ms - (threadsBefore.get(name) ?? 0))}`);
+      const worker = `${basename(process.argv[1]!)} ${process.argv.slice(3).join(' ').slice(0, 40)}`;
+      const figures = [...Object.entries(within).map(([name, total]) => `${name} ${each(total)}`), `collections: ${collected.join(', ')}`];
+      process.stderr.write(`${worker}: each of ${invocations.length} invocations: ${figures.join(', ')}; CPU ms by thread: ${byThread.join(', ')}\n`);
     },
   };
 }
@@ -94,18 +157,21 @@ export async function measureWarmInvocations(invoke: (event: StreamEvent) => Pro
   }
   if (process.env.BENCH_TRACE_MEMORY) traceMemory();
   let profiler: Awaited<ReturnType<typeof startProfiler>>;
+  let tracer: ReturnType<typeof cpuTracer>;
   const measure = async (): Promise<Invocation> => {
     profiler ??= await startProfiler();
+    tracer ??= cpuTracer();
     const event = nextEvent();
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const response = await invoke(event);
+    const response = await (tracer ? tracer.invocation(() => invoke(event)) : invoke(event));
     const invocation = { wallMs: performance.now() - started, cpuMs: cpuMs(process.cpuUsage(cpuBefore)) };
     check(response);
     return invocation;
   };
   const finish = async (): Promise<void> => {
     await profiler?.stop();
+    tracer?.stop();
     await tellBench({ peakRssBytes: process.resourceUsage().maxRSS * 1_024 } satisfies Finished);
     process.exit(0);
   };
