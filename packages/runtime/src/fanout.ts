@@ -28,7 +28,7 @@ import {
   eventSequenceNumber,
   type DecodedRecords,
   type FanoutRecord,
-  type IndexedEventRecord,
+  type PositionedRecords,
   type StreamEventRecord,
 } from './records/index.js';
 import { TARGET_TYPES } from './targets/registry.js';
@@ -136,8 +136,8 @@ export class Fanout {
 
     const failures: BatchResponse['batchItemFailures'] = [];
     try {
-      for (const [sourceArn, records] of bySource) {
-        const earliestFailed = await this.processSource(sourceArn, records, remainingTimeMs, metrics);
+      for (const [sourceArn, eventRecords] of bySource) {
+        const earliestFailed = await this.processSource(sourceArn, eventRecords, remainingTimeMs, metrics);
         if (earliestFailed !== undefined) {
           failures.push({ itemIdentifier: eventSequenceNumber(event.Records[earliestFailed]!) });
         }
@@ -155,15 +155,16 @@ export class Fanout {
    */
   private async processSource(
     sourceArn: string,
-    records: IndexedEventRecord[],
+    eventRecords: PositionedRecords,
     remainingTimeMs: () => number,
     metrics: InvocationMetrics,
   ): Promise<number | undefined> {
     const log = this.settings.log.child({ sourceArn });
+    const { records, eventIndices } = eventRecords;
     metrics.add('RecordsReceived', records.length, { Source: sourceArn });
     const [{ active, invalidRows }, previous] = await Promise.all([
       this.loader.targetsOf(sourceArn),
-      this.progress?.readBatch(sourceArn, records[0]!.record) ?? Promise.resolve(undefined),
+      this.progress?.readBatch(sourceArn, records[0]!) ?? Promise.resolve(undefined),
     ]);
     if (invalidRows > 0) metrics.add('InvalidRows', invalidRows, { Source: sourceArn });
 
@@ -173,14 +174,14 @@ export class Fanout {
       const key = JSON.stringify(view);
       let result = views.get(key);
       if (!result) {
-        result = decodeRecords(records, view);
+        result = decodeRecords(eventRecords, view);
         views.set(key, result);
       }
       return result;
     };
     // wanted only when something fails: made then, once
-    let indexed: Map<number, IndexedEventRecord> | undefined;
-    const byIndex = (): ReadonlyMap<number, IndexedEventRecord> => (indexed ??= new Map(records.map((record) => [record.eventIndex, record])));
+    let indexed: Map<number, StreamEventRecord> | undefined;
+    const byIndex = (): ReadonlyMap<number, StreamEventRecord> => (indexed ??= new Map(records.map((record, position) => [eventIndices[position]!, record])));
 
     const clock = realClock(() => remainingTimeMs() - this.settings.reserveMs);
     const limit = pLimit(this.settings.targetConcurrency);
@@ -228,7 +229,7 @@ export class Fanout {
     const held = [...settlements.values()].flatMap((settlement) => settlement.held.map(({ eventIndex }) => eventIndex));
     if (held.length === 0) return undefined;
     const earliest = Math.min(...held);
-    await this.recordProgress(sourceArn, byIndex().get(earliest)!.record, batchProgressOf(settlements, earliest), log);
+    await this.recordProgress(sourceArn, byIndex().get(earliest)!, batchProgressOf(settlements, earliest), log);
     return earliest;
   }
 
@@ -248,7 +249,7 @@ export class Fanout {
    * store; what cannot be stored there, or where there is no store, stays held, so nothing is
    * lost. Returns how many were stored.
    */
-  private async failOver(target: TargetConfig, settlement: TargetSettlement, byIndex: () => ReadonlyMap<number, IndexedEventRecord>, log: Logger): Promise<number> {
+  private async failOver(target: TargetConfig, settlement: TargetSettlement, byIndex: () => ReadonlyMap<number, StreamEventRecord>, log: Logger): Promise<number> {
     const { failover } = settlement;
     if (failover.length === 0) return 0;
     const count = `${failover.length} record${failover.length === 1 ? '' : 's'}`;
@@ -370,13 +371,13 @@ export class Fanout {
  * of the source named by the record before it is placed without a lookup (the comparison of two
  * equal names costs less than a lookup's hash of a new string).
  */
-function recordsBySource(event: StreamEvent): Map<string, IndexedEventRecord[]> {
-  const bySource = new Map<string, IndexedEventRecord[]>();
+function recordsBySource(event: StreamEvent): Map<string, PositionedRecords> {
+  const bySource = new Map<string, PositionedRecords>();
   // the stream of each name, named once
   const streamArns = new Map<string, string>();
   let previousName: string | undefined;
   let previousSource = '';
-  let previousRecords: IndexedEventRecord[] = [];
+  let previousRecords: PositionedRecords = { records: [], eventIndices: [] };
   // whether the name is the source: compared once a run of one name, as a compare reads both strings
   let namesSource = true;
   event.Records.forEach((record, eventIndex) => {
@@ -388,14 +389,15 @@ function recordsBySource(event: StreamEvent): Map<string, IndexedEventRecord[]> 
         source = streamArnOf(named);
         streamArns.set(named, source);
       }
-      let records = bySource.get(source);
-      if (!records) bySource.set(source, (records = []));
+      let ofSource = bySource.get(source);
+      if (!ofSource) bySource.set(source, (ofSource = { records: [], eventIndices: [] }));
       previousName = named;
       previousSource = source;
-      previousRecords = records;
+      previousRecords = ofSource;
       namesSource = source === named;
     }
-    previousRecords.push({ eventIndex, record: namesSource ? record : { ...record, eventSourceARN: previousSource } });
+    previousRecords.records.push(namesSource ? record : { ...record, eventSourceARN: previousSource });
+    previousRecords.eventIndices.push(eventIndex);
   });
   return bySource;
 }

@@ -1,7 +1,7 @@
 import { FAILURE_DOCUMENT_VERSION, type FailureDocument, type TargetStateName } from '../config/contracts.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Failure, TargetDelivery } from '../delivery/deliver.js';
-import { eventShardId, isKinesisRecord, type DecodedRecords, type FanoutRecord, type IndexedEventRecord } from '../records/index.js';
+import { eventShardId, isKinesisRecord, type DecodedRecords, type FanoutRecord, type StreamEventRecord } from '../records/index.js';
 import { inRanges, positionOf, takenRanges, type Position } from './positions.js';
 import type { BatchProgress, TargetProgress } from './progress-table.js';
 
@@ -129,9 +129,9 @@ export function settleTarget(target: TargetConfig, plan: TargetPlan, delivery: T
 }
 
 /** Keeps what the settlement was to fail over held instead (it could not be stored), with why. */
-export function holdFailover(settlement: TargetSettlement, reason: string, eventRecords: ReadonlyMap<number, IndexedEventRecord>): void {
+export function holdFailover(settlement: TargetSettlement, reason: string, eventRecords: ReadonlyMap<number, StreamEventRecord>): void {
   for (const item of settlement.failover) {
-    const arrival = item.record?.approximateArrivalTimestamp ?? arrivalOf(eventRecords.get(item.eventIndex)!.record);
+    const arrival = item.record?.approximateArrivalTimestamp ?? arrivalOf(eventRecords.get(item.eventIndex)!);
     const at = { eventIndex: item.eventIndex, subSequenceNumber: item.record?.subSequenceNumber, approximateArrivalTimestamp: arrival };
     settlement.held.push(heldRecord(at, `${item.reason}; ${reason}`));
   }
@@ -139,7 +139,7 @@ export function holdFailover(settlement: TargetSettlement, reason: string, event
   settlement.failover = [];
 }
 
-function arrivalOf(eventRecord: IndexedEventRecord['record']): number | undefined {
+function arrivalOf(eventRecord: StreamEventRecord): number | undefined {
   return isKinesisRecord(eventRecord) ? eventRecord.kinesis.approximateArrivalTimestamp : eventRecord.dynamodb?.ApproximateCreationDateTime;
 }
 
@@ -147,11 +147,11 @@ function arrivalOf(eventRecord: IndexedEventRecord['record']): number | undefine
 export function failureDocumentOf(
   target: TargetConfig,
   failover: Failover,
-  eventRecords: ReadonlyMap<number, IndexedEventRecord>,
+  eventRecords: ReadonlyMap<number, StreamEventRecord>,
   settlement: Pick<TargetSettlement, 'attempts' | 'firstFailureAt'>,
   nowMs: number,
 ): FailureDocument {
-  const eventRecord = eventRecords.get(failover.eventIndex)!.record;
+  const eventRecord = eventRecords.get(failover.eventIndex)!;
   const now = new Date(nowMs).toISOString();
   const { record } = failover;
   const raw = isKinesisRecord(eventRecord)

@@ -1,7 +1,7 @@
 import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord, StreamRecord } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DecodedRecords, Indexed, RecordAction } from './record.js';
+import type { DecodedRecords, PositionedRecords, RecordAction } from './record.js';
 
 type Image = Record<string, LambdaAttributeValue>;
 
@@ -47,9 +47,10 @@ function convertImages(stream: StreamRecord): StreamRecord {
  * DynamoDB Streams event records → FanoutRecords. Data is the image as JSON: DynamoDB JSON,
  * or plain JSON with `convertDDB`. The key is the key attributes' values, ordered by name, joined with `|`.
  */
-export function decodeDynamoDBRecords(eventRecords: readonly Indexed<DynamoDBRecord>[], convertDDB: boolean): DecodedRecords {
+export function decodeDynamoDBRecords({ records, eventIndices }: PositionedRecords<DynamoDBRecord>, convertDDB: boolean): DecodedRecords {
   const decoded: DecodedRecords = { records: [], undecodable: [] };
-  for (const { eventIndex, record } of eventRecords) {
+  records.forEach((record, position) => {
+    const eventIndex = eventIndices[position]!;
     const stream = record.dynamodb;
     const sequenceNumber = stream?.SequenceNumber ?? '';
     try {
@@ -79,6 +80,6 @@ export function decodeDynamoDBRecords(eventRecords: readonly Indexed<DynamoDBRec
     } catch (error) {
       decoded.undecodable.push({ eventIndex, sequenceNumber, reason: (error as Error).message });
     }
-  }
+  });
   return decoded;
 }

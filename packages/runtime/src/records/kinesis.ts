@@ -1,6 +1,6 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { deaggregateSync, type UserRecord } from 'aws-kinesis-agg';
-import type { DecodedRecords, FanoutRecord, Indexed } from './record.js';
+import type { DecodedRecords, FanoutRecord, PositionedRecords } from './record.js';
 
 function openAggregate(record: KinesisStreamRecord): UserRecord[] {
   let result: UserRecord[] = [];
@@ -16,7 +16,6 @@ function openAggregate(record: KinesisStreamRecord): UserRecord[] {
  * a target reads it (a target that sends the event record, or base64, never does).
  */
 class KinesisEventRecord implements FanoutRecord {
-  readonly action = 'PUT' as const;
   private decoded: Buffer | undefined;
 
   // the event record's fields are read when wanted, not copied: most targets want few of them
@@ -24,6 +23,11 @@ class KinesisEventRecord implements FanoutRecord {
     readonly eventIndex: number,
     readonly eventRecord: KinesisStreamRecord,
   ) {}
+
+  // on the prototype, as the fields below are read from the event record: no slot of its own in each of the batch's records
+  get action(): 'PUT' {
+    return 'PUT';
+  }
 
   get sourceArn(): string {
     return this.eventRecord.eventSourceARN;
@@ -55,13 +59,11 @@ class KinesisEventRecord implements FanoutRecord {
  * Kinesis event records → FanoutRecords. With `deaggregate`, KPL aggregated records are opened
  * into their sub-records (MD5 checksum verified); other records pass through unchanged.
  */
-export function decodeKinesisRecords(eventRecords: readonly Indexed<KinesisStreamRecord>[], deaggregate: boolean): DecodedRecords {
+export function decodeKinesisRecords({ records, eventIndices }: PositionedRecords<KinesisStreamRecord>, deaggregate: boolean): DecodedRecords {
+  if (!deaggregate) return { records: records.map((record, position) => new KinesisEventRecord(eventIndices[position]!, record)), undecodable: [] };
   const decoded: DecodedRecords = { records: [], undecodable: [] };
-  for (const { eventIndex, record } of eventRecords) {
-    if (!deaggregate) {
-      decoded.records.push(new KinesisEventRecord(eventIndex, record));
-      continue;
-    }
+  records.forEach((record, position) => {
+    const eventIndex = eventIndices[position]!;
     const { kinesis } = record;
     const base = {
       eventIndex,
@@ -91,6 +93,6 @@ export function decodeKinesisRecords(eventRecords: readonly Indexed<KinesisStrea
     } catch (error) {
       decoded.undecodable.push({ eventIndex, sequenceNumber: kinesis.sequenceNumber, reason: (error as Error).message });
     }
-  }
+  });
   return decoded;
 }

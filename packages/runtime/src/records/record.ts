@@ -38,10 +38,13 @@ export interface DecodedRecords {
   undecodable: Array<{ eventIndex: number; sequenceNumber: string; reason: string }>;
 }
 
-/** An event record with its position in the event. */
-export interface Indexed<EventRecord> {
-  eventIndex: number;
-  record: EventRecord;
+/**
+ * Event records with their positions in the event: two arrays side by side, not an object per
+ * record (which a batch of 10,000 would keep alive, and the collector copy, through the invocation).
+ */
+export interface PositionedRecords<EventRecord = StreamEventRecord> {
+  readonly records: EventRecord[];
+  readonly eventIndices: number[];
 }
 
 export function isKinesisRecord(record: StreamEventRecord): record is KinesisStreamRecord {

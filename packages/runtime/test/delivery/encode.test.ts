@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dataAsJson, encodeCollapsed, encodeTextMessages } from '../../src/delivery/encode.js';
 import { decodeKinesisRecords } from '../../src/records/kinesis.js';
 import { COLLAPSE_MODES } from '../../src/targets/options.js';
-import { kinesisEvent } from '../support/events.js';
+import { kinesisEvent, positioned } from '../support/events.js';
 import { record } from '../support/fake-sender.js';
 
 const bodies = (encoded: ReturnType<typeof encodeCollapsed>) => encoded.entries.map((e) => e.body.toString());
@@ -42,7 +42,7 @@ describe('encodeCollapsed', () => {
   /** Records as the event gives them: their data in base64, decoded where it is written. */
   const fromEvent = (...data: Array<string | Buffer>) =>
     decodeKinesisRecords(
-      kinesisEvent('arn:aws:kinesis:us-east-1:123456789012:stream/s', data.map((bytes) => ({ partitionKey: 'k', data: bytes }))).Records.map((eventRecord, eventIndex) => ({ eventIndex, record: eventRecord })),
+      positioned(kinesisEvent('arn:aws:kinesis:us-east-1:123456789012:stream/s', data.map((bytes) => ({ partitionKey: 'k', data: bytes })))),
       false,
     ).records;
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRecords } from '../../src/records/index.js';
-import { dynamodbEvent } from '../support/events.js';
+import { dynamodbEvent, positioned } from '../support/events.js';
 import { dynamodbSourceArn } from '../support/harness.js';
 
 const sourceArn = dynamodbSourceArn('orders');
-const indexed = (event: ReturnType<typeof dynamodbEvent>) => event.Records.map((record, eventIndex) => ({ eventIndex, record }));
 
 const event = dynamodbEvent(sourceArn, [
   { eventName: 'INSERT', keys: { pk: 'order-1', sk: 7 }, newImage: { pk: 'order-1', sk: 7, total: 12.5, tags: new Set(['a', 'b']) } },
@@ -19,7 +18,7 @@ const event = dynamodbEvent(sourceArn, [
 
 describe('DynamoDB Streams records', () => {
   it('takes the new image for INSERT and MODIFY and the old one for REMOVE, in DynamoDB JSON', () => {
-    const { records, undecodable } = decodeRecords(indexed(event), { deaggregate: false, convertDDB: false });
+    const { records, undecodable } = decodeRecords(positioned(event), { deaggregate: false, convertDDB: false });
     expect(undecodable).toEqual([]);
     expect(records.map((record) => record.action)).toEqual(['INSERT', 'MODIFY', 'REMOVE']);
     expect(records.map((record) => JSON.parse(record.data.toString()))).toEqual([
@@ -31,13 +30,13 @@ describe('DynamoDB Streams records', () => {
   });
 
   it('joins the key attribute values, ordered by attribute name, with |', () => {
-    const { records } = decodeRecords(indexed(event), { deaggregate: false, convertDDB: false });
+    const { records } = decodeRecords(positioned(event), { deaggregate: false, convertDDB: false });
     expect(records.map((record) => record.key)).toEqual(['order-1|7', 'order-1|7', 'order-1|7']);
     expect(records[0]!.keys).toEqual({ pk: 'order-1', sk: 7 });
   });
 
   it('converts images to plain JSON with convertDDB (sets as arrays, binary as base64)', () => {
-    const { records } = decodeRecords(indexed(event), { deaggregate: false, convertDDB: true });
+    const { records } = decodeRecords(positioned(event), { deaggregate: false, convertDDB: true });
     expect(records.map((record) => JSON.parse(record.data.toString()))).toEqual([
       { pk: 'order-1', sk: 7, total: 12.5, tags: ['a', 'b'] },
       { pk: 'order-1', sk: 7, total: 20, blob: 'AQID' },
@@ -48,14 +47,14 @@ describe('DynamoDB Streams records', () => {
 
   it('gives the keys as data when the stream carries no images (KEYS_ONLY)', () => {
     const keysOnly = dynamodbEvent(sourceArn, [{ eventName: 'INSERT', keys: { pk: 'k' } }]);
-    const { records } = decodeRecords(indexed(keysOnly), { deaggregate: false, convertDDB: true });
+    const { records } = decodeRecords(positioned(keysOnly), { deaggregate: false, convertDDB: true });
     expect(JSON.parse(records[0]!.data.toString())).toEqual({ pk: 'k' });
   });
 
   it('reports a record that is not a stream record as undecodable and goes on', () => {
     const broken = dynamodbEvent(sourceArn, [{ eventName: 'INSERT', keys: { pk: 'a' } }, { eventName: 'INSERT', keys: { pk: 'b' } }]);
     delete broken.Records[0]!.dynamodb!.Keys;
-    const { records, undecodable } = decodeRecords(indexed(broken), { deaggregate: false, convertDDB: false });
+    const { records, undecodable } = decodeRecords(positioned(broken), { deaggregate: false, convertDDB: false });
     expect(undecodable.map((record) => record.eventIndex)).toEqual([0]);
     expect(records.map((record) => record.key)).toEqual(['b']);
   });
@@ -66,7 +65,7 @@ describe('DynamoDB numbers with convertDDB', () => {
     const event = dynamodbEvent(sourceArn, [
       { eventName: 'INSERT', keys: { id: 12345678901234567890n }, newImage: { id: 12345678901234567890n, small: 42, price: 19.99 } },
     ]);
-    const { records, undecodable } = decodeRecords(indexed(event), { deaggregate: false, convertDDB: true });
+    const { records, undecodable } = decodeRecords(positioned(event), { deaggregate: false, convertDDB: true });
     expect(undecodable).toEqual([]);
     expect(records[0]!.data.toString()).toBe('{"id":"12345678901234567890","small":42,"price":19.99}');
     expect(records[0]!.key).toBe('12345678901234567890');

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRecords } from '../../src/records/index.js';
-import { kinesisEvent } from '../support/events.js';
+import { kinesisEvent, positioned } from '../support/events.js';
 import { kinesisSourceArn } from '../support/harness.js';
 import { kplAggregate, withCorruptedChecksum } from '../support/kpl.js';
 
 const sourceArn = kinesisSourceArn('records');
-const indexed = (event: ReturnType<typeof kinesisEvent>) => event.Records.map((record, eventIndex) => ({ eventIndex, record }));
 
 const userRecords = [
   { partitionKey: 'user-1', data: Buffer.from('{"a":1}') },
@@ -16,7 +15,7 @@ const userRecords = [
 describe('Kinesis records', () => {
   it('decodes data from base64 with the partition key as key', () => {
     const event = kinesisEvent(sourceArn, [{ partitionKey: 'pk', data: Buffer.from([0xde, 0xad, 0xbe, 0xef]) }]);
-    const { records, undecodable } = decodeRecords(indexed(event), { deaggregate: false, convertDDB: false });
+    const { records, undecodable } = decodeRecords(positioned(event), { deaggregate: false, convertDDB: false });
     expect(undecodable).toEqual([]);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({
@@ -34,7 +33,7 @@ describe('Kinesis records', () => {
   it('opens a KPL aggregate into its sub-records, with keys, bytes and sub-sequence numbers', () => {
     const aggregate = kplAggregate(userRecords);
     const event = kinesisEvent(sourceArn, [{ partitionKey: 'plain', data: 'not aggregated' }, aggregate]);
-    const { records, undecodable } = decodeRecords(indexed(event), { deaggregate: true, convertDDB: false });
+    const { records, undecodable } = decodeRecords(positioned(event), { deaggregate: true, convertDDB: false });
     expect(undecodable).toEqual([]);
     expect(records.map((record) => [record.eventIndex, record.key, record.subSequenceNumber, record.data])).toEqual([
       [0, 'plain', undefined, Buffer.from('not aggregated')],
@@ -50,14 +49,14 @@ describe('Kinesis records', () => {
   it('leaves an aggregate closed when the target does not ask to deaggregate', () => {
     const aggregate = kplAggregate(userRecords);
     const event = kinesisEvent(sourceArn, [aggregate]);
-    const { records } = decodeRecords(indexed(event), { deaggregate: false, convertDDB: false });
+    const { records } = decodeRecords(positioned(event), { deaggregate: false, convertDDB: false });
     expect(records.map((record) => record.data)).toEqual([aggregate.data]);
   });
 
   it('reports an aggregate whose checksum does not match as undecodable and goes on with the others', () => {
     const corrupted = withCorruptedChecksum(kplAggregate(userRecords));
     const event = kinesisEvent(sourceArn, [{ partitionKey: 'p', data: corrupted }, { partitionKey: 'q', data: 'after' }]);
-    const { records, undecodable } = decodeRecords(indexed(event), { deaggregate: true, convertDDB: false });
+    const { records, undecodable } = decodeRecords(positioned(event), { deaggregate: true, convertDDB: false });
     expect(undecodable).toEqual([{ eventIndex: 0, sequenceNumber: event.Records[0]!.kinesis.sequenceNumber, reason: expect.stringMatching(/checksum/i) }]);
     expect(records.map((record) => record.data.toString())).toEqual(['after']);
   });

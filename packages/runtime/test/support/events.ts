@@ -1,6 +1,7 @@
 import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
 import type { AttributeValue as LambdaAttributeValue } from 'aws-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import type { PositionedRecords } from '../../src/records/index.js';
 
 let nextSequence = 49_650_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000n;
 
@@ -79,4 +80,9 @@ export function dynamodbEvent(sourceArn: string, changes: readonly DynamoDBChang
       eventSourceARN: sourceArn,
     })),
   };
+}
+
+/** An event's records with their positions in it, as the handler gives them to the decoders. */
+export function positioned<EventRecord>(event: { Records: EventRecord[] }): PositionedRecords<EventRecord> {
+  return { records: event.Records, eventIndices: event.Records.map((_, eventIndex) => eventIndex) };
 }
