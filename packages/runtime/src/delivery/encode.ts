@@ -30,18 +30,20 @@ export function encodeEach(
 export function encodeLastWritePerKey(records: readonly FanoutRecord[], checkKey: (key: string) => void = () => undefined): Encoded {
   const lastWriteAt = new Map<string, number>();
   records.forEach((record, index) => lastWriteAt.set(record.key, index));
+  // when every key is written once (most batches), each record is its key's last: nothing more to look up
+  const repeated = lastWriteAt.size < records.length;
   // the earlier records of keys written more than once, in order
   const superseded = new Map<string, FanoutRecord[]>();
   const encoded: Encoded = { entries: [], rejected: [] };
   records.forEach((last, index) => {
     const { key } = last;
-    if (lastWriteAt.get(key) !== index) {
-      const earlier = superseded.get(key);
+    const earlier = repeated ? superseded.get(key) : undefined;
+    if (repeated && lastWriteAt.get(key) !== index) {
       if (earlier) earlier.push(last);
       else superseded.set(key, [last]);
       return;
     }
-    const writes = superseded.has(key) ? [...superseded.get(key)!, last] : [last];
+    const writes = earlier ? [...earlier, last] : [last];
     try {
       checkKey(key);
     } catch (error) {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dataAsJson, encodeCollapsed, encodeTextMessages } from '../../src/delivery/encode.js';
+import { dataAsJson, encodeCollapsed, encodeLastWritePerKey, encodeTextMessages } from '../../src/delivery/encode.js';
 import { decodeKinesisRecords } from '../../src/records/kinesis.js';
 import { COLLAPSE_MODES } from '../../src/targets/options.js';
 import { kinesisEvent, positioned } from '../support/events.js';
 import { record } from '../support/fake-sender.js';
+import type { FanoutRecord } from '../../src/records/index.js';
 
 const bodies = (encoded: ReturnType<typeof encodeCollapsed>) => encoded.entries.map((e) => e.body.toString());
 
@@ -105,3 +106,35 @@ describe('encodeCollapsed', () => {
   });
 });
 
+
+describe('encodeLastWritePerKey', () => {
+  const keyed = (eventIndex: number, key: string, action: FanoutRecord['action'] = 'PUT'): FanoutRecord => ({ ...record(eventIndex, `${key} ${eventIndex}`), key, action });
+  const written = (encoded: ReturnType<typeof encodeLastWritePerKey>) =>
+    encoded.entries.map((entry) => ({ writes: entry.records.map(({ eventIndex }) => eventIndex), body: entry.body.toString() }));
+
+  it('writes each key once, with its last record, carrying the records it supersedes in order', () => {
+    const records = [keyed(0, 'a'), keyed(1, 'b'), keyed(2, 'a'), keyed(3, 'c'), keyed(4, 'b', 'REMOVE'), keyed(5, 'a')];
+    expect(written(encodeLastWritePerKey(records))).toEqual([
+      { writes: [3], body: 'c 3' },
+      { writes: [1, 4], body: '' },
+      { writes: [0, 2, 5], body: 'a 5' },
+    ]);
+  });
+
+  it('writes every record when every key is written once, in order', () => {
+    const records = [keyed(0, 'a'), keyed(1, 'b', 'REMOVE'), keyed(2, 'c')];
+    expect(written(encodeLastWritePerKey(records))).toEqual([
+      { writes: [0], body: 'a 0' },
+      { writes: [1], body: '' },
+      { writes: [2], body: 'c 2' },
+    ]);
+  });
+
+  it('rejects a key the store cannot take with every record written to it, and keeps the rest', () => {
+    const encoded = encodeLastWritePerKey([keyed(0, 'bad'), keyed(1, 'good'), keyed(2, 'bad')], (key) => {
+      if (key === 'bad') throw new Error('not a key');
+    });
+    expect(written(encoded)).toEqual([{ writes: [1], body: 'good 1' }]);
+    expect(encoded.rejected.map(({ records, reason }) => ({ writes: records.map(({ eventIndex }) => eventIndex), reason }))).toEqual([{ writes: [0, 2], reason: 'not a key' }]);
+  });
+});
