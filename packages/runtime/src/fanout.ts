@@ -24,8 +24,10 @@ import { positionOf } from './progress/positions.js';
 import { ProgressTable, type BatchProgress } from './progress/progress-table.js';
 import { TargetStates } from './progress/target-state.js';
 import {
+  addPositioned,
   decodeRecords,
   eventSequenceNumber,
+  noPositionedRecords,
   type DecodedRecords,
   type FanoutRecord,
   type PositionedRecords,
@@ -180,8 +182,8 @@ export class Fanout {
       return result;
     };
     // wanted only when something fails: made then, once
-    let indexed: Map<number, StreamEventRecord> | undefined;
-    const byIndex = (): ReadonlyMap<number, StreamEventRecord> => (indexed ??= new Map(records.map((record, position) => [eventIndices[position]!, record])));
+    let byEventIndex: Map<number, StreamEventRecord> | undefined;
+    const byIndex = (): ReadonlyMap<number, StreamEventRecord> => (byEventIndex ??= new Map(records.map((record, position) => [eventIndices[position]!, record])));
 
     const clock = realClock(() => remainingTimeMs() - this.settings.reserveMs);
     const limit = pLimit(this.settings.targetConcurrency);
@@ -377,7 +379,7 @@ function recordsBySource(event: StreamEvent): Map<string, PositionedRecords> {
   const streamArns = new Map<string, string>();
   let previousName: string | undefined;
   let previousSource = '';
-  let previousRecords: PositionedRecords = { records: [], eventIndices: [] };
+  let previousRecords: PositionedRecords = noPositionedRecords();
   // whether the name is the source: compared once a run of one name, as a compare reads both strings
   let namesSource = true;
   event.Records.forEach((record, eventIndex) => {
@@ -390,14 +392,13 @@ function recordsBySource(event: StreamEvent): Map<string, PositionedRecords> {
         streamArns.set(named, source);
       }
       let ofSource = bySource.get(source);
-      if (!ofSource) bySource.set(source, (ofSource = { records: [], eventIndices: [] }));
+      if (!ofSource) bySource.set(source, (ofSource = noPositionedRecords()));
       previousName = named;
       previousSource = source;
       previousRecords = ofSource;
       namesSource = source === named;
     }
-    previousRecords.records.push(namesSource ? record : { ...record, eventSourceARN: previousSource });
-    previousRecords.eventIndices.push(eventIndex);
+    addPositioned(previousRecords, namesSource ? record : { ...record, eventSourceARN: previousSource }, eventIndex);
   });
   return bySource;
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Session } from 'node:inspector/promises';
-import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import type { BatchResponse, StreamEvent } from '../../src/fanout.js';
 import { tellBench } from './channel.js';
@@ -57,7 +57,7 @@ async function startProfiler(): Promise<{ stop(): Promise<void> } | undefined> {
   const session = new Session();
   session.connect();
   // with BENCH_HEAP_PROFILE set, also where the heap was allocated, collected objects included: what the collector had to do
-  const heap = process.env.BENCH_HEAP_PROFILE !== undefined;
+  const heap = Boolean(process.env.BENCH_HEAP_PROFILE);
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
   if (heap) await session.post('HeapProfiler.startSampling', { samplingInterval: 4_096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
@@ -74,7 +74,13 @@ async function startProfiler(): Promise<{ stop(): Promise<void> } | undefined> {
 function threadCpuMs(): Map<string, number> {
   const byName = new Map<string, number>();
   for (const thread of readdirSync('/proc/self/task')) {
-    const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
+    } catch {
+      // the thread ended after the list was read
+      continue;
+    }
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     // after the name: state is field 3, utime and stime fields 14 and 15
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -83,14 +89,20 @@ function threadCpuMs(): Map<string, number> {
   return byName;
 }
 
-/** perf_hooks' names of a collection's kind (NODE_PERFORMANCE_GC_*). */
-const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak callbacks' };
+/** The names of a collection's kinds, as perf_hooks numbers them. */
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
 type CollectionEntry = PerformanceEntry & { detail?: { kind?: number } };
 
 /**
  * With BENCH_TRACE_CPU set: what a CPU profile (the main thread's JavaScript) does not show of the
  * measured invocations: user against system time, page faults and collections within them, and
- * the CPU time by thread (main, V8's helpers, libuv's pool), the events' parsing included.
+ * the CPU time by thread (main, V8's helpers, libuv's pool) over the whole measured phase, between
+ * the invocations too (the events' parsing, the bench's requests).
  */
 function cpuTracer(): { invocation<T>(run: () => Promise<T>): Promise<T>; stop(): void } | undefined {
   if (!process.env.BENCH_TRACE_CPU) return undefined;
@@ -114,6 +126,7 @@ function cpuTracer(): { invocation<T>(run: () => Promise<T>): Promise<T>; stop()
       return result;
     },
     stop() {
+      collections.push(...observer.takeRecords());
       observer.disconnect();
       const each = (total: number) => (total / invocations.length).toFixed(1);
       const inInvocations = collections.filter(({ startTime }) => invocations.some(([start, end]) => startTime >= start && startTime <= end));
@@ -122,7 +135,7 @@ function cpuTracer(): { invocation<T>(run: () => Promise<T>): Promise<T>; stop()
       const byThread = [...threadCpuMs()].map(([name, ms]) => `${name} ${each(ms - (threadsBefore.get(name) ?? 0))}`);
       const worker = `${basename(process.argv[1]!)} ${process.argv.slice(3).join(' ').slice(0, 40)}`;
       const figures = [...Object.entries(within).map(([name, total]) => `${name} ${each(total)}`), `collections: ${collected.join(', ')}`];
-      process.stderr.write(`${worker}: each of ${invocations.length} invocations: ${figures.join(', ')}; CPU ms by thread: ${byThread.join(', ')}\n`);
+      process.stderr.write(`${worker}: each of ${invocations.length} invocations: ${figures.join(', ')}; CPU ms by thread over the measured phase, per invocation: ${byThread.join(', ')}\n`);
     },
   };
 }
@@ -170,8 +183,8 @@ export async function measureWarmInvocations(invoke: (event: StreamEvent) => Pro
     return invocation;
   };
   const finish = async (): Promise<void> => {
-    await profiler?.stop();
     tracer?.stop();
+    await profiler?.stop();
     await tellBench({ peakRssBytes: process.resourceUsage().maxRSS * 1_024 } satisfies Finished);
     process.exit(0);
   };

@@ -1,7 +1,7 @@
 import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
 import { decodeDynamoDBRecords } from './dynamodb.js';
 import { decodeKinesisRecords } from './kinesis.js';
-import { isKinesisRecord, type DecodedRecords, type PositionedRecords, type RecordView } from './record.js';
+import { addPositioned, isKinesisRecord, noPositionedRecords, type DecodedRecords, type PositionedRecords, type RecordView } from './record.js';
 
 export * from './record.js';
 
@@ -13,16 +13,11 @@ export function decodeRecords(eventRecords: PositionedRecords, view: RecordView)
   // one source's records are all of its kind: decoded in their order, with nothing to merge
   if (kinesisCount === records.length) return decodeKinesisRecords(eventRecords as PositionedRecords<KinesisStreamRecord>, view.deaggregate);
   if (kinesisCount === 0) return decodeDynamoDBRecords(eventRecords as PositionedRecords<DynamoDBRecord>, view.convertDDB);
-  const kinesis: PositionedRecords<KinesisStreamRecord> = { records: [], eventIndices: [] };
-  const dynamodb: PositionedRecords<DynamoDBRecord> = { records: [], eventIndices: [] };
+  const kinesis = noPositionedRecords<KinesisStreamRecord>();
+  const dynamodb = noPositionedRecords<DynamoDBRecord>();
   records.forEach((record, position) => {
-    if (isKinesisRecord(record)) {
-      kinesis.records.push(record);
-      kinesis.eventIndices.push(eventIndices[position]!);
-    } else {
-      dynamodb.records.push(record);
-      dynamodb.eventIndices.push(eventIndices[position]!);
-    }
+    if (isKinesisRecord(record)) addPositioned(kinesis, record, eventIndices[position]!);
+    else addPositioned(dynamodb, record, eventIndices[position]!);
   });
   const fromKinesis = decodeKinesisRecords(kinesis, view.deaggregate);
   const fromDynamoDB = decodeDynamoDBRecords(dynamodb, view.convertDDB);

@@ -44,7 +44,17 @@ export interface DecodedRecords {
  */
 export interface PositionedRecords<EventRecord = StreamEventRecord> {
   readonly records: EventRecord[];
+  /** The position in the event of the record at the same index: as long as `records`. */
   readonly eventIndices: number[];
+}
+
+export function noPositionedRecords<EventRecord>(): PositionedRecords<EventRecord> {
+  return { records: [], eventIndices: [] };
+}
+
+export function addPositioned<EventRecord>(into: PositionedRecords<EventRecord>, record: EventRecord, eventIndex: number): void {
+  into.records.push(record);
+  into.eventIndices.push(eventIndex);
 }
 
 export function isKinesisRecord(record: StreamEventRecord): record is KinesisStreamRecord {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { dataAsJson, encodeCollapsed, encodeLastWritePerKey, encodeTextMessages } from '../../src/delivery/encode.js';
+import type { FanoutRecord } from '../../src/records/index.js';
 import { decodeKinesisRecords } from '../../src/records/kinesis.js';
 import { COLLAPSE_MODES } from '../../src/targets/options.js';
 import { kinesisEvent, positioned } from '../support/events.js';
 import { record } from '../support/fake-sender.js';
-import type { FanoutRecord } from '../../src/records/index.js';
 
 const bodies = (encoded: ReturnType<typeof encodeCollapsed>) => encoded.entries.map((e) => e.body.toString());
 
@@ -106,7 +106,6 @@ describe('encodeCollapsed', () => {
   });
 });
 
-
 describe('encodeLastWritePerKey', () => {
   const keyed = (eventIndex: number, key: string, action: FanoutRecord['action'] = 'PUT'): FanoutRecord => ({ ...record(eventIndex, `${key} ${eventIndex}`), key, action });
   const written = (encoded: ReturnType<typeof encodeLastWritePerKey>) =>
@@ -118,6 +117,13 @@ describe('encodeLastWritePerKey', () => {
       { writes: [3], body: 'c 3' },
       { writes: [1, 4], body: '' },
       { writes: [0, 2, 5], body: 'a 5' },
+    ]);
+  });
+
+  it('writes a key written twice once, after the keys written once before its last record', () => {
+    expect(written(encodeLastWritePerKey([keyed(0, 'a'), keyed(1, 'b'), keyed(2, 'a')]))).toEqual([
+      { writes: [1], body: 'b 1' },
+      { writes: [0, 2], body: 'a 2' },
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRecords } from '../../src/records/index.js';
-import { kinesisEvent, positioned } from '../support/events.js';
-import { kinesisSourceArn } from '../support/harness.js';
+import { dynamodbEvent, kinesisEvent, positioned } from '../support/events.js';
+import { dynamodbSourceArn, kinesisSourceArn } from '../support/harness.js';
 import { kplAggregate, withCorruptedChecksum } from '../support/kpl.js';
 
 const sourceArn = kinesisSourceArn('records');
@@ -59,5 +59,22 @@ describe('Kinesis records', () => {
     const { records, undecodable } = decodeRecords(positioned(event), { deaggregate: true, convertDDB: false });
     expect(undecodable).toEqual([{ eventIndex: 0, sequenceNumber: event.Records[0]!.kinesis.sequenceNumber, reason: expect.stringMatching(/checksum/i) }]);
     expect(records.map((record) => record.data.toString())).toEqual(['after']);
+  });
+});
+
+describe('records of both kinds, at their positions in the event', () => {
+  it('decodes each kind its own way and gives every record the position it had, in the event\'s order', () => {
+    const [plain, aggregate] = kinesisEvent(sourceArn, [{ partitionKey: 'plain', data: 'first' }, kplAggregate(userRecords)]).Records;
+    const [change] = dynamodbEvent(dynamodbSourceArn('mixed'), [{ eventName: 'INSERT', keys: { id: 'item-1' }, newImage: { id: 'item-1' } }]).Records;
+    const eventRecords = { records: [plain!, change!, aggregate!], eventIndices: [3, 7, 9] };
+
+    const { records, undecodable } = decodeRecords(eventRecords, { deaggregate: true, convertDDB: true });
+
+    expect(undecodable).toEqual([]);
+    expect(records.map((record) => [record.eventIndex, record.action, record.key, record.data.toString('hex')])).toEqual([
+      [3, 'PUT', 'plain', Buffer.from('first').toString('hex')],
+      [7, 'INSERT', 'item-1', Buffer.from('{"id":"item-1"}').toString('hex')],
+      ...userRecords.map(({ partitionKey, data }) => [9, 'PUT', partitionKey, data.toString('hex')]),
+    ]);
   });
 });
