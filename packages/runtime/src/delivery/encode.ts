@@ -4,6 +4,23 @@ import { isJsonText } from './json-text.js';
 import type { CollapseMode, TargetOptions } from '../targets/options.js';
 import type { BatchLimits, Encoded, Entry, Rejection } from '../targets/types.js';
 
+/**
+ * The entry of one record. Its list of records is made when read (on a failure, mostly), not kept:
+ * a batch's entries live through the invocation, and an array for each of 10,000 would be copied
+ * by every collection until it ends.
+ */
+class OneRecordEntry implements Entry {
+  constructor(
+    private readonly record: FanoutRecord,
+    readonly body: Buffer,
+    readonly size: number,
+  ) {}
+
+  get records(): readonly FanoutRecord[] {
+    return [this.record];
+  }
+}
+
 /** One entry per record, with the body the target makes of it. `overhead` adds what else the API counts. */
 export function encodeEach(
   records: readonly FanoutRecord[],
@@ -14,7 +31,7 @@ export function encodeEach(
   for (const record of records) {
     try {
       const entryBody = body(record);
-      encoded.entries.push({ records: [record], body: entryBody, size: entryBody.length + overhead(record) });
+      encoded.entries.push(new OneRecordEntry(record, entryBody, entryBody.length + overhead(record)));
     } catch (error) {
       encoded.rejected.push({ records: [record], reason: (error as Error).message });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataAsJson, encodeCollapsed, encodeLastWritePerKey, encodeTextMessages } from '../../src/delivery/encode.js';
+import { dataAsJson, encodeCollapsed, encodeEach, encodeLastWritePerKey, encodeTextMessages } from '../../src/delivery/encode.js';
 import type { FanoutRecord } from '../../src/records/index.js';
 import { decodeKinesisRecords } from '../../src/records/kinesis.js';
 import { COLLAPSE_MODES } from '../../src/targets/options.js';
@@ -7,6 +7,25 @@ import { kinesisEvent, positioned } from '../support/events.js';
 import { record } from '../support/fake-sender.js';
 
 const bodies = (encoded: ReturnType<typeof encodeCollapsed>) => encoded.entries.map((e) => e.body.toString());
+
+describe('encodeEach', () => {
+  it('makes an entry of each record, carrying it, its body and its size with the overhead; a body that throws rejects its record only', () => {
+    const records = ['one', 'two', 'three'].map((data, index) => record(index, data));
+    const encoded = encodeEach(
+      records,
+      (fanoutRecord) => {
+        if (fanoutRecord.eventIndex === 1) throw new Error('not this one');
+        return Buffer.from(fanoutRecord.data.toString().toUpperCase());
+      },
+      () => 2,
+    );
+    expect(encoded.entries.map((entry) => ({ records: entry.records, body: entry.body.toString(), size: entry.size }))).toEqual([
+      { records: [records[0]], body: 'ONE', size: 5 },
+      { records: [records[2]], body: 'THREE', size: 7 },
+    ]);
+    expect(encoded.rejected).toEqual([{ records: [records[1]], reason: 'not this one' }]);
+  });
+});
 
 describe('encodeCollapsed', () => {
   const records = ['{"a":1}', '{"b":2}', '{"c":3}'].map((data, index) => record(index, data));
