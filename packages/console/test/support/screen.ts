@@ -9,10 +9,14 @@ import { WAIT_CEILING_MS } from '@fanout/testbed';
 export interface Screen {
   /** The lines on screen, trailing spaces cut. */
   lines(): Promise<string[]>;
-  /** Which buffer is shown: the alternate one while a full-screen program runs. */
-  buffer(): 'normal' | 'alternate';
+  /**
+   * Which buffer is shown: the alternate one while a full-screen program runs. Like the lines,
+   * read once the emulator has parsed all the program wrote: it parses on a timer of its own, which
+   * a busy machine delays past the program's exit.
+   */
+  buffer(): Promise<'normal' | 'alternate'>;
   /** Every line of the normal buffer, its scrollback included. */
-  normalLines(): string[];
+  normalLines(): Promise<string[]>;
   type(...keys: string[]): Promise<void>;
   /** Resizes the terminal, then tells the program (SIGWINCH), as a terminal window does. */
   resize(columns: number, rows: number): void;
@@ -40,8 +44,14 @@ export function openScreen(command: string, args: readonly string[], { columns, 
   };
   return {
     lines,
-    buffer: () => terminal.buffer.active.type,
-    normalLines: () => linesOf(terminal.buffer.normal, 0, terminal.buffer.normal.length),
+    buffer: async () => {
+      await written();
+      return terminal.buffer.active.type;
+    },
+    normalLines: async () => {
+      await written();
+      return linesOf(terminal.buffer.normal, 0, terminal.buffer.normal.length);
+    },
     type: async (...keys) => {
       for (const key of keys) {
         child.write(key);

@@ -222,7 +222,7 @@ describe('the app on a terminal emulator\'s screen', () => {
     const screen = openApp(80, 24, 'BEFORE the app\r\n');
     try {
       let frame = await openTargets(screen);
-      expect(screen.buffer()).toBe('alternate');
+      expect(await screen.buffer()).toBe('alternate');
       for (const [columns, rows] of [[60, 20], [160, 50]] as const) {
         // the app as it draws at that size from the start
         const fresh = openApp(columns, rows);
@@ -244,9 +244,9 @@ describe('the app on a terminal emulator\'s screen', () => {
       }
       await screen.type('q');
       expect(await screen.exited).toBe(0);
-      expect(screen.buffer()).toBe('normal');
+      expect(await screen.buffer()).toBe('normal');
       // the screen as it was before: no frame of the app on it, or in the scrollback
-      const normal = screen.normalLines();
+      const normal = await screen.normalLines();
       expect(normal[0]).toBe('BEFORE the app');
       expect(normal.filter((line) => line.includes('fanout account') || line.includes(stream.name))).toEqual([]);
     } finally {
@@ -259,12 +259,12 @@ describe('the app on a terminal emulator\'s screen', () => {
       const screen = openApp(80, 24, 'BEFORE the app\r\n');
       try {
         await screen.shows((lines) => lines[0]!.includes(`function ${functionName} (Active)`), 'the app');
-        expect(screen.buffer()).toBe('alternate');
+        expect(await screen.buffer()).toBe('alternate');
         if (end === 'Ctrl-C') await screen.type('\u0003');
         else screen.signal('SIGTERM');
         await screen.exited;
-        expect(screen.buffer(), end).toBe('normal');
-        expect(screen.normalLines().filter((line) => line.includes('fanout account')), end).toEqual([]);
+        expect(await screen.buffer(), end).toBe('normal');
+        expect((await screen.normalLines()).filter((line) => line.includes('fanout account')), end).toEqual([]);
       } finally {
         screen.dispose();
       }
